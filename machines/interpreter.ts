@@ -1,0 +1,76 @@
+import type { ClubConfig } from '../routines/club.ts';
+import type { RoutineView } from '../routines/define-routine.ts';
+import { routines, type QuestionRoutineId } from '../routines/index.ts';
+import { readRegistrationCode } from '../routines/registration-code.ts';
+import { readAnswer } from '../routines/validate.ts';
+import { answerFromFaq, looksLikeQuestion } from './faq.ts';
+import { CORRECTABLE } from './registration.machine.ts';
+import type { Agent, SessionEvent } from './setup.ts';
+
+/** What a parent's message meant, as an event the machine understands. */
+export type UserEvent = Extract<
+  SessionEvent,
+  { type: 'user.answered' | 'user.unclear' | 'user.asked' | 'user.chatted' | 'user.corrected' | 'user.gaveCode' | 'user.gaveInvalidCode' }
+>;
+
+export type TurnInput = {
+  text: string;
+  agent: Agent;
+  /** The routine on screen, or null when no routine is (generic or returning-player agent). */
+  routine: QuestionRoutineId | null;
+  view: RoutineView;
+  signal?: AbortSignal;
+};
+
+/** Reads a message into one event. It may understand; it never decides where the flow goes. */
+export interface Interpreter {
+  interpret(turn: TurnInput): Promise<UserEvent>;
+}
+
+const CORRECTION_LEAD = /^\s*(sorry|actually|oops|correction|wait|i meant|change|no,? )/i;
+const AFTER_LINK_WORD = /\b(?:is|was|should be|to|it'?s)\b:?\s*(.+)$/i;
+
+/** Which earlier answer a message names, by the longest mention that appears in it. */
+function mentionedRoutine(text: string): QuestionRoutineId | null {
+  const lower = text.toLowerCase();
+  let best: { id: QuestionRoutineId; length: number } | null = null;
+  for (const id of CORRECTABLE) {
+    for (const mention of routines[id].mentions ?? []) {
+      if (lower.includes(mention) && (!best || mention.length > best.length)) best = { id, length: mention.length };
+    }
+  }
+  return best?.id ?? null;
+}
+
+/** "sorry, my email is x@y.com" → a correction of parentEmail, re-validated by that routine. */
+export function readCorrection(turn: TurnInput): UserEvent | null {
+  const atSummary = turn.routine === 'confirmDetails';
+  if (!atSummary && !CORRECTION_LEAD.test(turn.text)) return null;
+  const target = mentionedRoutine(turn.text);
+  if (!target || target === turn.routine) return null;
+  const value = AFTER_LINK_WORD.exec(turn.text)?.[1] ?? turn.text;
+  const answer = readAnswer(routines[target], value, turn.view);
+  return { type: 'user.corrected', routine: target, answer: answer.ok ? answer.value : null };
+}
+
+/** Understanding with no model at all: codes, side questions, corrections, then the routine's parser. */
+export function interpretOffline(turn: TurnInput, club: ClubConfig): UserEvent {
+  const code = readRegistrationCode(turn.text, club);
+  if (code.found) {
+    return code.ok ? { type: 'user.gaveCode', code: code.code } : { type: 'user.gaveInvalidCode', problem: code.problem };
+  }
+  if (turn.routine === null) {
+    const answer = answerFromFaq(turn.text, club);
+    return answer || looksLikeQuestion(turn.text, club) ? { type: 'user.asked', answer } : { type: 'user.chatted' };
+  }
+  const correction = readCorrection(turn);
+  if (correction) return correction;
+  if (looksLikeQuestion(turn.text, club)) return { type: 'user.asked', answer: answerFromFaq(turn.text, club) };
+  const answer = readAnswer(routines[turn.routine], turn.text, turn.view);
+  return answer.ok ? { type: 'user.answered', answer: answer.value } : { type: 'user.unclear', reason: answer.reason };
+}
+
+/** The offline interpreter: the embedded default, and the fallback whenever a model fails. */
+export function createOfflineInterpreter(club: ClubConfig): Interpreter {
+  return { interpret: async (turn) => interpretOffline(turn, club) };
+}

@@ -1,0 +1,22 @@
+import type { CodeProblem } from '../routines/registration-code.ts';
+
+/** Something the machine wants said this turn, before the current question. Plain data. */
+export type Notice =
+  | { kind: 'welcome'; team: string; ageGroup: string; sibling: boolean }
+  | { kind: 'unclear'; reason: string; inARow: number }
+  | { kind: 'answer'; text: string | null }
+  | { kind: 'genericHelp' }
+  | { kind: 'badCode'; problem: CodeProblem }
+  | { kind: 'unknownTeam'; team: string; ageGroup: string }
+  | { kind: 'codeCheckFailed' }
+  | { kind: 'finishFirst' }
+  | { kind: 'returningNotYet' }
+  | { kind: 'addressNotFound' }
+  | { kind: 'shirtTaken'; number: number }
+  | { kind: 'linkMissing' }
+  | { kind: 'tryAgain' }
+  | { kind: 'updated' }
+  | { kind: 'correctAtSummary' }
+  | { kind: 'whatToChange' }
+  | { kind: 'photoNotYet' }
+  | { kind: 'alreadyDone' };

@@ -1,0 +1,84 @@
+import { formatAddress } from '../routines/address-text.ts';
+import { isTooOldForAgeGroup } from '../routines/age.ts';
+import type { ClubConfig } from '../routines/club.ts';
+import type { Address, Draft } from '../routines/draft.ts';
+import { formatUkDate } from '../routines/parsers/dates.ts';
+import { RegistrationFields } from '../tools/registration-store.ts';
+import type { SessionContext } from './setup.ts';
+
+const yn = (value: boolean | undefined) => (value ? 'Y' : 'N');
+
+/** Thrown when the flow reaches a save with an answer missing: a bug in the machine, never the parent's fault. */
+export class IncompleteDraftError extends Error {
+  constructor(missing: string[]) {
+    super(`The draft is missing ${missing.join(', ')}`);
+    this.name = 'IncompleteDraftError';
+  }
+}
+
+const REQUIRED = [
+  'parentFirstName', 'parentLastName', 'childFirstName', 'childLastName', 'childDateOfBirth',
+  'childGender', 'hasMedicalIssues', 'playedLastSeason', 'relationship', 'parentMobile',
+  'parentEmail', 'communicationConsent', 'parentDateOfBirth', 'parentAddress', 'paymentDay',
+] as const satisfies readonly (keyof Draft)[];
+
+function addressFields(prefix: 'parent' | 'player', address: Address) {
+  return {
+    [`${prefix}_full_address`]: formatAddress(address),
+    [`${prefix}_house_number`]: address.houseNumber,
+    [`${prefix}_address_line_1`]: address.line1,
+    [`${prefix}_town`]: address.town,
+    [`${prefix}_city`]: address.city,
+    [`${prefix}_post_code`]: address.postcode,
+  };
+}
+
+const medicalDescription = ({ medicalIssues, medicalNotes }: Partial<Draft>) =>
+  [medicalIssues, medicalNotes && `Notes: ${medicalNotes}`].filter(Boolean).join('. ') || undefined;
+
+/** The registration as the club stores it (SPEC §6), from the validated answers of a session. */
+export function toRegistrationFields(context: SessionContext, club: ClubConfig, now: Date): RegistrationFields {
+  const { draft, team, code } = context;
+  const missing = REQUIRED.filter((field) => draft[field] === undefined);
+  if (!team || !code || missing.length > 0) throw new IncompleteDraftError(missing);
+  const parentAddress = draft.parentAddress as Address;
+  const childAddress = draft.childLivesWithParent === false ? draft.childAddress : parentAddress;
+  const dateOfBirth = draft.childDateOfBirth as string;
+  return RegistrationFields.parse({
+    player_first_name: draft.childFirstName,
+    player_last_name: draft.childLastName,
+    player_dob: formatUkDate(dateOfBirth),
+    player_gender: draft.childGender,
+    age_group: team.ageGroup.toLowerCase(),
+    team: team.name,
+    player_has_any_medical_issues: yn(draft.hasMedicalIssues),
+    description_of_player_medical_issues: medicalDescription(draft),
+    played_for_urmston_town_last_season: yn(draft.playedLastSeason),
+    previous_team_name: draft.previousTeam ?? undefined,
+    player_telephone: draft.playerMobile,
+    player_email: draft.playerEmail,
+    ...(childAddress ? addressFields('player', childAddress) : {}),
+    age_group_mismatch: yn(isTooOldForAgeGroup(dateOfBirth, team.ageGroup, context.settings.ageGroupCutoff)),
+    parent_first_name: draft.parentFirstName,
+    parent_last_name: draft.parentLastName,
+    parent_relationship_to_player: draft.relationship,
+    registree_role: 'Parent',
+    parent_telephone: draft.parentMobile,
+    parent_email: draft.parentEmail,
+    parent_dob: formatUkDate(draft.parentDateOfBirth as string),
+    communication_consent: yn(draft.communicationConsent),
+    ...addressFields('parent', parentAddress),
+    registration_code: code.raw,
+    registration_type: code.kind === 'new' ? '200' : '100',
+    season: code.season,
+    registration_status: 'pending_payment',
+    initial_db_write_timestamp: now.toISOString(),
+    preferred_payment_day: draft.paymentDay,
+    signing_on_fee_amount: club.fees.signingOnPence / 100,
+    monthly_subscription_amount: club.fees.monthlyPence / 100,
+    signing_on_fee_paid: 'N',
+    mandate_authorised: 'N',
+    subscription_activated: 'N',
+    payment_follow_up_count: 0,
+  });
+}

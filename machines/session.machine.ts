@@ -1,0 +1,68 @@
+import { registrationFlow } from './registration.machine.ts';
+import { sessionSetup } from './setup.ts';
+
+/** Bump, with a snapshot fixture and a migration, whenever a stored snapshot would no longer fit. */
+export const SESSION_MACHINE_VERSION = '1';
+
+/** One chat session: the agent switch between generic help, a new player and a returning player. */
+export const sessionMachine = sessionSetup.createMachine({
+  id: 'session',
+  version: SESSION_MACHINE_VERSION,
+  context: ({ input }) => ({
+    sessionId: input.sessionId,
+    settings: input.settings,
+    pendingCode: null,
+    code: null,
+    team: null,
+    registrationCount: 0,
+    registrationId: null,
+    draft: {},
+    previousParent: null,
+    correcting: false,
+    unclearInARow: 0,
+    upload: null,
+    notices: [],
+  }),
+  initial: 'generic',
+  on: {
+    'turn.started': { actions: 'clearNotices' },
+    'user.asked': { actions: 'noteAnswer' },
+    'user.unclear': { actions: 'countUnclear' },
+    'user.gaveInvalidCode': { actions: 'noteBadCode' },
+  },
+  states: {
+    generic: {
+      tags: 'awaitingUser',
+      meta: { agent: 'generic' },
+      on: {
+        'user.gaveCode': { target: 'checkingCode', actions: 'rememberCode' },
+        'user.chatted': { actions: 'noteGenericHelp' },
+        'user.uploadedPhoto': { actions: 'noteGenericHelp' },
+      },
+    },
+    /** Is the code's team one of the club's teams for that age group this season? */
+    checkingCode: {
+      tags: 'effect',
+      meta: { effect: 'findTeam' },
+      on: {
+        'team.found': [
+          { guard: 'isReturningCode', target: 'returningPlayer', actions: 'noteReturningNotYet' },
+          { target: 'newRegistration' },
+        ],
+        'team.notFound': { target: 'generic', actions: 'noteUnknownTeam' },
+        'effect.failed': { target: 'generic', actions: 'noteCodeCheckFailed' },
+      },
+    },
+    newRegistration: { meta: { agent: 'new_registration' }, ...registrationFlow },
+    /** Returning players (100 codes) get their own flow in a later issue; until then, the club helps. */
+    returningPlayer: {
+      tags: 'awaitingUser',
+      meta: { agent: 're_registration' },
+      on: {
+        'user.gaveCode': { target: 'checkingCode', actions: 'rememberCode' },
+        'user.chatted': { actions: 'noteReturningNotYet' },
+        'user.uploadedPhoto': { actions: 'noteReturningNotYet' },
+      },
+    },
+  },
+});

@@ -1,0 +1,234 @@
+import { assertEvent, assign, setup } from 'xstate';
+import { needsOwnContact, isTooOldForAgeGroup } from '../routines/age.ts';
+import type { ClubConfig, Team } from '../routines/club.ts';
+import type { Address, Draft } from '../routines/draft.ts';
+import type { QuestionRoutineId, RoutineId } from '../routines/index.ts';
+import { isSeriousCondition } from '../routines/parsers/medical.ts';
+import type { CodeProblem, RegistrationCode } from '../routines/registration-code.ts';
+import type { Notice } from './notices.ts';
+import { settleDraft, parentDetails } from './draft-rules.ts';
+
+export type EffectId =
+  | 'findTeam'
+  | 'lookUpParentAddress'
+  | 'lookUpChildAddress'
+  | 'saveRegistration'
+  | 'createPayment'
+  | 'sendPaymentLink'
+  | 'checkKit'
+  | 'reserveShirtNumber'
+  | 'savePhoto';
+
+export type Agent = 'generic' | 'new_registration' | 're_registration';
+
+/** Read by the turn runner: which routine to show, which effect to run, which agent speaks. */
+export type StateMeta = { routine?: RoutineId; number?: number; effect?: EffectId; agent?: Agent };
+
+/** The club facts the guards need, fixed when the session starts. */
+export type SessionSettings = Pick<ClubConfig, 'ownContactAgeGroup'> & {
+  /** 31 August of the season's first year (FA age-group rule). */
+  ageGroupCutoff: string;
+};
+
+export type SessionContext = {
+  sessionId: string;
+  settings: SessionSettings;
+  /** A code waiting for its team to be checked. */
+  pendingCode: RegistrationCode | null;
+  code: RegistrationCode | null;
+  team: Team | null;
+  registrationCount: number;
+  /** Key of the registration in progress: one record per child, whatever is retried. */
+  registrationId: string | null;
+  draft: Partial<Draft>;
+  /** The parent's details from the last registration, offered again for a sibling. */
+  previousParent: Partial<Draft> | null;
+  correcting: boolean;
+  unclearInARow: number;
+  upload: { id: string } | null;
+  notices: Notice[];
+};
+
+export type SessionInput = { sessionId: string; settings: SessionSettings };
+
+export type SessionEvent =
+  | { type: 'turn.started' }
+  | { type: 'user.answered'; answer: Partial<Draft> }
+  | { type: 'user.unclear'; reason: string }
+  | { type: 'user.asked'; answer: string | null }
+  | { type: 'user.chatted' }
+  | { type: 'user.corrected'; routine: QuestionRoutineId; answer: Partial<Draft> | null }
+  | { type: 'user.gaveCode'; code: RegistrationCode }
+  | { type: 'user.gaveInvalidCode'; problem: CodeProblem }
+  | { type: 'user.uploadedPhoto'; uploadId: string }
+  | { type: 'team.found'; team: Team }
+  | { type: 'team.notFound' }
+  | { type: 'address.found'; address: Address }
+  | { type: 'address.notFound' }
+  | { type: 'registration.saved' }
+  | { type: 'payment.created' }
+  | { type: 'sms.queued' }
+  | { type: 'kit.checked'; needsNewKit: boolean }
+  | { type: 'shirt.reserved' }
+  | { type: 'shirt.taken' }
+  | { type: 'photo.saved'; photoLink: string }
+  | { type: 'effect.failed'; effect: EffectId; reason: string };
+
+/** Fields a parent may fix mid-flow without anything else being asked again. */
+const SIMPLE_CORRECTIONS: ReadonlySet<QuestionRoutineId> = new Set([
+  'parentName',
+  'childName',
+  'childGender',
+  'relationship',
+  'parentEmail',
+  'communicationConsent',
+  'parentDateOfBirth',
+  'playerEmail',
+  'kitSize',
+]);
+
+const note = (context: SessionContext, notice: Notice) => [...context.notices, notice];
+const answerOf = (event: SessionEvent) => (event.type === 'user.answered' ? event.answer : {});
+const ownContactNeeded = (context: SessionContext) =>
+  context.team !== null && needsOwnContact(context.team.ageGroup, context.settings.ownContactAgeGroup);
+
+export const sessionSetup = setup({
+  types: {
+    context: {} as SessionContext,
+    events: {} as SessionEvent,
+    input: {} as SessionInput,
+    meta: {} as StateMeta,
+    tags: {} as 'awaitingUser' | 'effect' | 'finished',
+  },
+  actions: {
+    clearNotices: assign({ notices: [] }),
+    saveAnswer: assign(({ context, event }) => {
+      assertEvent(event, 'user.answered');
+      return { draft: settleDraft({ ...context.draft, ...event.answer }), unclearInARow: 0 };
+    }),
+    saveCorrection: assign(({ context, event }) => {
+      assertEvent(event, 'user.corrected');
+      const draft = settleDraft({ ...context.draft, ...event.answer });
+      return { draft, notices: note(context, { kind: 'updated' }) };
+    }),
+    countUnclear: assign(({ context, event }) => {
+      assertEvent(event, 'user.unclear');
+      const inARow = context.unclearInARow + 1;
+      return { unclearInARow: inARow, notices: note(context, { kind: 'unclear', reason: event.reason, inARow }) };
+    }),
+    noteAnswer: assign(({ context, event }) => {
+      assertEvent(event, 'user.asked');
+      return { notices: note(context, { kind: 'answer', text: event.answer }) };
+    }),
+    noteGenericHelp: assign(({ context }) => ({ notices: note(context, { kind: 'genericHelp' }) })),
+    rememberCode: assign(({ event }) => {
+      assertEvent(event, 'user.gaveCode');
+      return { pendingCode: event.code };
+    }),
+    noteBadCode: assign(({ context, event }) => {
+      assertEvent(event, 'user.gaveInvalidCode');
+      return { notices: note(context, { kind: 'badCode', problem: event.problem }) };
+    }),
+    noteUnknownTeam: assign(({ context }) => ({
+      pendingCode: null,
+      notices: note(context, {
+        kind: 'unknownTeam',
+        team: context.pendingCode?.team ?? '',
+        ageGroup: context.pendingCode?.ageGroup ?? '',
+      }),
+    })),
+    noteCodeCheckFailed: assign(({ context }) => ({
+      pendingCode: null,
+      notices: note(context, { kind: 'codeCheckFailed' }),
+    })),
+    noteFinishFirst: assign(({ context }) => ({ notices: note(context, { kind: 'finishFirst' }) })),
+    noteReturningNotYet: assign(({ context }) => ({
+      notices: note(context, { kind: 'returningNotYet' }),
+    })),
+    startRegistration: assign(({ context, event }) => {
+      assertEvent(event, 'team.found');
+      const registrationCount = context.registrationCount + 1;
+      const sibling = context.previousParent !== null;
+      return {
+        code: context.pendingCode,
+        pendingCode: null,
+        team: event.team,
+        registrationCount,
+        registrationId: `${context.sessionId}-${registrationCount}`,
+        draft: {},
+        correcting: false,
+        unclearInARow: 0,
+        upload: null,
+        notices: note(context, { kind: 'welcome', team: event.team.name, ageGroup: event.team.ageGroup, sibling }),
+      };
+    }),
+    rememberParent: assign(({ context }) => ({ previousParent: parentDetails(context.draft) })),
+    reuseParent: assign(({ context }) => ({
+      draft: { ...context.draft, ...(context.previousParent ?? {}) },
+    })),
+    saveAddress: assign(({ context, event }, params: { who: 'parent' | 'child' }) => {
+      assertEvent(event, 'address.found');
+      const field = params.who === 'parent' ? 'parentAddress' : 'childAddress';
+      return { draft: { ...context.draft, [field]: event.address } };
+    }),
+    noteAddressNotFound: assign(({ context }) => ({ notices: note(context, { kind: 'addressNotFound' }) })),
+    startCorrecting: assign({ correcting: true }),
+    finishCorrecting: assign(({ context }) => ({
+      correcting: false,
+      notices: note(context, { kind: 'updated' }),
+    })),
+    noteWhatToChange: assign(({ context }) => ({ notices: note(context, { kind: 'whatToChange' }) })),
+    noteCorrectAtSummary: assign(({ context }) => ({
+      notices: note(context, { kind: 'correctAtSummary' }),
+    })),
+    noteLinkMissing: assign(({ context }) => ({ notices: note(context, { kind: 'linkMissing' }) })),
+    noteTryAgain: assign(({ context }) => ({ notices: note(context, { kind: 'tryAgain' }) })),
+    releaseShirtNumber: assign(({ context }) => {
+      const { shirtNumber: taken, ...draft } = context.draft;
+      return { draft, notices: note(context, { kind: 'shirtTaken', number: taken ?? 0 }) };
+    }),
+    rememberUpload: assign(({ event }) => {
+      assertEvent(event, 'user.uploadedPhoto');
+      return { upload: { id: event.uploadId } };
+    }),
+    savePhotoLink: assign(({ context, event }) => {
+      assertEvent(event, 'photo.saved');
+      return { draft: { ...context.draft, photoLink: event.photoLink }, upload: null };
+    }),
+    notePhotoNotYet: assign(({ context }) => ({ notices: note(context, { kind: 'photoNotYet' }) })),
+    noteAlreadyDone: assign(({ context }) => ({ notices: note(context, { kind: 'alreadyDone' }) })),
+  },
+  guards: {
+    isReturningCode: ({ context }) => context.pendingCode?.kind === 'returning',
+    hasPreviousParent: ({ context }) => context.previousParent !== null,
+    isCorrecting: ({ context }) => context.correcting,
+    answerIs: ({ event }, params: { field: keyof Draft; value: boolean }) =>
+      answerOf(event)[params.field] === params.value,
+    isTooOldForAgeGroup: ({ context, event }) => {
+      const dateOfBirth = answerOf(event).childDateOfBirth;
+      return (
+        dateOfBirth !== undefined &&
+        context.team !== null &&
+        isTooOldForAgeGroup(dateOfBirth, context.team.ageGroup, context.settings.ageGroupCutoff)
+      );
+    },
+    hasSeriousCondition: ({ event }) => {
+      const { hasMedicalIssues, medicalIssues } = answerOf(event);
+      return hasMedicalIssues === true && isSeriousCondition(medicalIssues ?? '');
+    },
+    needsOwnContact: ({ context }) => ownContactNeeded(context),
+    playerMobileNeeded: ({ context }) =>
+      ownContactNeeded(context) &&
+      (!context.draft.playerMobile || context.draft.playerMobile === context.draft.parentMobile),
+    playerEmailNeeded: ({ context }) =>
+      ownContactNeeded(context) &&
+      (!context.draft.playerEmail || context.draft.playerEmail === context.draft.parentEmail),
+    reusesParentDetails: ({ context }) => context.draft.reuseParentDetails === true,
+    needsKit: ({ context, event }) =>
+      event.type === 'kit.checked' && (event.needsNewKit || context.draft.playedLastSeason === false),
+    isCorrectionOf: ({ event }, params: { routine: QuestionRoutineId }) =>
+      event.type === 'user.corrected' && event.routine === params.routine,
+    isSimpleCorrection: ({ event }) =>
+      event.type === 'user.corrected' && event.answer !== null && SIMPLE_CORRECTIONS.has(event.routine),
+  },
+});

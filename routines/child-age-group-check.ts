@@ -1,0 +1,26 @@
+import { ageGroupCutoff } from './age.ts';
+import { defineRoutine, childName } from './define-routine.ts';
+import { Draft } from './draft.ts';
+import { formatUkDate } from './parsers/dates.ts';
+import { parseYesNo } from './parsers/yes-no.ts';
+import { mapParsed } from './parsers/result.ts';
+
+/** Asked only when the date of birth is older than the code's age group allows. */
+export const childAgeGroupCheck = defineRoutine({
+  number: 3,
+  ask: (view) =>
+    `${childName(view)}'s date of birth (${formatUkDate(view.draft.childDateOfBirth ?? '')}) is older than the ${view.team?.ageGroup ?? ''} age group allows (under ${(view.team?.ageGroup ?? '').slice(1)} on ${formatUkDate(ageGroupCutoff(view.club))}). Is the date right?`,
+  instructions: [
+    'The date of birth does not fit the age group of the code. Ask the parent to confirm it.',
+    'Yes keeps the date (the club will check the age group); no means they will type it again.',
+  ],
+  extracts: Draft.pick({ childAgeGroupConfirmed: true }),
+  parse: (text) =>
+    mapParsed(parseYesNo(text), (childAgeGroupConfirmed) => ({ childAgeGroupConfirmed })),
+  tools: [],
+  examples: [
+    { says: 'yes that is right', answer: { childAgeGroupConfirmed: true } },
+    { says: 'no sorry', answer: { childAgeGroupConfirmed: false } },
+    { says: 'what?', answer: null },
+  ],
+});

@@ -1,0 +1,27 @@
+import { defineRoutine } from './define-routine.ts';
+import { Draft } from './draft.ts';
+import { parseFullName } from './parsers/names.ts';
+import { mapParsed } from './parsers/result.ts';
+
+export const childName = defineRoutine({
+  number: 2,
+  ask: ({ draft }) =>
+    `Thanks${draft.parentFirstName ? `, ${draft.parentFirstName}` : ''}! What's your child's full name?`,
+  instructions: [
+    "Read the child's first and last name, with the same rules as the parent's name.",
+    'If only a first name is given, return no answer so that the last name is asked for.',
+  ],
+  extracts: Draft.pick({ childFirstName: true, childLastName: true }),
+  parse: (text) =>
+    mapParsed(parseFullName(text), ({ first, last }) => ({
+      childFirstName: first,
+      childLastName: last,
+    })),
+  mentions: ["child's name", 'his name', 'her name', 'their name'],
+  tools: [],
+  examples: [
+    { says: 'Leo Jones', answer: { childFirstName: 'Leo', childLastName: 'Jones' } },
+    { says: 'his name is Oisín Mac Giolla', answer: { childFirstName: 'Oisín', childLastName: 'Mac Giolla' } },
+    { says: 'Leo', answer: null },
+  ],
+});

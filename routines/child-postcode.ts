@@ -1,0 +1,18 @@
+import { defineRoutine, childName } from './define-routine.ts';
+import { Draft } from './draft.ts';
+import { parseUkPostcode } from './parsers/postcodes.ts';
+import { mapParsed } from './parsers/result.ts';
+import { POSTCODE_INSTRUCTIONS } from './address-text.ts';
+
+export const childPostcode = defineRoutine({
+  number: 18,
+  ask: (view) => `What's the postcode where ${childName(view)} lives?`,
+  instructions: POSTCODE_INSTRUCTIONS,
+  extracts: Draft.pick({ childPostcode: true }),
+  parse: (text) => mapParsed(parseUkPostcode(text), (childPostcode) => ({ childPostcode })),
+  tools: [],
+  examples: [
+    { says: 'M41 5AB', answer: { childPostcode: 'M41 5AB' } },
+    { says: 'same as his dad', answer: null },
+  ],
+});

@@ -1,0 +1,59 @@
+import type { z } from 'zod';
+import type { ToolDefinition } from '../tools/tool.ts';
+import type { ClubConfig, Team } from './club.ts';
+import type { Draft } from './draft.ts';
+import type { Parsed } from './parsers/result.ts';
+
+/** What a routine can see: the answers so far, the club and the team of the code. */
+export type RoutineView = {
+  draft: Partial<Draft>;
+  club: ClubConfig;
+  team: Team | null;
+  /** Today as YYYY-MM-DD; passed in so that every rule is testable. */
+  today: string;
+};
+
+/** A step that asks the parent one thing and reads the reply into a slice of the draft. */
+export type QuestionRoutine<Answer extends z.ZodObject = z.ZodObject> = {
+  kind: 'question';
+  /** The club's routine number, sent to the frontend as `routine_number`. */
+  number: number;
+  /** What to say on entering the routine. */
+  ask: (view: RoutineView) => string;
+  /** How to read the reply; shown to the model with `extracts` as its output schema. */
+  instructions: readonly string[];
+  /** The slice of the draft this routine fills; it also validates every answer, however produced. */
+  extracts: Answer;
+  /** The offline interpreter: reads a reply with no model at all. */
+  parse: (text: string, view: RoutineView) => Parsed<z.output<Answer>>;
+  /** Rules that need more than the schema (dates, differences from other answers); a reason when broken. */
+  check?: (answer: z.output<Answer>, view: RoutineView) => string | null;
+  /** Words a parent uses to name this answer when correcting it ("my email is..."). */
+  mentions?: readonly string[];
+  tools: readonly ToolDefinition[];
+  /** Real replies and the answer each must give (null: unclear). Feed the tests and the graph. */
+  examples: readonly { says: string; answer: z.output<Answer> | null }[];
+};
+
+/** A step the machine decides alone, with no question and no model call. */
+export type DecisionRoutine = {
+  kind: 'decision';
+  number: number;
+  /** What the machine decides here, for readers and the diagram. */
+  decides: string;
+};
+
+export type Routine = QuestionRoutine | DecisionRoutine;
+
+export function defineRoutine<Answer extends z.ZodObject>(
+  routine: Omit<QuestionRoutine<Answer>, 'kind'>,
+): QuestionRoutine<Answer> {
+  return { kind: 'question', ...routine };
+}
+
+export function defineDecision(routine: Omit<DecisionRoutine, 'kind'>): DecisionRoutine {
+  return { kind: 'decision', ...routine };
+}
+
+/** First name for friendly questions, with a fallback before it is known. */
+export const childName = (view: RoutineView) => view.draft.childFirstName ?? 'your child';

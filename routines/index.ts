@@ -1,0 +1,80 @@
+import type { Routine } from './define-routine.ts';
+import { parentName } from './parent-name.ts';
+import { reuseParentDetails } from './reuse-parent-details.ts';
+import { childName } from './child-name.ts';
+import { childDateOfBirth } from './child-date-of-birth.ts';
+import { childAgeGroupCheck } from './child-age-group-check.ts';
+import { childGender } from './child-gender.ts';
+import { medicalIssues } from './medical-issues.ts';
+import { medicalNotes } from './medical-notes.ts';
+import { playedLastSeason } from './played-last-season.ts';
+import { previousTeam } from './previous-team.ts';
+import { relationship } from './relationship.ts';
+import { parentMobile } from './parent-mobile.ts';
+import { parentEmail } from './parent-email.ts';
+import { communicationConsent } from './communication-consent.ts';
+import { parentDateOfBirth } from './parent-date-of-birth.ts';
+import { parentPostcode } from './parent-postcode.ts';
+import { parentHouseNumber } from './parent-house-number.ts';
+import { parentAddressTyped } from './parent-address-typed.ts';
+import { confirmParentAddress } from './confirm-parent-address.ts';
+import { childLivesWithParent } from './child-lives-with-parent.ts';
+import { childPostcode } from './child-postcode.ts';
+import { childHouseNumber } from './child-house-number.ts';
+import { childAddressTyped } from './child-address-typed.ts';
+import { confirmChildAddress } from './confirm-child-address.ts';
+import { ageBranch } from './age-branch.ts';
+import { playerMobile } from './player-mobile.ts';
+import { playerEmail } from './player-email.ts';
+import { confirmDetails } from './confirm-details.ts';
+import { paymentDay } from './payment-day.ts';
+import { paymentLinkReceived } from './payment-link-received.ts';
+import { kitSize } from './kit-size.ts';
+import { shirtNumber } from './shirt-number.ts';
+import { photo } from './photo.ts';
+import { registered } from './registered.ts';
+
+/** Every new-player routine, keyed by id; the id is also the machine state that shows it. */
+export const routines = {
+  parentName,
+  reuseParentDetails,
+  childName,
+  childDateOfBirth,
+  childAgeGroupCheck,
+  childGender,
+  medicalIssues,
+  medicalNotes,
+  playedLastSeason,
+  previousTeam,
+  relationship,
+  parentMobile,
+  parentEmail,
+  communicationConsent,
+  parentDateOfBirth,
+  parentPostcode,
+  parentHouseNumber,
+  parentAddressTyped,
+  confirmParentAddress,
+  childLivesWithParent,
+  childPostcode,
+  childHouseNumber,
+  childAddressTyped,
+  confirmChildAddress,
+  ageBranch,
+  playerMobile,
+  playerEmail,
+  confirmDetails,
+  paymentDay,
+  paymentLinkReceived,
+  kitSize,
+  shirtNumber,
+  photo,
+  registered,
+} satisfies Record<string, Routine>;
+
+export type RoutineId = keyof typeof routines;
+export type QuestionRoutineId = {
+  [K in RoutineId]: (typeof routines)[K] extends { kind: 'question' } ? K : never;
+}[RoutineId];
+
+export const isRoutineId = (id: string): id is RoutineId => Object.hasOwn(routines, id);

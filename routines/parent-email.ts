@@ -1,0 +1,18 @@
+import { defineRoutine } from './define-routine.ts';
+import { Draft } from './draft.ts';
+import { parseEmail } from './parsers/email.ts';
+import { mapParsed } from './parsers/result.ts';
+
+export const parentEmail = defineRoutine({
+  number: 9,
+  ask: () => "What's your e-mail address?",
+  instructions: ["Read the parent's e-mail address and return it in lower case."],
+  extracts: Draft.pick({ parentEmail: true }),
+  parse: (text) => mapParsed(parseEmail(text), (parentEmail) => ({ parentEmail })),
+  mentions: ['my email', 'my e-mail', 'email', 'e-mail'],
+  tools: [],
+  examples: [
+    { says: 'Sarah.Jones@Example.com', answer: { parentEmail: 'sarah.jones@example.com' } },
+    { says: 'sarah at example dot com', answer: null },
+  ],
+});

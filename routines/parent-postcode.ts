@@ -1,0 +1,20 @@
+import { defineRoutine } from './define-routine.ts';
+import { Draft } from './draft.ts';
+import { parseUkPostcode } from './parsers/postcodes.ts';
+import { mapParsed } from './parsers/result.ts';
+import { POSTCODE_INSTRUCTIONS } from './address-text.ts';
+
+export const parentPostcode = defineRoutine({
+  number: 12,
+  ask: () => "What's your postcode?",
+  instructions: POSTCODE_INSTRUCTIONS,
+  extracts: Draft.pick({ parentPostcode: true }),
+  parse: (text) => mapParsed(parseUkPostcode(text), (parentPostcode) => ({ parentPostcode })),
+  mentions: ['my postcode', 'postcode', 'post code'],
+  tools: [],
+  examples: [
+    { says: 'm32 8jl', answer: { parentPostcode: 'M32 8JL' } },
+    { says: "it's M41 0AA thanks", answer: { parentPostcode: 'M41 0AA' } },
+    { says: 'Urmston', answer: null },
+  ],
+});

@@ -1,0 +1,37 @@
+import { defineRoutine, childName } from './define-routine.ts';
+import { Draft } from './draft.ts';
+import { pounds } from './club.ts';
+import { parsePaymentDay } from './parsers/payment-day.ts';
+import { mapParsed } from './parsers/result.ts';
+
+const monthName = (yearMonth: string) =>
+  new Date(`${yearMonth}-01T00:00:00Z`).toLocaleString('en-GB', { month: 'long', timeZone: 'UTC' });
+
+export const paymentDay = defineRoutine({
+  number: 29,
+  ask: (view) => {
+    const { fees, season } = view.club;
+    return [
+      `Thanks! To finish ${childName(view)}'s registration there are two payments:`,
+      `- a one-off signing-on fee of **${pounds(fees.signingOnPence)}**, and`,
+      `- **${pounds(fees.monthlyPence)} a month** by Direct Debit from ${monthName(season.firstMonth)} to ${monthName(season.lastMonth)}.`,
+      '',
+      "I'll text you a secure link to set both up whenever suits you.",
+      'Which day of the month would you like the Direct Debit taken? Any day from 1 to 28, or the last day of the month.',
+    ].join('\n');
+  },
+  instructions: [
+    'Read the preferred day of the month for the Direct Debit: 1 to 28, or -1 for the last day of the month.',
+    'Direct Debits cannot be taken on the 29th, 30th or 31st: for those return no answer and explain.',
+  ],
+  extracts: Draft.pick({ paymentDay: true }),
+  parse: (text) => mapParsed(parsePaymentDay(text), (day) => ({ paymentDay: day })),
+  mentions: ['payment day'],
+  tools: [],
+  examples: [
+    { says: '15th', answer: { paymentDay: 15 } },
+    { says: 'the 1st please', answer: { paymentDay: 1 } },
+    { says: 'last day of the month', answer: { paymentDay: -1 } },
+    { says: '30th', answer: null },
+  ],
+});

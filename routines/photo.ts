@@ -1,0 +1,15 @@
+import { defineRoutine, childName } from './define-routine.ts';
+import { Draft } from './draft.ts';
+import { fail } from './parsers/result.ts';
+
+/** The photo arrives as an upload, never as text; a typed reply is met with how to upload. */
+export const photo = defineRoutine({
+  number: 34,
+  ask: (view) =>
+    `Last step: please upload a passport-style photo of ${childName(view)} (face and shoulders, plain background) with the 📎 photo button.`,
+  instructions: ['The photo comes through the upload button. A typed reply cannot answer this step.'],
+  extracts: Draft.pick({ photoLink: true }),
+  parse: () => fail('Please use the 📎 photo button to upload the photo.'),
+  tools: [],
+  examples: [{ says: 'here it is', answer: null }],
+});

@@ -1,0 +1,26 @@
+import { defineRoutine, childName } from './define-routine.ts';
+import { Draft } from './draft.ts';
+import { parseUkMobile } from './parsers/phones.ts';
+import { mapParsed } from './parsers/result.ts';
+
+export const playerMobile = defineRoutine({
+  number: 23,
+  ask: (view) =>
+    `As ${childName(view)} is in the ${view.team?.ageGroup ?? ''} age group, the league needs the player's own contact details. What's ${childName(view)}'s own mobile number?`,
+  instructions: [
+    "Read the player's own UK mobile, as 11 digits starting 07.",
+    "It must be different from the parent's number; if it is the same, return no answer and say so.",
+  ],
+  extracts: Draft.pick({ playerMobile: true }),
+  parse: (text) => mapParsed(parseUkMobile(text), (playerMobile) => ({ playerMobile })),
+  check: ({ playerMobile }, { draft }) =>
+    playerMobile === draft.parentMobile
+      ? "That's the same as your number. We need the player's own mobile."
+      : null,
+  mentions: ['his mobile', 'her mobile', "player's mobile", 'their mobile'],
+  tools: [],
+  examples: [
+    { says: '07700 900 456', answer: { playerMobile: '07700900456' } },
+    { says: 'he has no phone', answer: null },
+  ],
+});

@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** Where player photos are kept (S3 for the club, a local folder in the embedded mode). */
+export interface PhotoStore {
+  /** Keeps an upload aside until the flow decides what to do with it; returns its id. */
+  stage(bytes: Uint8Array, contentType: string): Promise<string>;
+  /** Stores a staged upload under a key unique to the registration; returns the link. */
+  store(uploadId: string, key: string, signal?: AbortSignal): Promise<string>;
+  read(key: string): Promise<Uint8Array | null>;
+}
+
+/** Thrown when a staged upload has gone (already stored, or never made). */
+export class UploadNotFoundError extends Error {
+  constructor(uploadId: string) {
+    super(`No staged upload ${uploadId}`);
+    this.name = 'UploadNotFoundError';
+  }
+}
+
+const SAFE_KEY = /^[A-Za-z0-9][A-Za-z0-9/_.-]{0,200}$/;
+
+/** The embedded photo store: a folder under DATA_DIR (a temporary folder without one). */
+export function createLocalPhotoStore(root: string): PhotoStore {
+  const staged = join(root, 'staged');
+  const stored = join(root, 'stored');
+  const storedPath = (key: string) => {
+    if (!SAFE_KEY.test(key) || key.includes('..')) throw new Error(`Unsafe photo key ${key}`);
+    return join(stored, key);
+  };
+  return {
+    async stage(bytes) {
+      const id = randomUUID();
+      await mkdir(staged, { recursive: true });
+      await writeFile(join(staged, id), bytes);
+      return id;
+    },
+    async store(uploadId, key) {
+      if (!/^[0-9a-f-]{36}$/.test(uploadId)) throw new UploadNotFoundError(uploadId);
+      const target = storedPath(key);
+      await mkdir(join(target, '..'), { recursive: true });
+      try {
+        await rename(join(staged, uploadId), target);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        // Already moved by an earlier attempt of the same effect: the stored file is the answer.
+        const already = await readFile(target).catch(() => null);
+        if (!already) throw new UploadNotFoundError(uploadId);
+      }
+      await rm(join(staged, uploadId), { force: true });
+      return `photos/${key}`;
+    },
+    async read(key) {
+      return readFile(storedPath(key)).catch(() => null);
+    },
+  };
+}

@@ -1,0 +1,147 @@
+import { z } from 'zod';
+import { openJsonFile } from './json-file.ts';
+
+const YN = z.enum(['Y', 'N']);
+const UkDate = z.string().regex(/^\d{2}-\d{2}-\d{4}$/, 'DD-MM-YYYY');
+const Mobile = z.string().regex(/^07\d{9}$/);
+const Postcode = z.string().regex(/^(GIR 0AA|[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2})$/);
+const Text = (max: number) => z.string().max(max);
+
+/**
+ * One registration as the club's Airtable table `registrations_<season>` holds it: the same field
+ * names and value formats wherever a record leaves the process (SPEC §6).
+ */
+export const RegistrationFields = z.object({
+  player_first_name: Text(50).min(1),
+  player_last_name: Text(50).min(1),
+  player_dob: UkDate,
+  player_gender: z.enum(['Male', 'Female', 'Not Disclosed']),
+  age_group: z.string().regex(/^u\d{1,2}$/),
+  team: Text(20).min(1),
+  player_has_any_medical_issues: YN,
+  description_of_player_medical_issues: Text(1000).optional(),
+  played_for_urmston_town_last_season: YN,
+  previous_team_name: Text(100).optional(),
+  player_telephone: Mobile.optional(),
+  player_email: z.email().optional(),
+  player_full_address: Text(200).optional(),
+  player_house_number: Text(20).optional(),
+  player_address_line_1: Text(100).optional(),
+  player_town: Text(50).optional(),
+  player_city: Text(50).optional(),
+  player_post_code: Postcode.optional(),
+  age_group_mismatch: YN,
+  parent_first_name: Text(50).min(1),
+  parent_last_name: Text(50).min(1),
+  parent_relationship_to_player: z.enum(['Mother', 'Father', 'Guardian', 'Other']),
+  registree_role: z.enum(['Parent', 'Player', 'Other']),
+  parent_telephone: Mobile,
+  parent_email: z.email(),
+  parent_dob: UkDate,
+  communication_consent: YN,
+  parent_full_address: Text(200).min(10),
+  parent_house_number: Text(20).min(1),
+  parent_address_line_1: Text(100).min(1),
+  parent_town: Text(50),
+  parent_city: Text(50).min(1),
+  parent_post_code: Postcode,
+  registration_code: Text(100).min(1),
+  registration_type: z.enum(['100', '200']),
+  season: z.string().regex(/^\d{4}$/),
+  registration_status: z.enum(['pending_payment', 'active', 'suspended', 'incomplete']),
+  initial_db_write_timestamp: z.iso.datetime({ offset: true }),
+  preferred_payment_day: z.int().min(-1).max(28),
+  signing_on_fee_amount: z.number().nonnegative(),
+  monthly_subscription_amount: z.number().nonnegative(),
+  signing_on_fee_paid: YN,
+  mandate_authorised: YN,
+  subscription_activated: YN,
+  payment_follow_up_count: z.int().nonnegative(),
+  billing_request_id: Text(50).optional(),
+  sms_sent_at: z.iso.datetime({ offset: true }).optional(),
+  sms_delivery_status: z.enum(['pending', 'sent', 'delivered', 'failed', 'undelivered']).optional(),
+  new_kit_required: YN.optional(),
+  kit_type_required: z.enum(['Goalkeeper', 'Outfield']).optional(),
+  kit_size: Text(8).optional(),
+  shirt_number: z.string().regex(/^([1-9]|1\d|2[0-5])$/).optional(),
+  id_image_link: z.string().min(1).optional(),
+});
+export type RegistrationFields = z.infer<typeof RegistrationFields>;
+
+/** A stored registration: its id (one per child per season) and its fields. */
+export type StoredRegistration = { id: string; fields: RegistrationFields };
+
+export type ShirtRequest = {
+  registrationId: string;
+  team: string;
+  ageGroup: string;
+  season: string;
+  number: number;
+};
+
+/** Where registrations live (Airtable for the club, a local file in the embedded mode). */
+export interface RegistrationStore {
+  /** Creates or replaces the registration with this id: retries never make a second record. */
+  upsert(id: string, fields: RegistrationFields, signal?: AbortSignal): Promise<void>;
+  update(id: string, fields: Partial<RegistrationFields>, signal?: AbortSignal): Promise<void>;
+  get(id: string, signal?: AbortSignal): Promise<StoredRegistration | null>;
+  list(signal?: AbortSignal): Promise<StoredRegistration[]>;
+  /** Gives a shirt number to one child of a team, atomically; the same child may ask again. */
+  reserveShirtNumber(request: ShirtRequest, signal?: AbortSignal): Promise<'reserved' | 'taken'>;
+}
+
+/** Thrown when a registration that should exist does not. */
+export class RegistrationNotFoundError extends Error {
+  constructor(id: string) {
+    super(`No registration ${id}`);
+    this.name = 'RegistrationNotFoundError';
+  }
+}
+
+type Data = { registrations: Record<string, RegistrationFields> };
+
+/** The embedded registration store: one JSON file under DATA_DIR (memory only without a path). */
+export async function createEmbeddedRegistrationStore(path: string | null): Promise<RegistrationStore> {
+  const file = await openJsonFile<Data>(path, () => ({ registrations: {} }));
+  const all = () => file.read().registrations;
+  return {
+    async upsert(id, fields) {
+      const checked = RegistrationFields.parse(fields);
+      await file.update((data) => {
+        data.registrations[id] = { ...data.registrations[id], ...checked };
+      });
+    },
+    async update(id, fields) {
+      const current = all()[id];
+      if (!current) throw new RegistrationNotFoundError(id);
+      const checked = RegistrationFields.parse({ ...current, ...fields });
+      await file.update((data) => {
+        data.registrations[id] = checked;
+      });
+    },
+    async get(id) {
+      const fields = all()[id];
+      return fields ? { id, fields: structuredClone(fields) } : null;
+    },
+    async list() {
+      return Object.entries(all()).map(([id, fields]) => ({ id, fields: structuredClone(fields) }));
+    },
+    async reserveShirtNumber({ registrationId, team, ageGroup, season, number }) {
+      const holder = Object.entries(all()).find(
+        ([id, fields]) =>
+          id !== registrationId &&
+          fields.team.toLowerCase() === team.toLowerCase() &&
+          fields.age_group === ageGroup.toLowerCase() &&
+          fields.season === season &&
+          fields.shirt_number === String(number),
+      );
+      if (holder) return 'taken';
+      await file.update((data) => {
+        const own = data.registrations[registrationId];
+        if (!own) throw new RegistrationNotFoundError(registrationId);
+        own.shirt_number = String(number);
+      });
+      return 'reserved';
+    },
+  };
+}
