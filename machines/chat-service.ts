@@ -6,9 +6,16 @@ import { routines, isRoutineId, type QuestionRoutineId } from '../routines/index
 import { todayIso } from '../routines/parsers/dates.ts';
 import type { SessionStore } from '../tools/session-store.ts';
 import { effects, type EffectPorts } from './effects.ts';
-import type { Interpreter, UserEvent } from './interpreter.ts';
+import type { Interpretation, Interpreter, RecentTurn } from './interpreter.ts';
 import { renderNotice } from './messages.ts';
-import { persist, startSession, type SessionActor, type SessionSnapshot } from './snapshot.ts';
+import {
+  persist,
+  SnapshotIncompatibleError,
+  startSession,
+  type SessionActor,
+  type SessionSnapshot,
+} from './snapshot.ts';
+import type { Envelope } from '../tools/session-store.ts';
 import type { Agent, EffectId, SessionEvent, StateMeta } from './setup.ts';
 
 /** Session ids as the club frontend makes them (session-1732190000000-k3j9x2m1q), or our own UUIDs. */
@@ -44,15 +51,27 @@ export type ChatServiceDeps = {
 export interface ChatService {
   reply(input: { sessionId: SessionId; text: string; signal?: AbortSignal }): Promise<TurnResult>;
   /** A photo was staged for this session; the flow decides whether it is wanted. */
-  uploadedPhoto(input: { sessionId: SessionId; uploadId: string; signal?: AbortSignal }): Promise<TurnResult>;
+  uploadedPhoto(input: {
+    sessionId: SessionId;
+    uploadId: string;
+    signal?: AbortSignal;
+  }): Promise<TurnResult>;
   /** The session as it stands, without changing it. */
   peek(sessionId: SessionId): Promise<TurnResult | null>;
 }
 
 /** Effects per turn before the runner assumes a loop in the machine. */
 const MAX_EFFECTS_PER_TURN = 12;
+/** Messages kept for a model's context, and how much of each. */
+const RECENT_TURNS = 6;
+const RECENT_CHARS = 500;
 
-type Where = { agent: Agent; routine: QuestionRoutineId | null; number: number | null; effect: EffectId | null };
+type Where = {
+  agent: Agent;
+  routine: QuestionRoutineId | null;
+  number: number | null;
+  effect: EffectId | null;
+};
 
 /** Reads the state's meta: which agent speaks, which routine is on screen, which effect is due. */
 export function whereIs(snapshot: SessionSnapshot): Where {
@@ -72,12 +91,17 @@ export function whereIs(snapshot: SessionSnapshot): Where {
 const stateName = (snapshot: SessionSnapshot) =>
   typeof snapshot.value === 'string'
     ? snapshot.value
-    : Object.entries(snapshot.value).map(([parent, child]) => `${parent}.${String(child)}`).join(',');
+    : Object.entries(snapshot.value)
+        .map(([parent, child]) => `${parent}.${String(child)}`)
+        .join(',');
 
 export function createChatService(deps: ChatServiceDeps): ChatService {
   const { club, sessions, interpreter, log } = deps;
   const now = deps.now ?? (() => new Date());
-  const settings = { ownContactAgeGroup: club.ownContactAgeGroup, ageGroupCutoff: ageGroupCutoff(club) };
+  const settings = {
+    ownContactAgeGroup: club.ownContactAgeGroup,
+    ageGroupCutoff: ageGroupCutoff(club),
+  };
 
   const viewOf = (snapshot: SessionSnapshot): RoutineView => ({
     draft: snapshot.context.draft,
@@ -96,12 +120,19 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
 
   const result = (sessionId: SessionId, snapshot: SessionSnapshot): TurnResult => {
     const where = whereIs(snapshot);
-    return { sessionId, reply: compose(snapshot), agent: where.agent, routineNumber: where.number, state: stateName(snapshot) };
+    return {
+      sessionId,
+      reply: compose(snapshot),
+      agent: where.agent,
+      routineNumber: where.number,
+      state: stateName(snapshot),
+    };
   };
 
   async function runEffects(actor: SessionActor, signal: AbortSignal) {
     for (let count = 0; actor.getSnapshot().hasTag('effect'); count += 1) {
-      if (count >= MAX_EFFECTS_PER_TURN) throw new Error('Too many effects in one turn: the machine loops');
+      if (count >= MAX_EFFECTS_PER_TURN)
+        throw new Error('Too many effects in one turn: the machine loops');
       const { context } = actor.getSnapshot();
       const effect = whereIs(actor.getSnapshot()).effect as EffectId;
       const key = `${context.registrationId ?? context.sessionId}:${effect}`;
@@ -109,36 +140,81 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
       let event: SessionEvent;
       try {
         event = await effects[effect]({
-          context, ports: deps.ports, club, publicBaseUrl: deps.publicBaseUrl, idempotencyKey: key, now: now(), signal,
+          context,
+          ports: deps.ports,
+          club,
+          publicBaseUrl: deps.publicBaseUrl,
+          idempotencyKey: key,
+          now: now(),
+          signal,
         });
         log('effect.done', { effect, outcome: event.type, ms: Date.now() - started });
       } catch (error) {
         if (signal.aborted) throw error;
-        log('effect.failed', { effect, error: error instanceof Error ? error.name : 'unknown', message: error instanceof Error ? error.message : '' });
-        event = { type: 'effect.failed', effect, reason: error instanceof Error ? error.name : 'unknown' };
+        log('effect.failed', {
+          effect,
+          error: error instanceof Error ? error.name : 'unknown',
+          message: error instanceof Error ? error.message : '',
+        });
+        event = {
+          type: 'effect.failed',
+          effect,
+          reason: error instanceof Error ? error.name : 'unknown',
+        };
       }
       actor.send(event);
     }
   }
 
+  /** Restores the session, or starts it again politely when its snapshot no longer fits. */
+  function restore(sessionId: SessionId, envelope: Envelope | null): SessionActor {
+    const input = { sessionId, settings };
+    try {
+      return startSession(envelope, input);
+    } catch (error) {
+      if (!(error instanceof SnapshotIncompatibleError)) throw error;
+      log('session.restarted', { found: error.found });
+      const actor = startSession(null, input);
+      actor.send({ type: 'turn.started' });
+      actor.send({ type: 'session.restarted' });
+      return actor;
+    }
+  }
+
+  type Feed = (
+    actor: SessionActor,
+    recent: readonly RecentTurn[],
+  ) => Promise<{ said?: string; preface?: string }>;
+
   /** One turn: restore, feed events, run effects until at rest, save, reply. */
-  async function turn(sessionId: SessionId, signal: AbortSignal | undefined, feed: (actor: SessionActor) => Promise<void>) {
+  async function turn(sessionId: SessionId, signal: AbortSignal | undefined, feed: Feed) {
     return sessions.withLock(sessionId, async () => {
-      const actor = startSession(await sessions.load(sessionId), { sessionId, settings });
+      const envelope = await sessions.load(sessionId);
+      const recent = envelope?.recent ?? [];
+      const actor = restore(sessionId, envelope);
       let failure: unknown = null;
       const subscription = actor.subscribe({ error: (error) => (failure = error) });
       const abort = signal ?? new AbortController().signal;
       try {
-        actor.send({ type: 'turn.started' });
-        await feed(actor);
+        if (!actor.getSnapshot().context.notices.some((notice) => notice.kind === 'restarted')) {
+          actor.send({ type: 'turn.started' });
+        }
+        const { said, preface } = await feed(actor, recent);
         await runEffects(actor, abort);
         if (failure) throw failure;
         const snapshot = actor.getSnapshot();
         if (!snapshot.hasTag('awaitingUser') && !snapshot.hasTag('finished')) {
           throw new Error(`Turn ended outside a resting state: ${stateName(snapshot)}`);
         }
-        await sessions.save(sessionId, persist(actor, now()));
         const done = result(sessionId, snapshot);
+        if (preface) done.reply = `${preface}\n\n${done.reply}`;
+        const clip = (text: string) => text.slice(0, RECENT_CHARS);
+        const remembered: RecentTurn[] = [
+          ...recent,
+          ...(said === undefined ? [] : [{ from: 'parent' as const, text: clip(said) }]),
+          { from: 'assistant' as const, text: clip(done.reply) },
+        ].slice(-RECENT_TURNS);
+        await sessions.save(sessionId, persist(actor, now(), remembered));
         log('turn.completed', { state: done.state, routine: done.routineNumber });
         return done;
       } finally {
@@ -148,29 +224,41 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
     });
   }
 
-  async function understand(actor: SessionActor, text: string, signal?: AbortSignal): Promise<UserEvent> {
+  async function understand(
+    actor: SessionActor,
+    text: string,
+    recent: readonly RecentTurn[],
+    signal?: AbortSignal,
+  ): Promise<Interpretation> {
     const snapshot = actor.getSnapshot();
     const where = whereIs(snapshot);
-    const event = await interpreter.interpret({
-      text, agent: where.agent, routine: where.routine, view: viewOf(snapshot), ...(signal ? { signal } : {}),
+    const understood = await interpreter.interpret({
+      text,
+      recent,
+      agent: where.agent,
+      routine: where.routine,
+      view: viewOf(snapshot),
+      ...(signal ? { signal } : {}),
     });
-    log('turn.understood', { routine: where.number, event: event.type });
-    return event;
+    log('turn.understood', { routine: where.number, event: understood.event.type });
+    return understood;
   }
 
   return {
     reply: ({ sessionId, text, signal }) =>
-      turn(sessionId, signal, async (actor) => {
-        const event = await understand(actor, text, signal);
+      turn(sessionId, signal, async (actor, recent) => {
+        const { event, preface } = await understand(actor, text, recent, signal);
         actor.send(event);
         const landed = whereIs(actor.getSnapshot()).routine;
         if (event.type === 'user.corrected' && event.answer && landed === event.routine) {
           actor.send({ type: 'user.answered', answer: event.answer });
         }
+        return preface ? { said: text, preface } : { said: text };
       }),
     uploadedPhoto: ({ sessionId, uploadId, signal }) =>
       turn(sessionId, signal, async (actor) => {
         actor.send({ type: 'user.uploadedPhoto', uploadId });
+        return { said: '[photo]' };
       }),
     async peek(sessionId) {
       const envelope = await sessions.load(sessionId);

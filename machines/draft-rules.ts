@@ -33,6 +33,9 @@ const PARENT_FIELDS = [
 /** The parent's own details from a registration, to offer again for a brother or sister. */
 export function parentDetails(draft: Partial<Draft>): Partial<Draft> {
   return Object.fromEntries(
-    PARENT_FIELDS.filter((field) => draft[field] !== undefined).map((field) => [field, draft[field]]),
+    PARENT_FIELDS.filter((field) => draft[field] !== undefined).map((field) => [
+      field,
+      draft[field],
+    ]),
   );
 }

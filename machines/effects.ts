@@ -44,13 +44,19 @@ const need = <T>(value: T | null | undefined, effect: EffectId, what: string): T
   return value;
 };
 
-const lookUp = async ({ context, ports, signal }: EffectRun, who: 'parent' | 'child'): Promise<SessionEvent> => {
+const lookUp = async (
+  { context, ports, signal }: EffectRun,
+  who: 'parent' | 'child',
+): Promise<SessionEvent> => {
   const { draft } = context;
   const postcode = who === 'parent' ? draft.parentPostcode : draft.childPostcode;
   const houseNumber = who === 'parent' ? draft.parentHouseNumber : draft.childHouseNumber;
   const effect = who === 'parent' ? 'lookUpParentAddress' : 'lookUpChildAddress';
   const address = await ports.addressLookup.find(
-    { postcode: need(postcode, effect, 'a postcode'), houseNumber: need(houseNumber, effect, 'a house number') },
+    {
+      postcode: need(postcode, effect, 'a postcode'),
+      houseNumber: need(houseNumber, effect, 'a house number'),
+    },
     signal,
   );
   return address ? { type: 'address.found', address } : { type: 'address.notFound' };
@@ -60,9 +66,15 @@ const lookUp = async ({ context, ports, signal }: EffectRun, who: 'parent' | 'ch
 export const effects: Record<EffectId, (run: EffectRun) => Promise<SessionEvent>> = {
   async findTeam({ context, ports, signal }) {
     const code = need(context.pendingCode, 'findTeam', 'a code');
-    const team = await ports.teams.find({ name: code.team, ageGroup: code.ageGroup, season: code.season }, signal);
+    const team = await ports.teams.find(
+      { name: code.team, ageGroup: code.ageGroup, season: code.season },
+      signal,
+    );
     return team
-      ? { type: 'team.found', team: { name: team.name, ageGroup: team.ageGroup, needsNewKit: team.needsNewKit } }
+      ? {
+          type: 'team.found',
+          team: { name: team.name, ageGroup: team.ageGroup, needsNewKit: team.needsNewKit },
+        }
       : { type: 'team.notFound' };
   },
   lookUpParentAddress: (run) => lookUp(run, 'parent'),
@@ -90,26 +102,48 @@ export const effects: Record<EffectId, (run: EffectRun) => Promise<SessionEvent>
   },
   async sendPaymentLink({ context, ports, club, publicBaseUrl, idempotencyKey, now, signal }) {
     const id = need(context.registrationId, 'sendPaymentLink', 'a registration id');
-    const stored = need(await ports.registrations.get(id, signal), 'sendPaymentLink', 'a saved registration');
-    const billingRequestId = need(stored.fields.billing_request_id, 'sendPaymentLink', 'a billing request');
+    const stored = need(
+      await ports.registrations.get(id, signal),
+      'sendPaymentLink',
+      'a saved registration',
+    );
+    const billingRequestId = need(
+      stored.fields.billing_request_id,
+      'sendPaymentLink',
+      'a billing request',
+    );
     const mobile = need(context.draft.parentMobile, 'sendPaymentLink', 'a mobile number');
-    const link = new URL(`reg_setup/${encodeURIComponent(billingRequestId)}`, `${publicBaseUrl.replace(/\/$/, '')}/`);
+    const link = new URL(
+      `reg_setup/${encodeURIComponent(billingRequestId)}`,
+      `${publicBaseUrl.replace(/\/$/, '')}/`,
+    );
     const body = [
       `Hi ${context.draft.parentFirstName ?? ''}, this is the registration assistant from ${club.name}.`,
       `${context.draft.childFirstName ?? 'Your child'}'s registration is almost complete: please pay the signing-on fee and set up the monthly Direct Debit here:`,
       link.href,
     ].join(' ');
     await ports.sms.enqueue({ key: idempotencyKey, to: toE164(mobile), body }, signal);
-    await ports.registrations.update(id, { sms_sent_at: now.toISOString(), sms_delivery_status: 'pending' }, signal);
+    await ports.registrations.update(
+      id,
+      { sms_sent_at: now.toISOString(), sms_delivery_status: 'pending' },
+      signal,
+    );
     return { type: 'sms.queued' };
   },
   async checkKit({ context, ports, signal }) {
     const team = need(context.team, 'checkKit', 'a team');
     const code = need(context.code, 'checkKit', 'a code');
-    const current = await ports.teams.find({ name: team.name, ageGroup: team.ageGroup, season: code.season }, signal);
+    const current = await ports.teams.find(
+      { name: team.name, ageGroup: team.ageGroup, season: code.season },
+      signal,
+    );
     const needsNewKit = current?.needsNewKit ?? team.needsNewKit;
     if (!needsNewKit && context.draft.playedLastSeason === true) {
-      await ports.registrations.update(need(context.registrationId, 'checkKit', 'a registration id'), { new_kit_required: 'N' }, signal);
+      await ports.registrations.update(
+        need(context.registrationId, 'checkKit', 'a registration id'),
+        { new_kit_required: 'N' },
+        signal,
+      );
     }
     return { type: 'kit.checked', needsNewKit };
   },
@@ -118,7 +152,13 @@ export const effects: Record<EffectId, (run: EffectRun) => Promise<SessionEvent>
     const team = need(context.team, 'reserveShirtNumber', 'a team');
     const number = need(context.draft.shirtNumber, 'reserveShirtNumber', 'a shirt number');
     const outcome = await ports.registrations.reserveShirtNumber(
-      { registrationId: id, team: team.name, ageGroup: team.ageGroup, season: need(context.code, 'reserveShirtNumber', 'a code').season, number },
+      {
+        registrationId: id,
+        team: team.name,
+        ageGroup: team.ageGroup,
+        season: need(context.code, 'reserveShirtNumber', 'a code').season,
+        number,
+      },
       signal,
     );
     if (outcome === 'taken') return { type: 'shirt.taken' };
@@ -127,7 +167,9 @@ export const effects: Record<EffectId, (run: EffectRun) => Promise<SessionEvent>
       {
         new_kit_required: 'Y',
         kit_size: need(context.draft.kitSize, 'reserveShirtNumber', 'a kit size'),
-        kit_type_required: club.shirtNumbers.goalkeeper.includes(number) ? 'Goalkeeper' : 'Outfield',
+        kit_type_required: club.shirtNumbers.goalkeeper.includes(number)
+          ? 'Goalkeeper'
+          : 'Outfield',
       },
       signal,
     );

@@ -11,7 +11,8 @@ export function answerFromFaq(question: string, club: ClubConfig): string | null
   return best?.answer ?? null;
 }
 
-const QUESTION_START = /^\s*(what|how|when|where|why|who|which|can|could|do|does|is|are|will|should)\b/i;
+const QUESTION_START =
+  /^\s*(what|how|when|where|why|who|which|can|could|do|does|is|are|will|should)\b/i;
 
 /** A side question rather than an answer: it ends with "?", or opens like a question about the club. */
 export const looksLikeQuestion = (text: string, club: ClubConfig) =>

@@ -10,11 +10,25 @@ import type { Agent, SessionEvent } from './setup.ts';
 /** What a parent's message meant, as an event the machine understands. */
 export type UserEvent = Extract<
   SessionEvent,
-  { type: 'user.answered' | 'user.unclear' | 'user.asked' | 'user.chatted' | 'user.corrected' | 'user.gaveCode' | 'user.gaveInvalidCode' }
+  {
+    type:
+      | 'user.answered'
+      | 'user.unclear'
+      | 'user.asked'
+      | 'user.chatted'
+      | 'user.corrected'
+      | 'user.gaveCode'
+      | 'user.gaveInvalidCode';
+  }
 >;
+
+/** One earlier message, kept so that a model can read the last few turns (never the whole chat). */
+export type RecentTurn = { from: 'parent' | 'assistant'; text: string };
 
 export type TurnInput = {
   text: string;
+  /** The last few messages, oldest first. */
+  recent: readonly RecentTurn[];
   agent: Agent;
   /** The routine on screen, or null when no routine is (generic or returning-player agent). */
   routine: QuestionRoutineId | null;
@@ -22,9 +36,12 @@ export type TurnInput = {
   signal?: AbortSignal;
 };
 
+/** What a message meant, and optionally a short friendly line (from a model) to say before the reply. */
+export type Interpretation = { event: UserEvent; preface?: string };
+
 /** Reads a message into one event. It may understand; it never decides where the flow goes. */
 export interface Interpreter {
-  interpret(turn: TurnInput): Promise<UserEvent>;
+  interpret(turn: TurnInput): Promise<Interpretation>;
 }
 
 const CORRECTION_LEAD = /^\s*(sorry|actually|oops|correction|wait|i meant|change|no,? )/i;
@@ -36,7 +53,8 @@ function mentionedRoutine(text: string): QuestionRoutineId | null {
   let best: { id: QuestionRoutineId; length: number } | null = null;
   for (const id of CORRECTABLE) {
     for (const mention of routines[id].mentions ?? []) {
-      if (lower.includes(mention) && (!best || mention.length > best.length)) best = { id, length: mention.length };
+      if (lower.includes(mention) && (!best || mention.length > best.length))
+        best = { id, length: mention.length };
     }
   }
   return best?.id ?? null;
@@ -57,20 +75,27 @@ export function readCorrection(turn: TurnInput): UserEvent | null {
 export function interpretOffline(turn: TurnInput, club: ClubConfig): UserEvent {
   const code = readRegistrationCode(turn.text, club);
   if (code.found) {
-    return code.ok ? { type: 'user.gaveCode', code: code.code } : { type: 'user.gaveInvalidCode', problem: code.problem };
+    return code.ok
+      ? { type: 'user.gaveCode', code: code.code }
+      : { type: 'user.gaveInvalidCode', problem: code.problem };
   }
   if (turn.routine === null) {
     const answer = answerFromFaq(turn.text, club);
-    return answer || looksLikeQuestion(turn.text, club) ? { type: 'user.asked', answer } : { type: 'user.chatted' };
+    return answer || looksLikeQuestion(turn.text, club)
+      ? { type: 'user.asked', answer }
+      : { type: 'user.chatted' };
   }
   const correction = readCorrection(turn);
   if (correction) return correction;
-  if (looksLikeQuestion(turn.text, club)) return { type: 'user.asked', answer: answerFromFaq(turn.text, club) };
+  if (looksLikeQuestion(turn.text, club))
+    return { type: 'user.asked', answer: answerFromFaq(turn.text, club) };
   const answer = readAnswer(routines[turn.routine], turn.text, turn.view);
-  return answer.ok ? { type: 'user.answered', answer: answer.value } : { type: 'user.unclear', reason: answer.reason };
+  return answer.ok
+    ? { type: 'user.answered', answer: answer.value }
+    : { type: 'user.unclear', reason: answer.reason };
 }
 
 /** The offline interpreter: the embedded default, and the fallback whenever a model fails. */
 export function createOfflineInterpreter(club: ClubConfig): Interpreter {
-  return { interpret: async (turn) => interpretOffline(turn, club) };
+  return { interpret: async (turn) => ({ event: interpretOffline(turn, club) }) };
 }

@@ -6,7 +6,7 @@ const CODE_PROBLEMS: Record<CodeProblem, (club: ClubConfig) => string> = {
   unknownPrefix: () =>
     'That looks like a registration code, but it should start with 200 (new player) or 100 (returning player). Please check it with your team manager.',
   badAgeGroup: () =>
-    'That code\'s age group doesn\'t look right: it should be U and a number, like 200-Lions-U10-2526. Please check it with your team manager.',
+    "That code's age group doesn't look right: it should be U and a number, like 200-Lions-U10-2526. Please check it with your team manager.",
   wrongSeason: (club) =>
     `That code is for a different season. Codes for this season end in ${club.season.code} (${club.season.label}). Please ask your team manager for this season's code.`,
   nameMissing: () =>
@@ -31,7 +31,10 @@ export function renderNotice(notice: Notice, club: ClubConfig): string {
         ? `${notice.reason} If you're stuck, you can also e-mail ${club.adminEmail}.`
         : notice.reason || "Sorry, I didn't quite catch that.";
     case 'answer':
-      return notice.text ?? `I'm not sure about that one. ${club.adminEmail} can help with anything I can't answer.`;
+      return (
+        notice.text ??
+        `I'm not sure about that one. ${club.adminEmail} can help with anything I can't answer.`
+      );
     case 'genericHelp':
       return `Hello! I'm ${club.shortName}'s registration assistant. To register a child, send me the registration code from the team manager (it looks like 200-Lions-U10-${club.season.code}). I can also answer questions about fees, kit and how registration works.`;
     case 'badCode':
@@ -60,6 +63,8 @@ export function renderNotice(notice: Notice, club: ClubConfig): string {
       return 'What would you like to change? For example: "my email is sarah@example.com".';
     case 'photoNotYet':
       return "Thanks! I'll ask for the photo at the end; I haven't kept this one.";
+    case 'restarted':
+      return "Sorry, the registration assistant has been updated and I couldn't pick up our earlier chat, so we need to start again. Nothing was saved or charged from it.";
     case 'alreadyDone':
       return `This registration is complete. If you have another child to register, send me their code; anything else, e-mail ${club.adminEmail}.`;
   }

@@ -19,4 +19,5 @@ export type Notice =
   | { kind: 'correctAtSummary' }
   | { kind: 'whatToChange' }
   | { kind: 'photoNotYet' }
-  | { kind: 'alreadyDone' };
+  | { kind: 'alreadyDone' }
+  | { kind: 'restarted' };

@@ -17,9 +17,21 @@ export class IncompleteDraftError extends Error {
 }
 
 const REQUIRED = [
-  'parentFirstName', 'parentLastName', 'childFirstName', 'childLastName', 'childDateOfBirth',
-  'childGender', 'hasMedicalIssues', 'playedLastSeason', 'relationship', 'parentMobile',
-  'parentEmail', 'communicationConsent', 'parentDateOfBirth', 'parentAddress', 'paymentDay',
+  'parentFirstName',
+  'parentLastName',
+  'childFirstName',
+  'childLastName',
+  'childDateOfBirth',
+  'childGender',
+  'hasMedicalIssues',
+  'playedLastSeason',
+  'relationship',
+  'parentMobile',
+  'parentEmail',
+  'communicationConsent',
+  'parentDateOfBirth',
+  'parentAddress',
+  'paymentDay',
 ] as const satisfies readonly (keyof Draft)[];
 
 function addressFields(prefix: 'parent' | 'player', address: Address) {
@@ -37,7 +49,11 @@ const medicalDescription = ({ medicalIssues, medicalNotes }: Partial<Draft>) =>
   [medicalIssues, medicalNotes && `Notes: ${medicalNotes}`].filter(Boolean).join('. ') || undefined;
 
 /** The registration as the club stores it (SPEC §6), from the validated answers of a session. */
-export function toRegistrationFields(context: SessionContext, club: ClubConfig, now: Date): RegistrationFields {
+export function toRegistrationFields(
+  context: SessionContext,
+  club: ClubConfig,
+  now: Date,
+): RegistrationFields {
   const { draft, team, code } = context;
   const missing = REQUIRED.filter((field) => draft[field] === undefined);
   if (!team || !code || missing.length > 0) throw new IncompleteDraftError(missing);
@@ -58,7 +74,9 @@ export function toRegistrationFields(context: SessionContext, club: ClubConfig, 
     player_telephone: draft.playerMobile,
     player_email: draft.playerEmail,
     ...(childAddress ? addressFields('player', childAddress) : {}),
-    age_group_mismatch: yn(isTooOldForAgeGroup(dateOfBirth, team.ageGroup, context.settings.ageGroupCutoff)),
+    age_group_mismatch: yn(
+      isTooOldForAgeGroup(dateOfBirth, team.ageGroup, context.settings.ageGroupCutoff),
+    ),
     parent_first_name: draft.parentFirstName,
     parent_last_name: draft.parentLastName,
     parent_relationship_to_player: draft.relationship,

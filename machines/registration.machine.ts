@@ -42,13 +42,22 @@ const ask = (routine: QuestionRoutineId, next: string) =>
   });
 
 /** A yes/no routine whose "no" goes somewhere else. */
-const askYesNo = (routine: QuestionRoutineId, field: 'parentAddressConfirmed' | 'childAddressConfirmed', yes: string, no: string) =>
+const askYesNo = (
+  routine: QuestionRoutineId,
+  field: 'parentAddressConfirmed' | 'childAddressConfirmed',
+  yes: string,
+  no: string,
+) =>
   sessionSetup.createStateConfig({
     tags: 'awaitingUser',
     meta: meta(routine),
     on: {
       'user.answered': [
-        { guard: { type: 'answerIs', params: { field, value: false } }, target: no, actions: 'saveAnswer' },
+        {
+          guard: { type: 'answerIs', params: { field, value: false } },
+          target: no,
+          actions: 'saveAnswer',
+        },
         { guard: 'isCorrecting', target: 'afterCorrection', actions: 'saveAnswer' },
         { target: yes, actions: 'saveAnswer' },
       ],
@@ -91,7 +100,10 @@ export const registrationFlow = sessionSetup.createStateConfig({
   },
   states: {
     starting: {
-      always: [{ guard: 'hasPreviousParent', target: 'reuseParentDetails' }, { target: 'parentName' }],
+      always: [
+        { guard: 'hasPreviousParent', target: 'reuseParentDetails' },
+        { target: 'parentName' },
+      ],
     },
     reuseParentDetails: {
       tags: 'awaitingUser',
@@ -195,7 +207,12 @@ export const registrationFlow = sessionSetup.createStateConfig({
       meta: meta('parentAddressTyped'),
       on: { 'user.answered': { target: 'confirmParentAddress', actions: 'saveAnswer' } },
     },
-    confirmParentAddress: askYesNo('confirmParentAddress', 'parentAddressConfirmed', 'childLivesWithParent', 'parentAddressTyped'),
+    confirmParentAddress: askYesNo(
+      'confirmParentAddress',
+      'parentAddressConfirmed',
+      'childLivesWithParent',
+      'parentAddressTyped',
+    ),
     childLivesWithParent: {
       tags: 'awaitingUser',
       meta: meta('childLivesWithParent'),
@@ -226,7 +243,12 @@ export const registrationFlow = sessionSetup.createStateConfig({
       meta: meta('childAddressTyped'),
       on: { 'user.answered': { target: 'confirmChildAddress', actions: 'saveAnswer' } },
     },
-    confirmChildAddress: askYesNo('confirmChildAddress', 'childAddressConfirmed', 'ageBranch', 'childAddressTyped'),
+    confirmChildAddress: askYesNo(
+      'confirmChildAddress',
+      'childAddressConfirmed',
+      'ageBranch',
+      'childAddressTyped',
+    ),
     /** Routine 22: no question; the code's age group decides. */
     ageBranch: {
       meta: meta('ageBranch'),
@@ -316,7 +338,10 @@ export const registrationFlow = sessionSetup.createStateConfig({
       tags: 'finished',
       meta: meta('registered'),
       on: {
-        'user.gaveCode': { target: '#session.checkingCode', actions: ['rememberParent', 'rememberCode'] },
+        'user.gaveCode': {
+          target: '#session.checkingCode',
+          actions: ['rememberParent', 'rememberCode'],
+        },
         'user.answered': { actions: 'noteAlreadyDone' },
         'user.uploadedPhoto': { actions: 'noteAlreadyDone' },
       },

@@ -26,6 +26,7 @@ export const sessionMachine = sessionSetup.createMachine({
   initial: 'generic',
   on: {
     'turn.started': { actions: 'clearNotices' },
+    'session.restarted': { actions: 'noteRestarted' },
     'user.asked': { actions: 'noteAnswer' },
     'user.unclear': { actions: 'countUnclear' },
     'user.gaveInvalidCode': { actions: 'noteBadCode' },

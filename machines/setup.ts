@@ -53,6 +53,7 @@ export type SessionInput = { sessionId: string; settings: SessionSettings };
 
 export type SessionEvent =
   | { type: 'turn.started' }
+  | { type: 'session.restarted' }
   | { type: 'user.answered'; answer: Partial<Draft> }
   | { type: 'user.unclear'; reason: string }
   | { type: 'user.asked'; answer: string | null }
@@ -90,7 +91,8 @@ const SIMPLE_CORRECTIONS: ReadonlySet<QuestionRoutineId> = new Set([
 const note = (context: SessionContext, notice: Notice) => [...context.notices, notice];
 const answerOf = (event: SessionEvent) => (event.type === 'user.answered' ? event.answer : {});
 const ownContactNeeded = (context: SessionContext) =>
-  context.team !== null && needsOwnContact(context.team.ageGroup, context.settings.ownContactAgeGroup);
+  context.team !== null &&
+  needsOwnContact(context.team.ageGroup, context.settings.ownContactAgeGroup);
 
 export const sessionSetup = setup({
   types: {
@@ -114,7 +116,10 @@ export const sessionSetup = setup({
     countUnclear: assign(({ context, event }) => {
       assertEvent(event, 'user.unclear');
       const inARow = context.unclearInARow + 1;
-      return { unclearInARow: inARow, notices: note(context, { kind: 'unclear', reason: event.reason, inARow }) };
+      return {
+        unclearInARow: inARow,
+        notices: note(context, { kind: 'unclear', reason: event.reason, inARow }),
+      };
     }),
     noteAnswer: assign(({ context, event }) => {
       assertEvent(event, 'user.asked');
@@ -159,7 +164,12 @@ export const sessionSetup = setup({
         correcting: false,
         unclearInARow: 0,
         upload: null,
-        notices: note(context, { kind: 'welcome', team: event.team.name, ageGroup: event.team.ageGroup, sibling }),
+        notices: note(context, {
+          kind: 'welcome',
+          team: event.team.name,
+          ageGroup: event.team.ageGroup,
+          sibling,
+        }),
       };
     }),
     rememberParent: assign(({ context }) => ({ previousParent: parentDetails(context.draft) })),
@@ -171,13 +181,17 @@ export const sessionSetup = setup({
       const field = params.who === 'parent' ? 'parentAddress' : 'childAddress';
       return { draft: { ...context.draft, [field]: event.address } };
     }),
-    noteAddressNotFound: assign(({ context }) => ({ notices: note(context, { kind: 'addressNotFound' }) })),
+    noteAddressNotFound: assign(({ context }) => ({
+      notices: note(context, { kind: 'addressNotFound' }),
+    })),
     startCorrecting: assign({ correcting: true }),
     finishCorrecting: assign(({ context }) => ({
       correcting: false,
       notices: note(context, { kind: 'updated' }),
     })),
-    noteWhatToChange: assign(({ context }) => ({ notices: note(context, { kind: 'whatToChange' }) })),
+    noteWhatToChange: assign(({ context }) => ({
+      notices: note(context, { kind: 'whatToChange' }),
+    })),
     noteCorrectAtSummary: assign(({ context }) => ({
       notices: note(context, { kind: 'correctAtSummary' }),
     })),
@@ -196,6 +210,7 @@ export const sessionSetup = setup({
       return { draft: { ...context.draft, photoLink: event.photoLink }, upload: null };
     }),
     notePhotoNotYet: assign(({ context }) => ({ notices: note(context, { kind: 'photoNotYet' }) })),
+    noteRestarted: assign(({ context }) => ({ notices: note(context, { kind: 'restarted' }) })),
     noteAlreadyDone: assign(({ context }) => ({ notices: note(context, { kind: 'alreadyDone' }) })),
   },
   guards: {
@@ -225,10 +240,13 @@ export const sessionSetup = setup({
       (!context.draft.playerEmail || context.draft.playerEmail === context.draft.parentEmail),
     reusesParentDetails: ({ context }) => context.draft.reuseParentDetails === true,
     needsKit: ({ context, event }) =>
-      event.type === 'kit.checked' && (event.needsNewKit || context.draft.playedLastSeason === false),
+      event.type === 'kit.checked' &&
+      (event.needsNewKit || context.draft.playedLastSeason === false),
     isCorrectionOf: ({ event }, params: { routine: QuestionRoutineId }) =>
       event.type === 'user.corrected' && event.routine === params.routine,
     isSimpleCorrection: ({ event }) =>
-      event.type === 'user.corrected' && event.answer !== null && SIMPLE_CORRECTIONS.has(event.routine),
+      event.type === 'user.corrected' &&
+      event.answer !== null &&
+      SIMPLE_CORRECTIONS.has(event.routine),
   },
 });

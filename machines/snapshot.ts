@@ -10,7 +10,10 @@ export type SessionSnapshot = SnapshotFrom<typeof sessionMachine>;
 export class SnapshotIncompatibleError extends Error {
   readonly found: { machine: string; version: string };
   constructor(found: { machine: string; version: string }, options?: { cause?: unknown }) {
-    super(`Cannot continue a ${found.machine} v${found.version} session with session v${SESSION_MACHINE_VERSION}`, options);
+    super(
+      `Cannot continue a ${found.machine} v${found.version} session with session v${SESSION_MACHINE_VERSION}`,
+      options,
+    );
     this.name = 'SnapshotIncompatibleError';
     this.found = found;
   }
@@ -20,7 +23,8 @@ export class SnapshotIncompatibleError extends Error {
  * Migrations from each older stored version to the next. None yet: version 1 is the first.
  * Add one here, with a fixture under test/fixtures/snapshots, whenever the version is bumped.
  */
-const MIGRATIONS: Record<string, (snapshot: unknown) => { version: string; snapshot: unknown }> = {};
+const MIGRATIONS: Record<string, (snapshot: unknown) => { version: string; snapshot: unknown }> =
+  {};
 
 function migrate(envelope: Envelope): unknown {
   let { version, snapshot } = envelope;
@@ -48,11 +52,12 @@ export function startSession(envelope: Envelope | null, input: SessionInput): Se
 }
 
 /** The envelope to store for an actor at rest. */
-export function persist(actor: SessionActor, now: Date): Envelope {
+export function persist(actor: SessionActor, now: Date, recent: Envelope['recent']): Envelope {
   return {
     machine: sessionMachine.id,
     version: SESSION_MACHINE_VERSION,
     snapshot: actor.getPersistedSnapshot(),
     savedAt: now.toISOString(),
+    recent,
   };
 }

@@ -21,7 +21,8 @@ export function parseTypedAddress(text: string): Parsed<Address> {
   if (line1 === undefined || rest.length === 0 || parts.some((part) => part.length > 100)) {
     return fail(`Please type the address with commas between the parts, like: ${EXAMPLE}`);
   }
-  const houseNumber = /^(flat \d+\w?|\d+[a-z]?)\b/i.exec(line1)?.[0] ?? line1.split(' ')[0] ?? line1;
+  const houseNumber =
+    /^(flat \d+\w?|\d+[a-z]?)\b/i.exec(line1)?.[0] ?? line1.split(' ')[0] ?? line1;
   const city = rest.at(-1) ?? '';
   const town = rest.slice(0, -1).join(', ');
   if (!/\p{L}{2,}/u.test(line1) || city.length > 50 || town.length > 50) {

@@ -17,7 +17,13 @@ export const childAddressTyped = defineRoutine({
     {
       says: '4 Flixton Road\nFlixton\nManchester\nM41 5AB',
       answer: {
-        childAddress: { houseNumber: '4', line1: '4 Flixton Road', town: 'Flixton', city: 'Manchester', postcode: 'M41 5AB' },
+        childAddress: {
+          houseNumber: '4',
+          line1: '4 Flixton Road',
+          town: 'Flixton',
+          city: 'Manchester',
+          postcode: 'M41 5AB',
+        },
       },
     },
     { says: 'with his dad', answer: null },

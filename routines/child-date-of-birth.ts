@@ -14,7 +14,8 @@ export const childDateOfBirth = defineRoutine({
   parse: (text, { today }) =>
     mapParsed(parseDate(text, today), (childDateOfBirth) => ({ childDateOfBirth })),
   check: ({ childDateOfBirth }, { today, club }) => {
-    if (!isBefore(childDateOfBirth, today)) return "That date hasn't happened yet. Please check it.";
+    if (!isBefore(childDateOfBirth, today))
+      return "That date hasn't happened yet. Please check it.";
     if (Number(childDateOfBirth.slice(0, 4)) < club.minimumBirthYear) {
       return `Junior players must be born in ${club.minimumBirthYear} or later. Please check the date.`;
     }

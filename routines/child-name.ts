@@ -21,7 +21,10 @@ export const childName = defineRoutine({
   tools: [],
   examples: [
     { says: 'Leo Jones', answer: { childFirstName: 'Leo', childLastName: 'Jones' } },
-    { says: 'his name is Oisín Mac Giolla', answer: { childFirstName: 'Oisín', childLastName: 'Mac Giolla' } },
+    {
+      says: 'his name is Oisín Mac Giolla',
+      answer: { childFirstName: 'Oisín', childLastName: 'Mac Giolla' },
+    },
     { says: 'Leo', answer: null },
   ],
 });

@@ -60,8 +60,7 @@ export function parseClubConfig(json: unknown): ClubConfig {
 export const defaultClub: ClubConfig = parseClubConfig(defaults);
 
 /** "£27.50" from pence. */
-export const pounds = (pence: number) =>
-  `£${(pence / 100).toFixed(pence % 100 === 0 ? 0 : 2)}`;
+export const pounds = (pence: number) => `£${(pence / 100).toFixed(pence % 100 === 0 ? 0 : 2)}`;
 
 /** The season's first day (1st of its first month): fixes every age calculation for the season. */
 export const seasonStart = (club: ClubConfig) => `${club.season.firstMonth}-01`;

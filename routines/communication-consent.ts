@@ -7,9 +7,12 @@ export const communicationConsent = defineRoutine({
   number: 10,
   ask: ({ club }) =>
     `Are you happy for ${club.shortName} to send you club news by e-mail and text? Either answer is fine.`,
-  instructions: ['Read whether the parent agrees to general club e-mails and texts. Yes and no are both valid.'],
+  instructions: [
+    'Read whether the parent agrees to general club e-mails and texts. Yes and no are both valid.',
+  ],
   extracts: Draft.pick({ communicationConsent: true }),
-  parse: (text) => mapParsed(parseYesNo(text), (communicationConsent) => ({ communicationConsent })),
+  parse: (text) =>
+    mapParsed(parseYesNo(text), (communicationConsent) => ({ communicationConsent })),
   mentions: ['consent', 'club news'],
   tools: [],
   examples: [

@@ -10,7 +10,8 @@ export const confirmChildAddress = defineRoutine({
     `Is this where ${childName(view)} lives?\n\n**${view.draft.childAddress ? formatAddress(view.draft.childAddress) : ''}**`,
   instructions: ["Read whether the parent confirms the child's address shown: yes or no."],
   extracts: Draft.pick({ childAddressConfirmed: true }),
-  parse: (text) => mapParsed(parseYesNo(text), (childAddressConfirmed) => ({ childAddressConfirmed })),
+  parse: (text) =>
+    mapParsed(parseYesNo(text), (childAddressConfirmed) => ({ childAddressConfirmed })),
   tools: [],
   examples: [
     { says: 'yep', answer: { childAddressConfirmed: true } },

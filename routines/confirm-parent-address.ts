@@ -10,7 +10,8 @@ export const confirmParentAddress = defineRoutine({
     `Is this your address?\n\n**${draft.parentAddress ? formatAddress(draft.parentAddress) : ''}**`,
   instructions: ['Read whether the parent confirms the address shown: yes or no.'],
   extracts: Draft.pick({ parentAddressConfirmed: true }),
-  parse: (text) => mapParsed(parseYesNo(text), (parentAddressConfirmed) => ({ parentAddressConfirmed })),
+  parse: (text) =>
+    mapParsed(parseYesNo(text), (parentAddressConfirmed) => ({ parentAddressConfirmed })),
   tools: [],
   examples: [
     { says: 'yes thats it', answer: { parentAddressConfirmed: true } },

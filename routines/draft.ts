@@ -1,13 +1,20 @@
 import { z } from 'zod';
 
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
-const PersonName = z.string().regex(/^[\p{L}\p{M}'-]+( [\p{L}\p{M}'-]+)*$/u).max(50);
+const PersonName = z
+  .string()
+  .regex(/^[\p{L}\p{M}'-]+( [\p{L}\p{M}'-]+)*$/u)
+  .max(50);
 const UkMobile = z.string().regex(/^07\d{9}$/, 'expected a UK mobile as 07XXXXXXXXX');
 const Postcode = z.string().regex(/^(GIR 0AA|[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2})$/);
 
 /** A postal address as the club stores it. */
 export const Address = z.object({
-  houseNumber: z.string().min(1).max(20).describe('House number or name, e.g. "12a" or "Rose Cottage"'),
+  houseNumber: z
+    .string()
+    .min(1)
+    .max(20)
+    .describe('House number or name, e.g. "12a" or "Rose Cottage"'),
   line1: z.string().min(1).max(100).describe('House number and street'),
   town: z.string().max(50).describe('Town or district, empty if none'),
   city: z.string().min(1).max(50),
@@ -22,13 +29,27 @@ export const Draft = z.object({
   childFirstName: PersonName.describe("Child's first name"),
   childLastName: PersonName.describe("Child's last name"),
   childDateOfBirth: IsoDate.describe("Child's date of birth, YYYY-MM-DD (UK dates are day first)"),
-  childAgeGroupConfirmed: z.boolean().describe('The parent confirmed a date of birth older than the age group'),
+  childAgeGroupConfirmed: z
+    .boolean()
+    .describe('The parent confirmed a date of birth older than the age group'),
   childGender: z.enum(['Male', 'Female', 'Not Disclosed']),
   hasMedicalIssues: z.boolean(),
-  medicalIssues: z.string().max(500).nullable().describe('Clean comma-separated list, e.g. "Asthma, Hay fever"; null if none'),
-  medicalNotes: z.string().max(500).nullable().describe('Practical notes for a serious condition, e.g. where the inhaler is kept'),
+  medicalIssues: z
+    .string()
+    .max(500)
+    .nullable()
+    .describe('Clean comma-separated list, e.g. "Asthma, Hay fever"; null if none'),
+  medicalNotes: z
+    .string()
+    .max(500)
+    .nullable()
+    .describe('Practical notes for a serious condition, e.g. where the inhaler is kept'),
   playedLastSeason: z.boolean().describe('Played for this club last season'),
-  previousTeam: z.string().max(100).nullable().describe('Team played for last season, if another club; null if none'),
+  previousTeam: z
+    .string()
+    .max(100)
+    .nullable()
+    .describe('Team played for last season, if another club; null if none'),
   relationship: z.enum(['Mother', 'Father', 'Guardian', 'Other']),
   parentMobile: UkMobile,
   parentEmail: z.email().max(254).describe('Lower-cased e-mail address'),
@@ -46,7 +67,12 @@ export const Draft = z.object({
   playerMobile: UkMobile.describe("The player's own mobile (16 and over)"),
   playerEmail: z.email().max(254).describe("The player's own e-mail (16 and over)"),
   detailsConfirmed: z.boolean(),
-  paymentDay: z.int().min(-1).max(28).refine((day) => day !== 0).describe('Day of the month 1-28, or -1 for the last day'),
+  paymentDay: z
+    .int()
+    .min(-1)
+    .max(28)
+    .refine((day) => day !== 0)
+    .describe('Day of the month 1-28, or -1 for the last day'),
   paymentLinkReceived: z.boolean(),
   kitSize: z.string().min(1).max(8),
   shirtNumber: z.int().min(1).max(99),

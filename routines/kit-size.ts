@@ -12,7 +12,8 @@ export const kitSize = defineRoutine({
     'Write age sizes with a slash: "9-10" or "9 to 10" is "9/10"; "small" is "S"; "XXL" is "2XL".',
   ],
   extracts: Draft.pick({ kitSize: true }),
-  parse: (text, { club }) => mapParsed(parseKitSize(text, club.kitSizes), (size) => ({ kitSize: size })),
+  parse: (text, { club }) =>
+    mapParsed(parseKitSize(text, club.kitSizes), (size) => ({ kitSize: size })),
   check: ({ kitSize: size }, { club }) =>
     club.kitSizes.includes(size) ? null : `Please choose one of: ${club.kitSizes.join(', ')}.`,
   mentions: ['kit size', 'size'],

@@ -24,7 +24,10 @@ export const medicalIssues = defineRoutine({
   tools: [],
   examples: [
     { says: 'nope', answer: { hasMedicalIssues: false, medicalIssues: null } },
-    { says: 'he has asthma and hay fever', answer: { hasMedicalIssues: true, medicalIssues: 'Asthma, Hay fever' } },
+    {
+      says: 'he has asthma and hay fever',
+      answer: { hasMedicalIssues: true, medicalIssues: 'Asthma, Hay fever' },
+    },
     { says: 'yes', answer: null },
   ],
 });

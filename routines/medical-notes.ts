@@ -14,9 +14,13 @@ export const medicalNotes = defineRoutine({
   extracts: Draft.pick({ medicalNotes: true }),
   parse: (text) => {
     const notes = text.normalize('NFKC').replace(/\s+/g, ' ').trim();
-    if (notes.length === 0) return fail('Please tell me anything the coaches should know, or say "nothing".');
-    if (notes.length > 500) return fail('Please keep it short: the coaches need the key points only.');
-    return ok({ medicalNotes: /^(no|nothing|none|nope|n\/a|no thanks?)\b/i.test(notes) ? null : notes });
+    if (notes.length === 0)
+      return fail('Please tell me anything the coaches should know, or say "nothing".');
+    if (notes.length > 500)
+      return fail('Please keep it short: the coaches need the key points only.');
+    return ok({
+      medicalNotes: /^(no|nothing|none|nope|n\/a|no thanks?)\b/i.test(notes) ? null : notes,
+    });
   },
   tools: [],
   examples: [

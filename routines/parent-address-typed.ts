@@ -17,7 +17,13 @@ export const parentAddressTyped = defineRoutine({
     {
       says: '12 Acacia Avenue, Urmston, Manchester, M41 0AA',
       answer: {
-        parentAddress: { houseNumber: '12', line1: '12 Acacia Avenue', town: 'Urmston', city: 'Manchester', postcode: 'M41 0AA' },
+        parentAddress: {
+          houseNumber: '12',
+          line1: '12 Acacia Avenue',
+          town: 'Urmston',
+          city: 'Manchester',
+          postcode: 'M41 0AA',
+        },
       },
     },
     { says: 'the house by the park', answer: null },

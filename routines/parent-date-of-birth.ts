@@ -18,7 +18,7 @@ export const parentDateOfBirth = defineRoutine({
   check: ({ parentDateOfBirth }, { today }) => {
     if (parentDateOfBirth < '1900-01-01') return 'Please check the year: that date is before 1900.';
     if (ageOn(parentDateOfBirth, today) < YOUNGEST_PARENT_AGE) {
-      return 'That looks like a child\'s date of birth. Please give your own (the parent\'s or guardian\'s).';
+      return "That looks like a child's date of birth. Please give your own (the parent's or guardian's).";
     }
     return null;
   },

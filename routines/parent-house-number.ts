@@ -5,10 +5,11 @@ import { HOUSE_INSTRUCTIONS, parseHouseNumber } from './address-text.ts';
 
 export const parentHouseNumber = defineRoutine({
   number: 13,
-  ask: () => "And your house number or name?",
+  ask: () => 'And your house number or name?',
   instructions: HOUSE_INSTRUCTIONS,
   extracts: Draft.pick({ parentHouseNumber: true }),
-  parse: (text) => mapParsed(parseHouseNumber(text), (parentHouseNumber) => ({ parentHouseNumber })),
+  parse: (text) =>
+    mapParsed(parseHouseNumber(text), (parentHouseNumber) => ({ parentHouseNumber })),
   tools: [],
   examples: [
     { says: '12a', answer: { parentHouseNumber: '12a' } },

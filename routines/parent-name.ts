@@ -22,7 +22,10 @@ export const parentName = defineRoutine({
   tools: [],
   examples: [
     { says: 'Sarah Jones', answer: { parentFirstName: 'Sarah', parentLastName: 'Jones' } },
-    { says: "it's siobhan o’brien", answer: { parentFirstName: 'Siobhan', parentLastName: "O'Brien" } },
+    {
+      says: "it's siobhan o’brien",
+      answer: { parentFirstName: 'Siobhan', parentLastName: "O'Brien" },
+    },
     { says: 'Zoë Smith-Jones', answer: { parentFirstName: 'Zoë', parentLastName: 'Smith-Jones' } },
     { says: 'Dave', answer: null },
   ],

@@ -7,7 +7,9 @@ export const photo = defineRoutine({
   number: 34,
   ask: (view) =>
     `Last step: please upload a passport-style photo of ${childName(view)} (face and shoulders, plain background) with the 📎 photo button.`,
-  instructions: ['The photo comes through the upload button. A typed reply cannot answer this step.'],
+  instructions: [
+    'The photo comes through the upload button. A typed reply cannot answer this step.',
+  ],
   extracts: Draft.pick({ photoLink: true }),
   parse: () => fail('Please use the 📎 photo button to upload the photo.'),
   tools: [],

@@ -18,7 +18,9 @@ export const previousTeam = defineRoutine({
       return ok({ previousTeam: null });
     }
     const team = reply.replace(/^(yes,?\s*)?(he|she|they)?\s*(played for|was at|was with)\s*/i, '');
-    return team.length > 100 ? fail('Please just give the name of the team.') : ok({ previousTeam: team });
+    return team.length > 100
+      ? fail('Please just give the name of the team.')
+      : ok({ previousTeam: team });
   },
   mentions: ['previous team', 'other team'],
   tools: [],

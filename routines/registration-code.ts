@@ -14,11 +14,7 @@ export type RegistrationCode = {
 };
 
 export type CodeProblem =
-  | 'unknownPrefix'
-  | 'badAgeGroup'
-  | 'wrongSeason'
-  | 'nameMissing'
-  | 'nameNotAllowed';
+  'unknownPrefix' | 'badAgeGroup' | 'wrongSeason' | 'nameMissing' | 'nameNotAllowed';
 
 export type CodeReading =
   | { found: false }
@@ -26,7 +22,8 @@ export type CodeReading =
   | { found: true; ok: false; problem: CodeProblem; raw: string };
 
 /** Anything shaped like PREFIX-TEAM-AGEGROUP-SEASON[-NAME...], found anywhere in a message. */
-const CODE_LIKE = /(?<![\w-])(\d{3})-([A-Za-z0-9_]+)-([A-Za-z]{0,3}\d{0,3})-(\d{2,4})((?:-[\p{L}']+)*)(?![\w-])/u;
+const CODE_LIKE =
+  /(?<![\w-])(\d{3})-([A-Za-z0-9_]+)-([A-Za-z]{0,3}\d{0,3})-(\d{2,4})((?:-[\p{L}']+)*)(?![\w-])/u;
 
 /** Finds a registration code in a message and checks its form; the team is checked elsewhere. */
 export function readRegistrationCode(text: string, club: ClubConfig): CodeReading {
@@ -34,7 +31,12 @@ export function readRegistrationCode(text: string, club: ClubConfig): CodeReadin
   if (!match) return { found: false };
   const [raw, prefix = '', team = '', ageGroup = '', season = '', nameTail = ''] = match;
   const names = nameTail.split('-').filter(Boolean);
-  const problem = (kind: CodeProblem): CodeReading => ({ found: true, ok: false, problem: kind, raw });
+  const problem = (kind: CodeProblem): CodeReading => ({
+    found: true,
+    ok: false,
+    problem: kind,
+    raw,
+  });
 
   if (prefix !== '100' && prefix !== '200') return problem('unknownPrefix');
   if (!/^U\d{1,2}$/i.test(ageGroup)) return problem('badAgeGroup');

@@ -13,19 +13,34 @@ export function summarise({ draft }: RoutineView): string {
     ['Relationship', draft.relationship],
     ['Your mobile', draft.parentMobile],
     ['Your e-mail', draft.parentEmail],
-    ['Club news by e-mail/text', draft.communicationConsent === undefined ? undefined : yesNo(draft.communicationConsent)],
+    [
+      'Club news by e-mail/text',
+      draft.communicationConsent === undefined ? undefined : yesNo(draft.communicationConsent),
+    ],
     ['Your date of birth', draft.parentDateOfBirth && formatUkDate(draft.parentDateOfBirth)],
     ['Your address', draft.parentAddress && formatAddress(draft.parentAddress)],
     ["Child's name", draft.childFirstName && `${draft.childFirstName} ${draft.childLastName}`],
     ["Child's date of birth", draft.childDateOfBirth && formatUkDate(draft.childDateOfBirth)],
     ['Gender', draft.childGender],
-    ['Medical issues', draft.hasMedicalIssues ? (draft.medicalIssues ?? 'Yes') : draft.hasMedicalIssues === false ? 'None' : undefined],
+    [
+      'Medical issues',
+      draft.hasMedicalIssues
+        ? (draft.medicalIssues ?? 'Yes')
+        : draft.hasMedicalIssues === false
+          ? 'None'
+          : undefined,
+    ],
     ['Medical notes', draft.medicalNotes ?? undefined],
-    ['Played here last season', draft.playedLastSeason === undefined ? undefined : yesNo(draft.playedLastSeason)],
+    [
+      'Played here last season',
+      draft.playedLastSeason === undefined ? undefined : yesNo(draft.playedLastSeason),
+    ],
     ['Previous team', draft.previousTeam ?? undefined],
     [
       "Child's address",
-      draft.childLivesWithParent ? 'Same as yours' : draft.childAddress && formatAddress(draft.childAddress),
+      draft.childLivesWithParent
+        ? 'Same as yours'
+        : draft.childAddress && formatAddress(draft.childAddress),
     ],
     ["Player's mobile", draft.playerMobile],
     ["Player's e-mail", draft.playerEmail],

@@ -12,7 +12,10 @@ export type FoundAddress = {
 
 /** Finds the address of a house number or name within a UK postcode. */
 export interface AddressLookup {
-  find(query: { postcode: string; houseNumber: string }, signal?: AbortSignal): Promise<FoundAddress | null>;
+  find(
+    query: { postcode: string; houseNumber: string },
+    signal?: AbortSignal,
+  ): Promise<FoundAddress | null>;
 }
 
 type Street = { street: string; town: string; city: string };
@@ -26,7 +29,9 @@ const DEMO_STREETS: Record<string, Street> = {
 };
 
 /** The offline lookup used with no address service configured: a few known demo streets. */
-export function createDemoAddressLookup(streets: Record<string, Street> = DEMO_STREETS): AddressLookup {
+export function createDemoAddressLookup(
+  streets: Record<string, Street> = DEMO_STREETS,
+): AddressLookup {
   return {
     async find({ postcode, houseNumber }) {
       const street = streets[postcode];
@@ -44,7 +49,9 @@ export const addressLookupTool = defineTool({
   async run(input, ports, signal) {
     try {
       const found = await ports.addressLookup.find(input, signal);
-      return found ? { found } : { found: null, hint: 'No match: use the address as the parent typed it.' };
+      return found
+        ? { found }
+        : { found: null, hint: 'No match: use the address as the parent typed it.' };
     } catch (error) {
       if (error instanceof ToolUnavailableError) {
         return { found: null, hint: 'Lookup is down: use the address as the parent typed it.' };

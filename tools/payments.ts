@@ -11,16 +11,24 @@ export type BillingRequestInput = {
 
 /** Direct Debit set-up with the payment provider (GoCardless for the club). */
 export interface Payments {
-  createBillingRequest(input: BillingRequestInput, signal?: AbortSignal): Promise<{ billingRequestId: string }>;
+  createBillingRequest(
+    input: BillingRequestInput,
+    signal?: AbortSignal,
+  ): Promise<{ billingRequestId: string }>;
 }
 
-type Data = { billingRequests: Record<string, { id: string; createdAt: string } & BillingRequestInput> };
+type Data = {
+  billingRequests: Record<string, { id: string; createdAt: string } & BillingRequestInput>;
+};
 
 /**
  * The offline payment simulator used with no GoCardless configured. It plays GoCardless's part of
  * the flow and keeps what it created under DATA_DIR.
  */
-export async function createSimulatedPayments(path: string | null, now = () => new Date()): Promise<Payments> {
+export async function createSimulatedPayments(
+  path: string | null,
+  now = () => new Date(),
+): Promise<Payments> {
   const file = await openJsonFile<Data>(path, () => ({ billingRequests: {} }));
   return {
     async createBillingRequest(input) {
@@ -29,7 +37,11 @@ export async function createSimulatedPayments(path: string | null, now = () => n
       const digest = createHash('sha256').update(input.idempotencyKey).digest('hex').slice(0, 12);
       const id = `BRQSIM${digest.toUpperCase()}`;
       await file.update((data) => {
-        data.billingRequests[input.idempotencyKey] = { ...input, id, createdAt: now().toISOString() };
+        data.billingRequests[input.idempotencyKey] = {
+          ...input,
+          id,
+          createdAt: now().toISOString(),
+        };
       });
       return { billingRequestId: id };
     },

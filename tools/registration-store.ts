@@ -63,7 +63,10 @@ export const RegistrationFields = z.object({
   new_kit_required: YN.optional(),
   kit_type_required: z.enum(['Goalkeeper', 'Outfield']).optional(),
   kit_size: Text(8).optional(),
-  shirt_number: z.string().regex(/^([1-9]|1\d|2[0-5])$/).optional(),
+  shirt_number: z
+    .string()
+    .regex(/^([1-9]|1\d|2[0-5])$/)
+    .optional(),
   id_image_link: z.string().min(1).optional(),
 });
 export type RegistrationFields = z.infer<typeof RegistrationFields>;
@@ -101,7 +104,9 @@ export class RegistrationNotFoundError extends Error {
 type Data = { registrations: Record<string, RegistrationFields> };
 
 /** The embedded registration store: one JSON file under DATA_DIR (memory only without a path). */
-export async function createEmbeddedRegistrationStore(path: string | null): Promise<RegistrationStore> {
+export async function createEmbeddedRegistrationStore(
+  path: string | null,
+): Promise<RegistrationStore> {
   const file = await openJsonFile<Data>(path, () => ({ registrations: {} }));
   const all = () => file.read().registrations;
   return {

@@ -9,6 +9,10 @@ export const Envelope = z.object({
   version: z.string(),
   snapshot: z.unknown(),
   savedAt: z.string(),
+  /** The last few messages, for a model's context; never the whole conversation. */
+  recent: z
+    .array(z.object({ from: z.enum(['parent', 'assistant']), text: z.string() }))
+    .default([]),
 });
 export type Envelope = z.infer<typeof Envelope>;
 
@@ -39,13 +43,25 @@ export type SessionStoreOptions = {
   lockTtlMs: number;
 };
 
-const DEFAULTS: SessionStoreOptions = { ttlMs: 14 * 24 * 3600_000, waitMs: 4_000, lockTtlMs: 30_000 };
+const DEFAULTS: SessionStoreOptions = {
+  ttlMs: 14 * 24 * 3600_000,
+  waitMs: 4_000,
+  lockTtlMs: 30_000,
+};
 const POLL_MS = 25;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-type Lock = { acquire(id: string, token: string, ttlMs: number): Promise<boolean>; release(id: string, token: string): Promise<void> };
+type Lock = {
+  acquire(id: string, token: string, ttlMs: number): Promise<boolean>;
+  release(id: string, token: string): Promise<void>;
+};
 
-function storeOn(keyv: Keyv, lock: Lock, options: SessionStoreOptions, close: () => Promise<void>): SessionStore {
+function storeOn(
+  keyv: Keyv,
+  lock: Lock,
+  options: SessionStoreOptions,
+  close: () => Promise<void>,
+): SessionStore {
   keyv.on('error', () => {
     // Surfaced to callers by the failing get/set; the listener keeps Keyv from throwing on emit.
   });
@@ -54,7 +70,9 @@ function storeOn(keyv: Keyv, lock: Lock, options: SessionStoreOptions, close: ()
       const stored: unknown = await keyv.get(sessionId);
       if (stored === undefined) return null;
       const envelope = Envelope.safeParse(stored);
-      return envelope.success ? envelope.data : { machine: 'unknown', version: 'unknown', snapshot: stored, savedAt: '' };
+      return envelope.success
+        ? envelope.data
+        : { machine: 'unknown', version: 'unknown', snapshot: stored, savedAt: '', recent: [] };
     },
     async save(sessionId, envelope) {
       await keyv.set(sessionId, envelope, options.ttlMs);
@@ -97,10 +115,14 @@ export function createMemorySessionStore(options: Partial<SessionStoreOptions> =
   return storeOn(keyv, lock, { ...DEFAULTS, ...options }, async () => keyv.clear());
 }
 
-const RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
+const RELEASE =
+  "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 
 /** Sessions in Redis, shared by every server instance; the lock is a Redis SET NX PX. */
-export async function createRedisSessionStore(url: string, options: Partial<SessionStoreOptions> = {}): Promise<SessionStore> {
+export async function createRedisSessionStore(
+  url: string,
+  options: Partial<SessionStoreOptions> = {},
+): Promise<SessionStore> {
   const adapter = new KeyvRedis(url, { namespace: 'session' });
   const keyv = new Keyv({ store: adapter, namespace: 'session', useKeyPrefix: false });
   const client = await adapter.getClient();

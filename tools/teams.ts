@@ -5,7 +5,10 @@ export type TeamInfo = { name: string; ageGroup: string; season: string; needsNe
 
 /** The club's teams per season, for checking codes and whether a team is due new kit. */
 export interface TeamDirectory {
-  find(query: { name: string; ageGroup: string; season: string }, signal?: AbortSignal): Promise<TeamInfo | null>;
+  find(
+    query: { name: string; ageGroup: string; season: string },
+    signal?: AbortSignal,
+  ): Promise<TeamInfo | null>;
 }
 
 const sameName = (a: string, b: string) => a.localeCompare(b, 'en', { sensitivity: 'base' }) === 0;
@@ -16,12 +19,14 @@ export async function createEmbeddedTeamDirectory(path: string | null, seed: rea
   if (file.read().length === 0) await file.update((teams) => teams.push(...seed));
   const directory: TeamDirectory & { all(): TeamInfo[] } = {
     async find({ name, ageGroup, season }) {
-      const team = file.read().find(
-        (candidate) =>
-          sameName(candidate.name, name) &&
-          sameName(candidate.ageGroup, ageGroup) &&
-          candidate.season === season,
-      );
+      const team = file
+        .read()
+        .find(
+          (candidate) =>
+            sameName(candidate.name, name) &&
+            sameName(candidate.ageGroup, ageGroup) &&
+            candidate.season === season,
+        );
       return team ? { ...team } : null;
     },
     all: () => file.read().map((team) => ({ ...team })),

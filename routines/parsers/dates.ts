@@ -137,7 +137,9 @@ function resolve(candidate: Candidate, todayYear: number): Parsed<string> {
     return fail(`There's no month ${month}. Please type the date as day/month/year, ${EXAMPLE}.`);
   }
   if (month < 1 || year < 1 || day < 1 || day > daysInMonth(year, month)) {
-    return fail(`That isn't a real date. Please check it and type it as day/month/year, ${EXAMPLE}.`);
+    return fail(
+      `That isn't a real date. Please check it and type it as day/month/year, ${EXAMPLE}.`,
+    );
   }
   return ok(`${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`);
 }

@@ -62,7 +62,9 @@ export function parseEmail(text: string): Parsed<string> {
   }
   const addresses = findAddresses(message).filter((token) => !isPartial(token));
   if (addresses.length > 1) {
-    return fail('I can see more than one email address there. Which one should we use? Please send just one.');
+    return fail(
+      'I can see more than one email address there. Which one should we use? Please send just one.',
+    );
   }
   const [address] = addresses;
   if (address === undefined) return fail(missingReason(message));

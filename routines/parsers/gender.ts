@@ -25,17 +25,7 @@ const NOT_DISCLOSED = [
   'neither',
 ];
 const MALE = new Set(['boy', 'boys', 'male', 'm', 'son', 'lad', 'he', "he's", 'him', 'his']);
-const FEMALE = new Set([
-  'girl',
-  'girls',
-  'female',
-  'f',
-  'daughter',
-  'lass',
-  'she',
-  "she's",
-  'her',
-]);
+const FEMALE = new Set(['girl', 'girls', 'female', 'f', 'daughter', 'lass', 'she', "she's", 'her']);
 
 /** Reads a child's gender from a reply ("he's a boy", "girl", "prefer not to say"). */
 export function parseGender(text: string): Parsed<Gender> {

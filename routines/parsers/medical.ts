@@ -5,7 +5,8 @@ import { fail, ok, type Parsed } from './result.ts';
 export type MedicalIssues = { hasIssues: boolean; details: string | null };
 
 const MAX_LENGTH = 2000;
-const ASK_DETAILS = 'What are the medical issues? Please tell me briefly, e.g. asthma or a nut allergy.';
+const ASK_DETAILS =
+  'What are the medical issues? Please tell me briefly, e.g. asthma or a nut allergy.';
 const ASK_AGAIN =
   "Sorry, I didn't catch that. Please tell me about any medical conditions or allergies, or say 'none'.";
 
@@ -69,7 +70,9 @@ export function parseMedicalIssues(text: string): Parsed<MedicalIssues> {
   const none = NONE.exec(message);
   if (none !== null) {
     const details = exceptionDetails(message.slice(none[0].length));
-    return ok(details === null ? { hasIssues: false, details: null } : { hasIssues: true, details });
+    return ok(
+      details === null ? { hasIssues: false, details: null } : { hasIssues: true, details },
+    );
   }
   const yes = YES.exec(message);
   if (yes !== null) return fromDetails(message.slice(yes[0].length));

@@ -68,7 +68,8 @@ function problem(name: string): string | undefined {
   if (name.length > MAX_NAME_LENGTH) {
     return 'That name is too long. Please type just the first name and last name.';
   }
-  if (/\p{N}/u.test(name)) return `Names can't contain numbers. Please type the full name, ${EXAMPLE}.`;
+  if (/\p{N}/u.test(name))
+    return `Names can't contain numbers. Please type the full name, ${EXAMPLE}.`;
   if (!ALLOWED.test(name)) {
     return `Names can only use letters, spaces, hyphens and apostrophes. Please type the full name, ${EXAMPLE}.`;
   }

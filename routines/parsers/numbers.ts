@@ -86,7 +86,8 @@ export function numberWords(text: string, ordinals: boolean): number[] {
   for (let i = 0; i < tokens.length; i += 1) {
     const value = wordValue(tokens[i] ?? '', ordinals);
     if (value === undefined) continue;
-    const unit = TENS[tokens[i] ?? ''] === undefined ? undefined : unitAfterTens(tokens[i + 1], ordinals);
+    const unit =
+      TENS[tokens[i] ?? ''] === undefined ? undefined : unitAfterTens(tokens[i + 1], ordinals);
     if (unit === undefined) {
       found.push(value);
     } else {

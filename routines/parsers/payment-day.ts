@@ -20,7 +20,8 @@ export function parsePaymentDay(text: string): Parsed<number> {
     return fail(`I can see more than one day there. Which one would you like? ${CHOOSE}`);
   }
   const [day] = days;
-  if (day === undefined) return last ? ok(LAST_DAY) : fail(`Sorry, I didn't catch the day. ${CHOOSE}`);
+  if (day === undefined)
+    return last ? ok(LAST_DAY) : fail(`Sorry, I didn't catch the day. ${CHOOSE}`);
   if (day >= 29 && day <= 31) {
     return fail(
       `Direct Debits can only be collected on days 1 to 28, or on the last day of the month. ${CHOOSE}`,

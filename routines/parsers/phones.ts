@@ -14,7 +14,8 @@ const REASONS = {
   foreign: `That looks like a number from outside the UK. Please give a UK mobile number. ${RULE}`,
   short: `That number looks too short. ${RULE}`,
   long: `That number looks too long. ${RULE}`,
-  several: 'I can see more than one mobile number there. Which one should we use? Please send just one.',
+  several:
+    'I can see more than one mobile number there. Which one should we use? Please send just one.',
   longMessage: `That message is too long. Please just type your mobile number. ${RULE}`,
 } as const;
 
@@ -42,7 +43,9 @@ function toNational(raw: string): string | 'foreign' {
 
 /** True for 07 numbers that are not mobiles: 070 personal numbers and 076 pagers (07624 is). */
 function isNonMobile07(national: string): boolean {
-  return national.startsWith('070') || (national.startsWith('076') && !national.startsWith('07624'));
+  return (
+    national.startsWith('070') || (national.startsWith('076') && !national.startsWith('07624'))
+  );
 }
 
 /** Verdict on a national number that starts with 07. */
@@ -80,12 +83,18 @@ export function parseUkMobile(text: string): Parsed<string> {
   const message = clean(text);
   if (message.length > MAX_LENGTH) return fail(REASONS.longMessage);
   const pieces = Array.from(message.matchAll(CANDIDATE), (match) => match[0]);
-  const verdicts = pieces.filter((piece) => piece.replace(/\D/g, '').length >= MIN_DIGITS).map(judge);
-  const mobiles = new Set(verdicts.flatMap((verdict) => ('mobile' in verdict ? [verdict.mobile] : [])));
+  const verdicts = pieces
+    .filter((piece) => piece.replace(/\D/g, '').length >= MIN_DIGITS)
+    .map(judge);
+  const mobiles = new Set(
+    verdicts.flatMap((verdict) => ('mobile' in verdict ? [verdict.mobile] : [])),
+  );
   const [mobile] = mobiles;
   if (mobiles.size > 1) return fail(REASONS.several);
   if (mobile !== undefined) return ok(mobile);
-  const reasons = new Set(verdicts.flatMap((verdict) => ('reason' in verdict ? [verdict.reason] : [])));
+  const reasons = new Set(
+    verdicts.flatMap((verdict) => ('reason' in verdict ? [verdict.reason] : [])),
+  );
   const reason = PRIORITY.find((candidate) => reasons.has(candidate)) ?? 'none';
   return fail(REASONS[reason]);
 }

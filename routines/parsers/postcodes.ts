@@ -32,7 +32,9 @@ export function parseUkPostcode(text: string): Parsed<string> {
   }
   const found = new Set(Array.from(message.matchAll(FULL), (match) => normalise(match[0])));
   if (found.size > 1) {
-    return fail('I can see more than one postcode there. Which one should we use? Please send just one.');
+    return fail(
+      'I can see more than one postcode there. Which one should we use? Please send just one.',
+    );
   }
   const [postcode] = found;
   return postcode === undefined ? fail(missingReason(message)) : ok(postcode);

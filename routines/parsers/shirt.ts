@@ -10,13 +10,18 @@ function rangeText(range: { min: number; max: number }): string {
 }
 
 /** Reads a shirt number ("number 7", "#7", "twenty-one") and checks it is within the range. */
-export function parseShirtNumber(text: string, range: { min: number; max: number }): Parsed<number> {
+export function parseShirtNumber(
+  text: string,
+  range: { min: number; max: number },
+): Parsed<number> {
   const message = clean(text);
   if (message.length > MAX_LENGTH) return fail(`That message is too long. ${rangeText(range)}`);
   if (hasDecimal(message)) return fail(`Shirt numbers are whole numbers. ${rangeText(range)}`);
   const numbers = new Set([...digitNumbers(message), ...numberWords(message, false)]);
   if (numbers.size > 1) {
-    return fail(`I can see more than one number there. Which one would you like? ${rangeText(range)}`);
+    return fail(
+      `I can see more than one number there. Which one would you like? ${rangeText(range)}`,
+    );
   }
   const [value] = numbers;
   if (value === undefined) return fail(`Which shirt number would you like? ${rangeText(range)}`);

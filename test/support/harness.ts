@@ -1,7 +1,12 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createChatService, SessionId, type ChatService, type Log } from '../../machines/chat-service.ts';
+import {
+  createChatService,
+  SessionId,
+  type ChatService,
+  type Log,
+} from '../../machines/chat-service.ts';
 import type { EffectPorts } from '../../machines/effects.ts';
 import { createOfflineInterpreter, type Interpreter } from '../../machines/interpreter.ts';
 import { defaultClub, type ClubConfig } from '../../routines/club.ts';
@@ -25,14 +30,22 @@ export type Harness = {
 
 /** The whole product with its embedded adapters, in memory, for one test. */
 export async function createHarness(
-  options: { club?: ClubConfig; interpreter?: Interpreter; sessions?: SessionStore; now?: () => Date } = {},
+  options: {
+    club?: ClubConfig;
+    interpreter?: Interpreter;
+    sessions?: SessionStore;
+    now?: () => Date;
+  } = {},
 ): Promise<Harness> {
   const club = options.club ?? defaultClub;
   const logs: Harness['logs'] = [];
   const log: Log = (event, data) => logs.push(data ? { event, data } : { event });
   const photosRoot = await mkdtemp(join(tmpdir(), 'photos-'));
   const ports: EffectPorts = {
-    teams: await createEmbeddedTeamDirectory(null, club.demoTeams.map((team) => ({ ...team, season: club.season.code }))),
+    teams: await createEmbeddedTeamDirectory(
+      null,
+      club.demoTeams.map((team) => ({ ...team, season: club.season.code })),
+    ),
     addressLookup: createDemoAddressLookup(),
     registrations: await createEmbeddedRegistrationStore(null),
     payments: await createSimulatedPayments(null),
@@ -50,5 +63,13 @@ export async function createHarness(
     now: options.now ?? (() => new Date('2025-08-01T10:00:00Z')),
   });
   const sessionId = SessionId.parse(`session-test-${Math.random().toString(36).slice(2, 11)}`);
-  return { chat, ports, sessions, club, logs, sessionId, say: (text) => chat.reply({ sessionId, text }) };
+  return {
+    chat,
+    ports,
+    sessions,
+    club,
+    logs,
+    sessionId,
+    say: (text) => chat.reply({ sessionId, text }),
+  };
 }

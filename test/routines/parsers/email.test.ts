@@ -12,6 +12,7 @@ describe('parseEmail', () => {
     ['(sarah@example.com)', 'sarah@example.com'],
     ['sarah@example.com, sarah@example.com', 'sarah@example.com'],
     ['  ｓａｒａｈ@example.com  ', 'sarah@example.com'],
+    ["I'm @ work, it's sarah@example.com", 'sarah@example.com'],
   ])('reads %j as %s', (text, email) => {
     expect(parseEmail(text)).toEqual({ ok: true, value: email });
   });
@@ -21,6 +22,7 @@ describe('parseEmail', () => {
     ['sarah@example', 'dot'],
     ['sarah @ example.com', 'spaces'],
     ['sarah@ example.com', 'spaces'],
+    ['sarah@example .com', 'spaces'],
     ['sarah@example.com or mike@example.com', 'more than one'],
     [`${'a'.repeat(250)}@example.com`, 'too long'],
     ['sarah@@example.com', 'valid'],

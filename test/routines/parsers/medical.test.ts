@@ -17,14 +17,21 @@ describe('parseMedicalIssues', () => {
     ['asthma and hay fever', { hasIssues: true, details: 'Asthma, Hay fever' }],
     ['he has asthma, suffers from hay fever', { hasIssues: true, details: 'Asthma, Hay fever' }],
     ["she's got eczema & ADHD", { hasIssues: true, details: 'Eczema, ADHD' }],
-    ['Yes - diagnosed with epilepsy; asthma; Asthma', { hasIssues: true, details: 'Epilepsy, Asthma' }],
+    [
+      'Yes - diagnosed with epilepsy; asthma; Asthma',
+      { hasIssues: true, details: 'Epilepsy, Asthma' },
+    ],
     ['no, but he has a nut allergy', { hasIssues: true, details: 'A nut allergy' }],
     ['none apart from mild asthma', { hasIssues: true, details: 'Mild asthma' }],
-    ['Condition: type 1 diabetes\nuses an insulin pump', {
-      hasIssues: true,
-      details: 'Type 1 diabetes, Uses an insulin pump',
-    }],
+    [
+      'Condition: type 1 diabetes\nuses an insulin pump',
+      {
+        hasIssues: true,
+        details: 'Type 1 diabetes, Uses an insulin pump',
+      },
+    ],
     ['heart murmur', { hasIssues: true, details: 'Heart murmur' }],
+    ['He has ADHD. He also wears glasses.', { hasIssues: true, details: 'ADHD, Wears glasses' }],
   ])('reads %j', (text, expected) => {
     expect(parseMedicalIssues(text)).toEqual({ ok: true, value: expected });
   });

@@ -18,6 +18,8 @@ describe('parseFullName', () => {
     ["name's Zoë d`Arcy", 'Zoë', "d'Arcy"],
     ['call me Chloé Dubois', 'Chloé', 'Dubois'],
     ['Itsuki Tanaka', 'Itsuki', 'Tanaka'],
+    ['Minh An', 'Minh', 'An'],
+    ['王 小明', '王', '小明'],
     ['Imogen Hart x', 'Imogen', 'Hart'],
     ['Sarah Jones - thanks', 'Sarah', 'Jones'],
   ])('reads %j as %s / %s', (text, first, last) => {

@@ -35,7 +35,10 @@ describe('parseUkPostcode', () => {
     if (!result.ok) expect(result.reason).toContain(hint);
   });
 
-  it.each([['M328JL'], ['m32 8jl'], ['M32  8JL']])('POSTCODE_PATTERN rejects unnormalised %j', (s) => {
-    expect(POSTCODE_PATTERN.test(s)).toBe(false);
-  });
+  it.each([['M328JL'], ['m32 8jl'], ['M32  8JL']])(
+    'POSTCODE_PATTERN rejects unnormalised %j',
+    (s) => {
+      expect(POSTCODE_PATTERN.test(s)).toBe(false);
+    },
+  );
 });
