@@ -4,9 +4,11 @@ import type { ClubConfig } from '../routines/club.ts';
 import type { RoutineView } from '../routines/define-routine.ts';
 import { routines, isRoutineId, type QuestionRoutineId } from '../routines/index.ts';
 import { todayIso } from '../routines/parsers/dates.ts';
+import { validateAnswer } from '../routines/validate.ts';
+import { CORRECTABLE } from './registration.machine.ts';
 import type { SessionStore } from '../tools/session-store.ts';
 import { effects, type EffectPorts } from './effects.ts';
-import type { Interpretation, Interpreter, RecentTurn } from './interpreter.ts';
+import type { Interpretation, Interpreter, RecentTurn, UserEvent } from './interpreter.ts';
 import { renderNotice } from './messages.ts';
 import {
   persist,
@@ -224,6 +226,38 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
     });
   }
 
+  /**
+   * The gate between any interpreter (offline or a model) and the machine: only user events pass,
+   * and every answer is validated by the routine it claims to answer, whatever produced it.
+   */
+  function admit(event: UserEvent, snapshot: SessionSnapshot): UserEvent {
+    const where = whereIs(snapshot);
+    const view = viewOf(snapshot);
+    switch (event.type) {
+      case 'user.answered': {
+        if (!where.routine) return { type: 'user.chatted' };
+        const checked = validateAnswer(routines[where.routine], event.answer, view);
+        return checked.ok
+          ? { type: 'user.answered', answer: checked.value }
+          : { type: 'user.unclear', reason: checked.reason };
+      }
+      case 'user.corrected': {
+        if (!CORRECTABLE.includes(event.routine))
+          return { type: 'user.unclear', reason: "Sorry, I can't change that here." };
+        const checked = event.answer && validateAnswer(routines[event.routine], event.answer, view);
+        return { ...event, answer: checked && checked.ok ? checked.value : null };
+      }
+      case 'user.unclear':
+      case 'user.asked':
+      case 'user.chatted':
+      case 'user.gaveCode':
+      case 'user.gaveInvalidCode':
+        return event;
+      default:
+        return { type: 'user.unclear', reason: "Sorry, I didn't quite catch that." };
+    }
+  }
+
   async function understand(
     actor: SessionActor,
     text: string,
@@ -240,8 +274,9 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
       view: viewOf(snapshot),
       ...(signal ? { signal } : {}),
     });
-    log('turn.understood', { routine: where.number, event: understood.event.type });
-    return understood;
+    const event = admit(understood.event, snapshot);
+    log('turn.understood', { routine: where.number, event: event.type });
+    return { ...understood, event };
   }
 
   return {

@@ -41,6 +41,14 @@ const ask = (routine: QuestionRoutineId, next: string) =>
     },
   });
 
+/** A routine after the summary (28): nothing there is ever reached while correcting. */
+const askAfterSummary = (routine: QuestionRoutineId, next: string) =>
+  sessionSetup.createStateConfig({
+    tags: 'awaitingUser',
+    meta: meta(routine),
+    on: { 'user.answered': { target: next, actions: 'saveAnswer' } },
+  });
+
 /** A yes/no routine whose "no" goes somewhere else. */
 const askYesNo = (
   routine: QuestionRoutineId,
@@ -287,7 +295,7 @@ export const registrationFlow = sessionSetup.createStateConfig({
         })),
       },
     },
-    paymentDay: ask('paymentDay', 'savingRegistration'),
+    paymentDay: askAfterSummary('paymentDay', 'savingRegistration'),
     savingRegistration: effect('saveRegistration', {
       'registration.saved': 'creatingPayment',
       'effect.failed': { target: 'paymentDay', actions: 'noteTryAgain' },
@@ -318,8 +326,8 @@ export const registrationFlow = sessionSetup.createStateConfig({
       'kit.checked': [{ guard: 'needsKit', target: 'kitSize' }, { target: 'photo' }],
       'effect.failed': 'kitSize',
     }),
-    kitSize: ask('kitSize', 'shirtNumber'),
-    shirtNumber: ask('shirtNumber', 'reservingShirtNumber'),
+    kitSize: askAfterSummary('kitSize', 'shirtNumber'),
+    shirtNumber: askAfterSummary('shirtNumber', 'reservingShirtNumber'),
     reservingShirtNumber: effect('reserveShirtNumber', {
       'shirt.reserved': 'photo',
       'shirt.taken': { target: 'shirtNumber', actions: 'releaseShirtNumber' },
@@ -342,7 +350,6 @@ export const registrationFlow = sessionSetup.createStateConfig({
           target: '#session.checkingCode',
           actions: ['rememberParent', 'rememberCode'],
         },
-        'user.answered': { actions: 'noteAlreadyDone' },
         'user.uploadedPhoto': { actions: 'noteAlreadyDone' },
       },
     },

@@ -1,0 +1,137 @@
+import { createActor, type AnyStateNode, type AnyTransitionDefinition } from 'xstate';
+import { getShortestPaths } from 'xstate/graph';
+import { describe, expect, it } from 'vitest';
+import { sessionMachine } from '../../machines/session.machine.ts';
+import type { SessionEvent } from '../../machines/setup.ts';
+import { eventsFor, serializeForGraph } from './events.ts';
+
+const input = {
+  sessionId: 'graph-session',
+  settings: { ownContactAgeGroup: 16, ageGroupCutoff: '2025-08-31' },
+};
+
+const paths = getShortestPaths(sessionMachine, {
+  input,
+  events: eventsFor,
+  serializeState: serializeForGraph,
+});
+
+function allStateNodes(node: AnyStateNode = sessionMachine.root): AnyStateNode[] {
+  return [node, ...Object.values(node.states).flatMap((child) => allStateNodes(child))];
+}
+
+function allTransitions(): AnyTransitionDefinition[] {
+  return allStateNodes().flatMap((node) => [
+    ...[...node.transitions.values()].flat(),
+    ...(node.always ?? []),
+  ]);
+}
+
+const describeTransition = (transition: AnyTransitionDefinition) =>
+  `${transition.source.id} --${transition.eventType}${transition.guard ? ` [${JSON.stringify(transition.guard)}]` : ''}--> ${
+    transition.target?.map((target) => target.id).join(',') ?? '(stays)'
+  }`;
+
+type Snapshot = ReturnType<ReturnType<typeof createActor<typeof sessionMachine>>['getSnapshot']>;
+
+/** Replays events on a real actor (from a snapshot, or new) and records every transition definition taken. */
+function replay(events: readonly SessionEvent[], from?: Snapshot) {
+  const taken = new Set<AnyTransitionDefinition>();
+  const actor = createActor(sessionMachine, {
+    input,
+    ...(from ? { snapshot: from } : {}),
+    inspect: (inspection) => {
+      if (inspection.type === '@xstate.microstep') {
+        for (const transition of inspection._transitions) taken.add(transition);
+      }
+    },
+  }).start();
+  const visited = [actor.getSnapshot()];
+  for (const event of events) {
+    actor.send(event);
+    visited.push(actor.getSnapshot());
+  }
+  actor.stop();
+  return { taken, visited };
+}
+
+const replays = paths.map((path) => replay(path.steps.map((step) => step.event as SessionEvent)));
+
+/** Every edge of the graph: each reachable state, followed by each event it offers. */
+const edges = replays.flatMap(({ visited }) => {
+  const end = visited.at(-1) as Snapshot;
+  return eventsFor(end).map((event) => {
+    const { taken, visited: after } = replay([event], end);
+    return { from: end, to: after.at(-1) as Snapshot, taken };
+  });
+});
+
+describe('session machine paths (xstate/graph)', () => {
+  it('generates a path to every distinct state', () => {
+    expect(paths.length).toBeGreaterThan(100);
+  });
+
+  it('reaches every state of the machine', () => {
+    const reached = new Set(
+      replays.flatMap(({ visited }) =>
+        visited.flatMap((snapshot) => snapshot._nodes.map((node) => node.id)),
+      ),
+    );
+    const transient = allStateNodes()
+      .filter((node) => node.always && node.type === 'atomic')
+      .map((node) => node.id);
+    const unreached = allStateNodes()
+      .map((node) => node.id)
+      .filter((id) => !reached.has(id) && !transient.includes(id));
+    expect(unreached).toEqual([]);
+  });
+
+  it('takes every transition and every guarded branch', () => {
+    const taken = new Set([...replays, ...edges].flatMap(({ taken: each }) => [...each]));
+    const untaken = allTransitions()
+      .filter((transition) => !taken.has(transition))
+      .map(describeTransition);
+    expect(untaken).toEqual([]);
+  });
+
+  it('stops every step of every path in exactly one of awaitingUser, effect or finished', () => {
+    const untagged = [...replays, ...edges.map(({ to }) => ({ visited: [to] }))].flatMap(
+      ({ visited }) =>
+        visited
+          .filter((snapshot) => snapshot.status !== 'active' || snapshot.tags.size !== 1)
+          .map((snapshot) => JSON.stringify(snapshot.value)),
+    );
+    expect(untagged).toEqual([]);
+  });
+});
+
+describe('the branches the flow must take', () => {
+  const steps = edges.map(
+    ({ from, to }) => [JSON.stringify(from.value), JSON.stringify(to.value)] as const,
+  );
+  const leaf = (value: string) => JSON.parse(value) as string | Record<string, string>;
+  const name = (value: string) => {
+    const parsed = leaf(value);
+    return typeof parsed === 'string' ? parsed : Object.values(parsed)[0];
+  };
+  const moves = new Set(steps.map(([from, to]) => `${name(from)} -> ${name(to)}`));
+
+  it.each([
+    ['young age group goes to the summary', 'childLivesWithParent -> confirmDetails'],
+    ['own-contact age group asks for the player mobile', 'childLivesWithParent -> playerMobile'],
+    ['address lookup finds the address', 'lookingUpParentAddress -> confirmParentAddress'],
+    ['address lookup finds nothing', 'lookingUpParentAddress -> parentAddressTyped'],
+    ['parent address rejected at 15', 'confirmParentAddress -> parentAddressTyped'],
+    ['child address rejected at 21', 'confirmChildAddress -> childAddressTyped'],
+    ['child lives elsewhere', 'childLivesWithParent -> childPostcode'],
+    ['kit needed', 'checkingKit -> kitSize'],
+    ['kit not needed', 'checkingKit -> photo'],
+    ['shirt number taken', 'reservingShirtNumber -> shirtNumber'],
+    ['correction at 28', 'confirmDetails -> parentPostcode'],
+    ['sibling after 35', 'registered -> checkingCode'],
+    ['sibling offered the parent details', 'checkingCode -> reuseParentDetails'],
+    ['date of birth too old for the age group', 'childDateOfBirth -> childAgeGroupCheck'],
+  ])('%s', (_title, move) => {
+    expect(moves).toContain(move);
+  });
+});
