@@ -1,0 +1,67 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SessionId } from '../../machines/chat-service.ts';
+import { Envelope } from '../../tools/session-store.ts';
+import { createHarness } from '../support/harness.ts';
+
+const FIXTURES = join(import.meta.dirname, '../fixtures/snapshots');
+
+/** What the parent says next in each stored state, and where that must lead. */
+const NEXT: Record<string, { say: string; routine: number | null }> = {
+  generic: { say: '200-Lions-U10-2526', routine: 1 },
+  parentEmail: { say: 'sarah@example.com', routine: 10 },
+  confirmDetails: { say: 'yes', routine: 29 },
+};
+
+const current = (await readdir(FIXTURES)).filter((name) => /^session-v1-.+\.json$/.test(name));
+
+describe('stored sessions of released versions', () => {
+  it('has a fixture for each state the table names', () => {
+    expect(current.map((name) => name.replace(/^session-v1-|\.json$/g, '')).sort()).toEqual(
+      Object.keys(NEXT).sort(),
+    );
+  });
+
+  it.each(current)('%s restores and continues where it stopped', async (name) => {
+    const { sessionId, envelope } = JSON.parse(await readFile(join(FIXTURES, name), 'utf8')) as {
+      sessionId: string;
+      envelope: unknown;
+    };
+    const state = name.replace(/^session-v1-|\.json$/g, '');
+    const harness = await createHarness();
+    const id = SessionId.parse(sessionId);
+    await harness.sessions.save(id, Envelope.parse(envelope));
+    const turn = await harness.chat.reply({ sessionId: id, text: NEXT[state]?.say ?? '' });
+    expect(turn.reply).not.toMatch(/start again/);
+    expect(turn.routineNumber).toBe(NEXT[state]?.routine);
+  });
+
+  it.each([
+    [
+      'an unknown version',
+      { machine: 'session', version: '999', snapshot: {}, savedAt: '', recent: [] },
+    ],
+    [
+      'another machine',
+      { machine: 'registration', version: '1', snapshot: {}, savedAt: '', recent: [] },
+    ],
+    [
+      'a snapshot that no longer fits',
+      {
+        machine: 'session',
+        version: '1',
+        snapshot: { status: 'active', value: { nowhere: 'gone' }, context: {} },
+        savedAt: '',
+        recent: [],
+      },
+    ],
+  ])('restarts politely from %s', async (_title, envelope) => {
+    const harness = await createHarness();
+    await harness.sessions.save(harness.sessionId, Envelope.parse(envelope));
+    const turn = await harness.say('hello');
+    expect(turn.reply).toMatch(/start again/);
+    expect(turn.agent).toBe('generic');
+    expect((await harness.say('200-Lions-U10-2526')).routineNumber).toBe(1);
+  });
+});
