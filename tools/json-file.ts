@@ -17,7 +17,6 @@ export async function openJsonFile<T>(path: string | null, initial: () => T): Pr
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
   }
-  let writing: Promise<void> = Promise.resolve();
   const persist = async () => {
     if (!path) return;
     await mkdir(dirname(path), { recursive: true });
@@ -25,12 +24,26 @@ export async function openJsonFile<T>(path: string | null, initial: () => T): Pr
     await writeFile(temporary, JSON.stringify(data, null, 2));
     await rename(temporary, path);
   };
+  // One write at a time; changes made meanwhile are all carried by the next write, not one each.
+  let dirty = false;
+  let flushing: Promise<void> | null = null;
+  const flush = async () => {
+    try {
+      while (dirty) {
+        dirty = false;
+        await persist();
+      }
+    } finally {
+      flushing = null;
+    }
+  };
   return {
     read: () => data,
     update(change) {
       change(data);
-      writing = writing.then(persist, persist);
-      return writing;
+      dirty = true;
+      flushing ??= flush();
+      return flushing;
     },
   };
 }

@@ -3,7 +3,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { freePort } from '../support/global-setup.ts';
+import { freePort } from '../support/redis.ts';
 import { chat, eventually } from '../support/http.ts';
 
 const ROOT = join(import.meta.dirname, '../..');

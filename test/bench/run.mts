@@ -1,0 +1,178 @@
+/**
+ * `npm run bench`: simulated parents complete registrations over HTTP against a real Redis with the
+ * offline interpreter, and the same run measures a baseline Koa route doing one Redis GET and one
+ * SET. Prints turns per second and p50/p99 latency for both, and their ratio.
+ *   PARENTS=200 CONCURRENCY=50 npm run bench
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient } from '@keyv/redis';
+import Koa from 'koa';
+import { loadConfig } from '../../server/config.ts';
+import { startServer } from '../../server/main.ts';
+import { startRedis } from '../support/redis.ts';
+
+const PARENTS = Number(process.env.PARENTS ?? 200);
+const CONCURRENCY = Number(process.env.CONCURRENCY ?? 50);
+const JPEG = new Uint8Array([
+  0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0xff, 0xd9,
+]);
+
+const MESSAGES = [
+  'hi, my code is 200-Lions-U10-2526',
+  'sarah o’brien',
+  'leo o’brien',
+  '3rd feb 2016',
+  'boy',
+  'nope',
+  'nah',
+  'no',
+  'mum',
+  '07700 900 123',
+  'Sarah@Example.com',
+  'yes',
+  '14/07/1985',
+  'm32 8jl',
+  '12',
+  'yes',
+  'yes',
+  'yes',
+  '15th',
+  'yes',
+  '9-10',
+];
+
+type Timing = { ms: number[]; seconds: number };
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+
+async function timed(run: (record: (ms: number) => void) => Promise<void>): Promise<Timing> {
+  const ms: number[] = [];
+  const started = performance.now();
+  await run((value) => ms.push(value));
+  return { ms: ms.sort((a, b) => a - b), seconds: (performance.now() - started) / 1000 };
+}
+
+/** Runs `jobs` with at most `limit` in flight. */
+async function pool(jobs: number, limit: number, job: (index: number) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, jobs) }, async () => {
+      while (next < jobs) await job(next++);
+    }),
+  );
+}
+
+async function post(url: string, init: RequestInit, record: (ms: number) => void) {
+  const started = performance.now();
+  const response = await fetch(url, init);
+  const body = (await response.json()) as { session_id?: string; routine_number?: number | null };
+  record(performance.now() - started);
+  if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+  return body;
+}
+
+async function registerOneChild(base: string, parent: number, record: (ms: number) => void) {
+  let sessionId = `bench-parent-${parent}-${process.pid}`;
+  for (const [index, text] of [...MESSAGES, `number ${(parent % 25) + 1}`].entries()) {
+    const body = await post(
+      `${base}/chat`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ user_message: text, session_id: sessionId }),
+      },
+      record,
+    );
+    sessionId = body.session_id ?? sessionId;
+    if (index === MESSAGES.length && body.routine_number !== 34 && body.routine_number !== 33) {
+      throw new Error(`parent ${parent} stopped at routine ${body.routine_number}`);
+    }
+  }
+  const form = new FormData();
+  form.set('session_id', sessionId);
+  form.set('file', new Blob([JPEG], { type: 'image/jpeg' }), 'photo.jpg');
+  await post(`${base}/upload`, { method: 'POST', body: form }, record);
+}
+
+async function baselineServer(redisUrl: string) {
+  const client = createClient({ url: redisUrl });
+  await client.connect();
+  const app = new Koa();
+  app.use(async (ctx) => {
+    const key = `baseline:${ctx.path}`;
+    const value = await client.get(key);
+    await client.set(key, `${Number(value ?? 0) + 1}`);
+    ctx.body = { ok: true };
+  });
+  const handle = app.callback();
+  const server = createServer((request, response) => void handle(request, response));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: async () => {
+      server.close();
+      await client.quit();
+    },
+  };
+}
+
+function report(name: string, timing: Timing) {
+  return {
+    name,
+    requests: timing.ms.length,
+    perSecond: timing.ms.length / timing.seconds,
+    p50: percentile(timing.ms, 50),
+    p99: percentile(timing.ms, 99),
+  };
+}
+
+const redis = process.env.REDIS_URL
+  ? { url: process.env.REDIS_URL, stop: () => {} }
+  : await startRedis();
+const dataDir = await mkdtemp(join(tmpdir(), 'bench-'));
+const app = await startServer(
+  loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    REDIS_URL: redis.url,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    RATE_LIMIT_PER_MINUTE: '100000',
+  }),
+  { log: () => {} },
+);
+const baseline = await baselineServer(redis.url);
+try {
+  const turns = await timed((record) =>
+    pool(PARENTS, CONCURRENCY, (parent) => registerOneChild(app.url, parent, record)),
+  );
+  const plain = await timed((record) =>
+    pool(turns.ms.length, CONCURRENCY, async (index) => {
+      await post(`${baseline.url}/k${index % PARENTS}`, { method: 'POST' }, record);
+    }),
+  );
+  const ours = report('registration turns (POST /chat, /upload)', turns);
+  const base = report('baseline (Koa + one Redis GET + SET)', plain);
+  const line = (r: ReturnType<typeof report>) =>
+    `${r.name.padEnd(44)} ${String(r.requests).padStart(6)} req  ${r.perSecond.toFixed(0).padStart(6)}/s  p50 ${r.p50.toFixed(1).padStart(6)} ms  p99 ${r.p99.toFixed(1).padStart(6)} ms`;
+  process.stdout.write(
+    [
+      `${PARENTS} parents, ${CONCURRENCY} at a time, ${cpus().length} cores, node ${process.version}, offline interpreter, real Redis`,
+      line(ours),
+      line(base),
+      `ratio (turns / baseline): throughput ${(ours.perSecond / base.perSecond).toFixed(2)}x, p50 ${(ours.p50 / base.p50).toFixed(1)}x, p99 ${(ours.p99 / base.p99).toFixed(1)}x`,
+      '',
+    ].join('\n'),
+  );
+} finally {
+  await baseline.close();
+  await app.close();
+  redis.stop();
+  await rm(dataDir, { recursive: true, force: true });
+}
