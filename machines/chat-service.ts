@@ -48,6 +48,8 @@ export type ChatServiceDeps = {
   publicBaseUrl: string;
   log: Log;
   now?: () => Date;
+  /** Checks a photo at routine 34 before it is accepted: a reason to refuse it, or null. */
+  photoCheck?: (uploadId: string, signal?: AbortSignal) => Promise<string | null>;
 };
 
 export interface ChatService {
@@ -292,7 +294,13 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
       }),
     uploadedPhoto: ({ sessionId, uploadId, signal }) =>
       turn(sessionId, signal, async (actor) => {
-        actor.send({ type: 'user.uploadedPhoto', uploadId });
+        const atPhoto = whereIs(actor.getSnapshot()).routine === 'photo';
+        const refused = atPhoto && deps.photoCheck ? await deps.photoCheck(uploadId, signal) : null;
+        actor.send(
+          refused
+            ? { type: 'user.unclear', reason: refused }
+            : { type: 'user.uploadedPhoto', uploadId },
+        );
         return { said: '[photo]' };
       }),
     async peek(sessionId) {

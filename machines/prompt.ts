@@ -83,7 +83,8 @@ export const renderFacts = (view: RoutineView) =>
   `${FACTS_LABEL}${JSON.stringify({ team: view.team && `${view.team.name} ${view.team.ageGroup}`, ...view.draft })}`;
 
 export type PromptTurn = { text: string; recent: readonly RecentTurn[]; view: RoutineView };
-export type PromptOptions = { history?: readonly RecentTurn[]; facts?: boolean };
+/** `facts: false` leaves the validated facts out (only to measure other prompt strategies). */
+export type PromptOptions = { facts?: boolean };
 
 /** The bounded prompt for one routine turn: persona, the step's instructions, facts, a few turns. */
 export function buildRoutinePrompt(
@@ -93,7 +94,6 @@ export function buildRoutinePrompt(
   options: PromptOptions = {},
 ) {
   const routine = routines[id];
-  const history = options.history ?? turn.recent.slice(-RECENT_MESSAGES);
   const tools: ToolDefinition[] = [...routine.tools, clubInfoTool].filter(
     (tool, index, all) => all.findIndex((other) => other.name === tool.name) === index,
   );
@@ -115,7 +115,7 @@ export function buildRoutinePrompt(
     name: `routine_${id}`,
     instructions,
     messages: [
-      ...history.map(toMessage),
+      ...turn.recent.slice(-RECENT_MESSAGES).map(toMessage),
       { role: 'user' as const, text: turn.text.slice(0, MESSAGE_CHARS) },
     ],
     output: routineEnvelope(id),

@@ -49,11 +49,13 @@ export type OpenAiConfig = {
   /** Per attempt; the SDK retries a timeout like a 429 or 5xx, with exponential backoff. */
   timeoutMs: number;
   maxRetries: number;
+  /** Reasoning models spend part of this on thinking; too low a cap ends a reply as incomplete. */
+  maxOutputTokens?: number;
 };
 
 /** Tool rounds per request before the model must answer without tools. */
 const MAX_TOOL_ROUNDS = 2;
-const MAX_OUTPUT_TOKENS = 600;
+const MAX_OUTPUT_TOKENS = 2_000;
 
 const toInput = ({ role, text, image }: LlmMessage): ResponseInputItem => {
   if (!image || role !== 'user') return { role, content: text };
@@ -69,8 +71,7 @@ const toInput = ({ role, text, image }: LlmMessage): ResponseInputItem => {
 
 const refusalOf = (response: ModelResponse) =>
   response.output.some(
-    (item) =>
-      item.type === 'message' && item.content.some((content) => content.type === 'refusal'),
+    (item) => item.type === 'message' && item.content.some((content) => content.type === 'refusal'),
   );
 
 /** Parses the model's text with the output schema; the error text is what the repair sends back. */
@@ -87,7 +88,11 @@ function readOutput<Output extends z.ZodType>(output: Output, text: string) {
     : { ok: false as const, error: z.prettifyError(parsed.error) };
 }
 
-async function runTool(call: ResponseFunctionToolCall, tools: LlmRequest<z.ZodType>['tools']) {
+async function runTool(
+  call: ResponseFunctionToolCall,
+  tools: LlmRequest<z.ZodType>['tools'],
+  signal?: AbortSignal,
+) {
   const tool = tools?.definitions.find((definition) => definition.name === call.name);
   if (!tool || !tools) return { error: `There is no tool called ${call.name}.` };
   let args: unknown;
@@ -98,9 +103,37 @@ async function runTool(call: ResponseFunctionToolCall, tools: LlmRequest<z.ZodTy
   }
   const input = tool.input.safeParse(args);
   return input.success
-    ? tool.run(input.data, tools.ports)
+    ? tool.run(input.data, tools.ports, signal)
     : { error: z.prettifyError(input.error) };
 }
+
+/**
+ * Runs the model's tool calls and returns the items that feed their results back. The calls are
+ * replayed without their ids: with `store: false` the service keeps no items to refer to.
+ */
+async function toolResults(
+  calls: ResponseFunctionToolCall[],
+  tools: LlmRequest<z.ZodType>['tools'],
+  signal?: AbortSignal,
+): Promise<ResponseInputItem[]> {
+  const items: ResponseInputItem[] = [];
+  for (const call of calls) {
+    const result = await runTool(call, tools, signal);
+    items.push(
+      { type: 'function_call', call_id: call.call_id, name: call.name, arguments: call.arguments },
+      { type: 'function_call_output', call_id: call.call_id, output: JSON.stringify(result) },
+    );
+  }
+  return items;
+}
+
+const repairRequest = (text: string, error: string): ResponseInputItem[] => [
+  { role: 'assistant', content: text },
+  {
+    role: 'user',
+    content: `That reply did not match the required JSON schema:\n${error}\nReply again with JSON that matches it exactly.`,
+  },
+];
 
 /** The OpenAI adapter: Responses API, strict structured output, function tools, one repair. */
 export function createOpenAiLlm(config: OpenAiConfig, log: Log): Llm {
@@ -111,7 +144,11 @@ export function createOpenAiLlm(config: OpenAiConfig, log: Log): Llm {
     maxRetries: config.maxRetries,
   });
 
-  async function call(body: OpenAI.Responses.ResponseCreateParamsNonStreaming, name: string, signal?: AbortSignal) {
+  async function call(
+    body: OpenAI.Responses.ResponseCreateParamsNonStreaming,
+    name: string,
+    signal?: AbortSignal,
+  ) {
     const started = Date.now();
     try {
       return await client.responses.create(body, signal ? { signal } : {});
@@ -136,22 +173,22 @@ export function createOpenAiLlm(config: OpenAiConfig, log: Log): Llm {
           description: tool.description,
         }),
       );
+      const format = zodTextFormat(request.output, request.name);
       const input = request.messages.map(toInput);
       const usage: LlmUsage = { calls: 0, inputTokens: 0, outputTokens: 0 };
       let toolRounds = 0;
       let repaired = false;
       for (;;) {
+        const toolChoice = toolRounds < MAX_TOOL_ROUNDS ? 'auto' : 'none';
         const response = await call(
           {
             model: config.model,
             instructions: request.instructions,
             input,
-            text: { format: zodTextFormat(request.output, request.name) },
-            max_output_tokens: MAX_OUTPUT_TOKENS,
+            text: { format },
+            max_output_tokens: config.maxOutputTokens ?? MAX_OUTPUT_TOKENS,
             store: false,
-            ...(tools.length > 0
-              ? { tools, tool_choice: toolRounds < MAX_TOOL_ROUNDS ? 'auto' : 'none' }
-              : {}),
+            ...(tools.length > 0 ? { tools, tool_choice: toolChoice } : {}),
           },
           request.name,
           signal,
@@ -160,17 +197,12 @@ export function createOpenAiLlm(config: OpenAiConfig, log: Log): Llm {
         usage.inputTokens += response.usage?.input_tokens ?? 0;
         usage.outputTokens += response.usage?.output_tokens ?? 0;
         const calls = response.output.filter((item) => item.type === 'function_call');
+        if (calls.length > 0 && toolRounds >= MAX_TOOL_ROUNDS) {
+          return { ok: false, problem: 'tooManyToolRounds', usage };
+        }
         if (calls.length > 0) {
-          if (toolRounds >= MAX_TOOL_ROUNDS) return { ok: false, problem: 'tooManyToolRounds', usage };
           toolRounds += 1;
-          for (const toolCall of calls) {
-            const result = await runTool(toolCall, request.tools);
-            input.push(toolCall, {
-              type: 'function_call_output',
-              call_id: toolCall.call_id,
-              output: JSON.stringify(result),
-            });
-          }
+          input.push(...(await toolResults(calls, request.tools, signal)));
           continue;
         }
         if (refusalOf(response)) return { ok: false, problem: 'refused', usage };
@@ -180,13 +212,7 @@ export function createOpenAiLlm(config: OpenAiConfig, log: Log): Llm {
         if (repaired) return { ok: false, problem: 'invalid', usage };
         repaired = true;
         log('llm.repair', { format: request.name });
-        input.push(
-          { role: 'assistant', content: response.output_text },
-          {
-            role: 'user',
-            content: `That reply did not match the required JSON schema:\n${output.error}\nReply again with JSON that matches it exactly.`,
-          },
-        );
+        input.push(...repairRequest(response.output_text, output.error));
       }
     },
   };

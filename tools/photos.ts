@@ -9,6 +9,8 @@ export interface PhotoStore {
   /** Stores a staged upload under a key unique to the registration; returns the link. */
   store(uploadId: string, key: string, signal?: AbortSignal): Promise<string>;
   read(key: string): Promise<Uint8Array | null>;
+  /** A staged upload's bytes and type, for a check before it is stored; null when it has gone. */
+  readStaged(uploadId: string): Promise<{ bytes: Uint8Array; contentType: string } | null>;
 }
 
 /** Thrown when a staged upload has gone (already stored, or never made). */
@@ -24,20 +26,24 @@ const SAFE_KEY = /^[A-Za-z0-9][A-Za-z0-9/_.-]{0,200}$/;
 /** The embedded photo store: a folder under DATA_DIR (a temporary folder without one). */
 export function createLocalPhotoStore(root: string): PhotoStore {
   const staged = join(root, 'staged');
+  // The content type waits beside the staged bytes until the upload is stored.
+  const typeOf = (uploadId: string) => join(staged, `${uploadId}.type`);
+  const isUploadId = (uploadId: string) => /^[0-9a-f-]{36}$/.test(uploadId);
   const stored = join(root, 'stored');
   const storedPath = (key: string) => {
     if (!SAFE_KEY.test(key) || key.includes('..')) throw new Error(`Unsafe photo key ${key}`);
     return join(stored, key);
   };
   return {
-    async stage(bytes) {
+    async stage(bytes, contentType) {
       const id = randomUUID();
       await mkdir(staged, { recursive: true });
+      await writeFile(typeOf(id), contentType);
       await writeFile(join(staged, id), bytes);
       return id;
     },
     async store(uploadId, key) {
-      if (!/^[0-9a-f-]{36}$/.test(uploadId)) throw new UploadNotFoundError(uploadId);
+      if (!isUploadId(uploadId)) throw new UploadNotFoundError(uploadId);
       const target = storedPath(key);
       await mkdir(join(target, '..'), { recursive: true });
       try {
@@ -49,10 +55,23 @@ export function createLocalPhotoStore(root: string): PhotoStore {
         if (!already) throw new UploadNotFoundError(uploadId);
       }
       await rm(join(staged, uploadId), { force: true });
+      await rm(typeOf(uploadId), { force: true });
       return `photos/${key}`;
     },
     async read(key) {
       return readFile(storedPath(key)).catch(() => null);
+    },
+    async readStaged(uploadId) {
+      if (!isUploadId(uploadId)) return null;
+      try {
+        const [bytes, contentType] = await Promise.all([
+          readFile(join(staged, uploadId)),
+          readFile(typeOf(uploadId), 'utf8'),
+        ]);
+        return { bytes, contentType };
+      } catch {
+        return null;
+      }
     },
   };
 }

@@ -1,0 +1,211 @@
+import type { ClubConfig } from '../routines/club.ts';
+import { routines, type QuestionRoutineId } from '../routines/index.ts';
+import type { Parsed } from '../routines/parsers/result.ts';
+import { readRegistrationCode } from '../routines/registration-code.ts';
+import { readAnswer, validateAnswer } from '../routines/validate.ts';
+import type { Draft } from '../routines/draft.ts';
+import type { AddressLookup } from '../tools/address-lookup.ts';
+import type { Llm, LlmUsage } from '../tools/openai.ts';
+import type { ToolPorts } from '../tools/tool.ts';
+import type { Log } from './chat-service.ts';
+import { answerFromFaq } from './faq.ts';
+import {
+  interpretOffline,
+  type Interpretation,
+  type Interpreter,
+  type TurnInput,
+  type UserEvent,
+} from './interpreter.ts';
+import {
+  buildAgentPrompt,
+  buildRoutinePrompt,
+  type RoutineEnvelope,
+  type RoutinePromptBuilder,
+} from './prompt.ts';
+
+/** In-memory counters the server can expose: how the model was used, how often it failed, its cost. */
+export type LlmMetrics = {
+  /** Turns understood from a model reply. */
+  modelTurns: number;
+  /** Turns read offline by design, with no model call (registration codes, empty messages). */
+  offlineTurns: number;
+  /** Turns where the model failed and the offline interpreter answered instead. */
+  fallbacks: number;
+  calls: number;
+  inputTokens: number;
+  outputTokens: number;
+  photoChecks: number;
+  photoRefusals: number;
+};
+
+/** Adds one request's usage to the counters and logs it: token counts and the routine, never text. */
+export function countUsage(
+  metrics: LlmMetrics,
+  log: Log,
+  usage: LlmUsage,
+  routine: number | null,
+  outcome: string,
+) {
+  metrics.calls += usage.calls;
+  metrics.inputTokens += usage.inputTokens;
+  metrics.outputTokens += usage.outputTokens;
+  log('llm.usage', { routine, ...usage, outcome });
+}
+
+export const createLlmMetrics = (): LlmMetrics => ({
+  modelTurns: 0,
+  offlineTurns: 0,
+  fallbacks: 0,
+  calls: 0,
+  inputTokens: 0,
+  outputTokens: 0,
+  photoChecks: 0,
+  photoRefusals: 0,
+});
+
+export type LlmInterpreterDeps = {
+  llm: Llm;
+  club: ClubConfig;
+  addressLookup: AddressLookup;
+  log: Log;
+  metrics?: LlmMetrics;
+  /** Say the model's short friendly line before the machine's reply (off: templates only). */
+  prefaces?: boolean;
+  /** Builds a routine turn's prompt; replaced only to measure other prompt strategies. */
+  prompt?: RoutinePromptBuilder;
+};
+
+/** Routines answered by an upload, never by text, whatever a model makes of a message. */
+const UPLOAD_ONLY: ReadonlySet<QuestionRoutineId> = new Set(['photo']);
+const UNCLEAR = "Sorry, I didn't quite catch that.";
+
+/** Trimmed and cut to size; null when empty. */
+export const clip = (text: string | null, max = 600) => text?.trim().slice(0, max) || null;
+export const errorName = (error: unknown) => (error instanceof Error ? error.name : 'unknown');
+
+/** A friendly line fit to go before the machine's own question: short, one line, asks nothing. */
+function prefaceOf(reply: string | null): string | null {
+  const line = reply?.trim() ?? '';
+  return line.length > 0 && line.length <= 160 && !/[?\n]|https?:|@/.test(line) ? line : null;
+}
+
+/** The generic agent's answer to any request about records: ours, never the model's words. */
+export const recordsRefusal = (club: ClubConfig) =>
+  `I can't look up, change or delete any registration or anyone's details in this chat. Please e-mail ${club.adminEmail} and a volunteer will help.`;
+
+const answered = (answer: Parsed<Partial<Draft>>): UserEvent =>
+  answer.ok
+    ? { type: 'user.answered', answer: answer.value }
+    : { type: 'user.unclear', reason: answer.reason };
+
+/** Turns the model's envelope into one event; every value passes the routine's own gate. */
+function fromEnvelope(
+  envelope: RoutineEnvelope,
+  turn: TurnInput,
+  id: QuestionRoutineId,
+  club: ClubConfig,
+): UserEvent {
+  const routine = routines[id];
+  const unclear = (reason: string | null): UserEvent => {
+    const offline = readAnswer(routine, turn.text, turn.view);
+    const fallback = offline.ok ? UNCLEAR : offline.reason || UNCLEAR;
+    return { type: 'user.unclear', reason: clip(reason, 300) ?? fallback };
+  };
+  switch (envelope.kind) {
+    case 'question':
+      return { type: 'user.asked', answer: clip(envelope.reply) ?? answerFromFaq(turn.text, club) };
+    case 'unclear':
+      return unclear(envelope.reason);
+    case 'correction': {
+      const correction = envelope.correction;
+      if (!correction) return unclear(envelope.reason);
+      if (correction.routine === id)
+        return answered(readAnswer(routine, correction.value, turn.view));
+      const answer = readAnswer(routines[correction.routine], correction.value, turn.view);
+      return {
+        type: 'user.corrected',
+        routine: correction.routine,
+        answer: answer.ok ? answer.value : null,
+      };
+    }
+    case 'answer':
+      if (UPLOAD_ONLY.has(id) || envelope.answer === null) return unclear(envelope.reason);
+      return answered(validateAnswer(routine, envelope.answer, turn.view));
+  }
+}
+
+type Outcome = { understood: Interpretation } | { problem: string };
+
+/** Understands with a model, within the machine's rules; falls back to the offline reading on any failure. */
+export function createLlmInterpreter(deps: LlmInterpreterDeps): Interpreter {
+  const { llm, club, log } = deps;
+  const metrics = deps.metrics ?? createLlmMetrics();
+  const buildPrompt = deps.prompt ?? buildRoutinePrompt;
+  const ports: ToolPorts = {
+    addressLookup: deps.addressLookup,
+    clubInfo: (question) => answerFromFaq(question, club),
+  };
+
+  const spent = (usage: LlmUsage, routine: number | null, outcome: string) =>
+    countUsage(metrics, log, usage, routine, outcome);
+
+  async function routineTurn(turn: TurnInput, id: QuestionRoutineId): Promise<Outcome> {
+    const { tools, ...prompt } = buildPrompt(turn, id, club);
+    const result = await llm.respond(
+      { ...prompt, tools: { definitions: tools, ports } },
+      turn.signal,
+    );
+    spent(result.usage, routines[id].number, result.ok ? 'ok' : result.problem);
+    if (!result.ok) return { problem: result.problem };
+    const event = fromEnvelope(result.value, turn, id, club);
+    const preface =
+      deps.prefaces === false || event.type !== 'user.answered'
+        ? null
+        : prefaceOf(result.value.reply);
+    return { understood: preface ? { event, preface } : { event } };
+  }
+
+  async function agentTurn(turn: TurnInput): Promise<Outcome> {
+    const { tools, ...prompt } = buildAgentPrompt(turn.text, club);
+    const result = await llm.respond(
+      { ...prompt, tools: { definitions: tools, ports } },
+      turn.signal,
+    );
+    spent(result.usage, null, result.ok ? 'ok' : result.problem);
+    if (!result.ok) return { problem: result.problem };
+    const { kind, reply } = result.value;
+    const event: UserEvent =
+      kind === 'records'
+        ? { type: 'user.asked', answer: recordsRefusal(club) }
+        : kind === 'question'
+          ? { type: 'user.asked', answer: clip(reply) ?? answerFromFaq(turn.text, club) }
+          : { type: 'user.chatted' };
+    return { understood: { event } };
+  }
+
+  return {
+    async interpret(turn) {
+      if (readRegistrationCode(turn.text, club).found || turn.text.trim() === '') {
+        metrics.offlineTurns += 1;
+        return { event: interpretOffline(turn, club) };
+      }
+      const routine = turn.routine === null ? null : routines[turn.routine].number;
+      let problem: string;
+      try {
+        const outcome =
+          turn.routine === null ? await agentTurn(turn) : await routineTurn(turn, turn.routine);
+        if ('understood' in outcome) {
+          metrics.modelTurns += 1;
+          return outcome.understood;
+        }
+        problem = outcome.problem;
+      } catch (error) {
+        if (turn.signal?.aborted) throw error;
+        problem = errorName(error);
+      }
+      metrics.fallbacks += 1;
+      log('llm.fallback', { routine, problem });
+      return { event: interpretOffline(turn, club) };
+    },
+  };
+}

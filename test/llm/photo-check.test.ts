@@ -1,0 +1,124 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createChatService } from '../../machines/chat-service.ts';
+import { createOfflineInterpreter } from '../../machines/interpreter.ts';
+import { createLlmMetrics } from '../../machines/llm-interpreter.ts';
+import { createPhotoCheck } from '../../machines/photo-check.ts';
+import { createOpenAiLlm } from '../../tools/openai.ts';
+import {
+  formatName,
+  startResponsesServer,
+  type ResponsesServer,
+  type Step,
+} from '../fakes/responses-server.ts';
+import { createHarness } from '../support/harness.ts';
+import { REGISTRATION_MESSAGES, type LogEntry } from './scripted-registration.ts';
+
+const JPEG = new Uint8Array([255, 216, 255, 224, 0, 16, 74, 70, 73, 70]);
+const verdict = (acceptable: boolean, reason: string | null = null): Step => ({
+  type: 'json',
+  value: { acceptable, reason },
+});
+
+describe('the photo check at routine 34', () => {
+  let server: ResponsesServer;
+  beforeEach(async () => {
+    server = await startResponsesServer();
+  });
+  afterEach(async () => {
+    await server.close();
+  });
+
+  /** A session resting at routine 34, and a chat service on the same stores with the check. */
+  async function atPhoto() {
+    const harness = await createHarness();
+    for (const text of REGISTRATION_MESSAGES) await harness.say(text);
+    const logs: LogEntry[] = [];
+    const log = (event: string, data?: Record<string, unknown>) =>
+      logs.push(data ? { event, data } : { event });
+    const llm = createOpenAiLlm(
+      {
+        apiKey: 'sk-test',
+        model: 'gpt-test',
+        baseUrl: server.baseUrl,
+        timeoutMs: 2_000,
+        maxRetries: 1,
+      },
+      log,
+    );
+    const metrics = createLlmMetrics();
+    const chat = createChatService({
+      club: harness.club,
+      sessions: harness.sessions,
+      interpreter: createOfflineInterpreter(harness.club),
+      ports: harness.ports,
+      publicBaseUrl: 'http://localhost:8000',
+      log,
+      now: () => new Date('2025-08-01T10:00:00Z'),
+      photoCheck: createPhotoCheck({ llm, photos: harness.ports.photos, log, metrics }),
+    });
+    const upload = async (contentType = 'image/jpeg') => {
+      const uploadId = await harness.ports.photos.stage(JPEG, contentType);
+      return chat.uploadedPhoto({ sessionId: harness.sessionId, uploadId });
+    };
+    return { harness, logs, metrics, upload };
+  }
+
+  const nope: Step = { type: 'text', text: 'nope' };
+  const down: Step = { type: 'status', status: 500, retryAfterMs: 5 };
+  it.each([
+    { name: 'an acceptable photo', steps: [verdict(true)], type: 'image/jpeg', logged: null },
+    {
+      name: 'a photo when the model is down',
+      steps: [down, down],
+      type: 'image/jpeg',
+      logged: 'photo.check.failed',
+    },
+    {
+      name: 'a photo when the verdict is invalid twice',
+      steps: [nope, nope],
+      type: 'image/jpeg',
+      logged: 'photo.check.failed',
+    },
+    {
+      name: 'a HEIC photo the model cannot read',
+      steps: [],
+      type: 'image/heic',
+      logged: 'photo.check.skipped',
+    },
+  ])('accepts $name', async ({ steps, type, logged }) => {
+    server.script(...steps);
+    const { logs, upload } = await atPhoto();
+    const result = await upload(type);
+    expect(result.state).toBe('newRegistration.registered');
+    expect(result.reply).not.toBe('');
+    expect(server.requests).toHaveLength(steps.length);
+    if (logged) expect(logs.map((entry) => entry.event)).toContain(logged);
+  });
+
+  it('sends the image to the model as a low-detail data URL', async () => {
+    server.script(verdict(true));
+    const { upload } = await atPhoto();
+    await upload();
+    const [request] = server.requests;
+    expect(request && formatName(request)).toBe('photo_check');
+    const sent = JSON.stringify(request?.input);
+    expect(sent).toContain(`data:image/jpeg;base64,${Buffer.from(JPEG).toString('base64')}`);
+    expect(sent).toContain('"detail":"low"');
+  });
+
+  it('refuses a photo with the model’s reason and stays at routine 34 until a good one arrives', async () => {
+    server.script(verdict(false, "I can't see a face in this photo."), verdict(true));
+    const { harness, metrics, upload } = await atPhoto();
+    const refused = await upload();
+    expect(refused.state).toBe('newRegistration.photo');
+    expect(refused.routineNumber).toBe(34);
+    expect(refused.reply).toContain("I can't see a face in this photo.");
+    expect(refused.reply).toContain('passport-style photo of Leo');
+    const [record] = await harness.ports.registrations.list();
+    expect(record?.fields.id_image_link).toBeUndefined();
+
+    const accepted = await upload();
+    expect(accepted.state).toBe('newRegistration.registered');
+    expect(metrics).toMatchObject({ photoChecks: 2, photoRefusals: 1 });
+  });
+});
