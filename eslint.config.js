@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 const vendorSdks = ['airtable', 'gocardless-nodejs', '@aws-sdk/*', 'twilio', 'openai', 'keyv', '@keyv/*'];
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'data', 'coverage', '**/*.js'] },
+  { ignores: ['node_modules', 'data', 'coverage', 'scratch', 'test-results', '**/*.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -61,14 +61,38 @@ export function createMemoryUploadStatusStore(
   return storeOn(keyv, ttlMs, async () => keyv.clear());
 }
 
-/** Upload statuses in Redis, so that any instance can answer a poll. */
+/** How long close() lets pending commands finish before dropping the connection. */
+const CLOSE_GRACE_MS = 2_000;
+
+/**
+ * Upload statuses in Redis, so that any instance can answer a poll. Commands fail at once while
+ * Redis is unreachable (no offline queue) and errors are thrown, never read as "no status".
+ */
 export async function createRedisUploadStatusStore(
   url: string,
   options: Partial<UploadStatusOptions> = {},
 ): Promise<UploadStatusStore> {
   const { ttlMs, namespace } = { ...DEFAULTS, ...options };
-  const adapter = new KeyvRedis(url, { namespace });
-  const keyv = new Keyv({ store: adapter, namespace, useKeyPrefix: false });
+  const adapter = new KeyvRedis(
+    {
+      url,
+      disableOfflineQueue: true,
+      socket: {
+        connectTimeout: 5_000,
+        reconnectStrategy: (attempts: number) => Math.min(2 ** attempts * 100, 2_000),
+      },
+    },
+    { namespace, throwOnErrors: true },
+  );
+  const keyv = new Keyv({ store: adapter, namespace, useKeyPrefix: false, throwOnErrors: true });
   await adapter.getClient();
-  return storeOn(keyv, ttlMs, async () => adapter.disconnect());
+  return storeOn(keyv, ttlMs, async () => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), CLOSE_GRACE_MS);
+    });
+    const closed = await Promise.race([adapter.disconnect().then(() => 'closed' as const), late]);
+    clearTimeout(timer);
+    if (closed === 'late') await adapter.disconnect(true);
+  });
 }

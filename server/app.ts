@@ -1,0 +1,87 @@
+import cors from '@koa/cors';
+import Koa, { type Middleware } from 'koa';
+import { koaBody } from 'koa-body';
+import type { ChatService } from '../machines/chat-service.ts';
+import type { RegistrationStore } from '../tools/registration-store.ts';
+import type { SessionStore } from '../tools/session-store.ts';
+import type { UploadStatusStore } from '../tools/upload-status.ts';
+import type { AgentModeSetting } from './agent-mode.ts';
+import { errorBoundary, logAppError } from './http-errors.ts';
+import { TURN_DEADLINE_MS } from './http.ts';
+import type { Log } from './log.ts';
+import type { PhotoUploads } from './photo-uploads.ts';
+import { rateLimit } from './rate-limit.ts';
+import { adminRouter } from './routes/admin.ts';
+import { chatRouter } from './routes/chat.ts';
+import { healthRouter, type HealthChecks } from './routes/health.ts';
+import { pageRouter } from './routes/page.ts';
+import { uploadsRouter } from './routes/uploads.ts';
+
+/** Everything the HTTP layer needs, built by the composition root (or a test). */
+export type AppDeps = {
+  chat: ChatService;
+  uploads: PhotoUploads;
+  sessions: SessionStore;
+  statuses: UploadStatusStore;
+  registrations: RegistrationStore;
+  agentMode: AgentModeSetting;
+  health: HealthChecks;
+  log: Log;
+  adminToken: string | null;
+  /** Browser origins allowed to call the API (the club frontend's). */
+  corsOrigins: readonly string[];
+  /** Requests per minute and client address on /chat and the uploads. */
+  rateLimitPerMinute: number;
+  /** Read the client address from X-Forwarded-For (behind a trusted proxy only). */
+  trustProxy: boolean;
+  /** How long a turn may take before the parent gets a 503 (default TURN_DEADLINE_MS). */
+  turnDeadlineMs?: number;
+};
+
+/** JSON bodies are small: 2,000 characters of message and a few hints (a 1 MB body gets 413). */
+const JSON_LIMIT = '32kb';
+
+const securityHeaders: Middleware = async (ctx, next) => {
+  ctx.set('X-Content-Type-Options', 'nosniff');
+  ctx.set('Referrer-Policy', 'no-referrer');
+  ctx.set('X-Frame-Options', 'DENY');
+  await next();
+};
+
+/** Builds the Koa app without listening: tests and main.ts share this wiring. */
+export function createApp(deps: AppDeps): Koa {
+  const app = new Koa({ proxy: deps.trustProxy });
+  app.on('error', logAppError(deps.log));
+  const allowed = new Set(deps.corsOrigins);
+  const limit = rateLimit({ max: deps.rateLimitPerMinute, windowMs: 60_000 });
+  const deadlineMs = deps.turnDeadlineMs ?? TURN_DEADLINE_MS;
+
+  app.use(errorBoundary(deps.log));
+  app.use(securityHeaders);
+  app.use(
+    cors({
+      origin: (ctx) => (allowed.has(ctx.get('Origin')) ? ctx.get('Origin') : ''),
+      allowMethods: 'GET,POST',
+      allowHeaders: 'Content-Type,Authorization',
+      maxAge: 600,
+    }),
+  );
+  app.use(
+    koaBody({
+      json: true,
+      jsonLimit: JSON_LIMIT,
+      multipart: false,
+      urlencoded: false,
+      text: false,
+    }),
+  );
+  const routers = [
+    chatRouter({ chat: deps.chat, log: deps.log, limit, deadlineMs }),
+    uploadsRouter({ uploads: deps.uploads, limit, deadlineMs }),
+    adminRouter(deps),
+    healthRouter({ checks: deps.health }),
+    pageRouter(),
+  ];
+  for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
+  return app;
+}

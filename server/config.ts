@@ -1,0 +1,193 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { defaultClub, parseClubConfig, type ClubConfig } from '../routines/club.ts';
+import { LOG_LEVELS } from './log.ts';
+
+const HttpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+const Secret = z.string().min(8, 'looks too short to be a real secret');
+const Origin = HttpUrl.refine((url) => new URL(url).origin === url.replace(/\/$/, ''), {
+  error: 'each origin is scheme://host[:port], with no path',
+}).transform((url) => new URL(url).origin);
+const Flag = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((flag) => flag === 'true' || flag === '1');
+
+/** Every environment variable the product reads (SPEC §8), with its default. */
+const Env = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+  HOST: z.string().default('0.0.0.0'),
+  PUBLIC_BASE_URL: HttpUrl.optional(),
+  REDIS_URL: z
+    .url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' })
+    .optional(),
+  DATA_DIR: z.string().default('./data'),
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  CORS_ORIGINS: z
+    .string()
+    .default('http://localhost:3000')
+    .transform((list) =>
+      list
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(Origin)),
+  CLUB_CONFIG: z.string().optional(),
+  OPENAI_API_KEY: Secret.optional(),
+  OPENAI_MODEL: z
+    .string()
+    .regex(/^[\w.:-]{1,100}$/, 'must be a model name')
+    .optional(),
+  OPENAI_BASE_URL: HttpUrl.optional(),
+  AIRTABLE_API_KEY: Secret.optional(),
+  AIRTABLE_BASE_ID: z
+    .string()
+    .regex(/^app[A-Za-z0-9]{14}$/, 'must look like appXXXXXXXXXXXXXX')
+    .optional(),
+  AIRTABLE_ENDPOINT_URL: HttpUrl.optional(),
+  GOCARDLESS_ACCESS_TOKEN: Secret.optional(),
+  GOCARDLESS_ENVIRONMENT: z.enum(['sandbox', 'live']).default('sandbox'),
+  GOCARDLESS_WEBHOOK_SECRET: Secret.optional(),
+  GOCARDLESS_BASE_URL: HttpUrl.optional(),
+  AWS_REGION: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must look like eu-west-2')
+    .optional(),
+  S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a bucket name')
+    .optional(),
+  S3_ENDPOINT: HttpUrl.optional(),
+  TWILIO_ACCOUNT_SID: z
+    .string()
+    .regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC + 32 hex')
+    .optional(),
+  TWILIO_AUTH_TOKEN: Secret.optional(),
+  TWILIO_FROM: z
+    .string()
+    .regex(/^(\+[1-9]\d{6,14}|[A-Za-z][A-Za-z0-9 ]{0,10})$/, 'must be +E.164 or a sender name')
+    .optional(),
+  ADDRESS_LOOKUP_PROVIDER: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{1,30}$/)
+    .default('demo'),
+  ADDRESS_LOOKUP_API_KEY: Secret.optional(),
+  ADDRESS_LOOKUP_BASE_URL: HttpUrl.optional(),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  TRUST_PROXY: Flag.default(false),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
+});
+type Env = z.infer<typeof Env>;
+
+/** The names of every variable read, for .env.example and the README's table. */
+export const ENV_VARIABLES = Object.keys(Env.shape);
+
+/** Variables that switch a real service on: once one is set, all of them are needed. */
+const SERVICES = {
+  openai: ['OPENAI_API_KEY'],
+  airtable: ['AIRTABLE_API_KEY', 'AIRTABLE_BASE_ID'],
+  gocardless: ['GOCARDLESS_ACCESS_TOKEN', 'GOCARDLESS_WEBHOOK_SECRET'],
+  s3: ['S3_BUCKET', 'AWS_REGION'],
+  twilio: ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM'],
+  addressLookup: ['ADDRESS_LOOKUP_API_KEY'],
+} as const satisfies Record<string, readonly (keyof Env)[]>;
+
+/** Every variable a half-configured service still needs, as problems. */
+function missingServiceVariables(env: Record<string, string | undefined>): string[] {
+  return Object.values(SERVICES).flatMap((names) => {
+    const set = names.filter((name) => env[name] !== undefined);
+    if (set.length === 0) return [];
+    const missing = names.filter((name) => env[name] === undefined);
+    return missing.map((name) => `${name}: is needed when ${set[0]} is set`);
+  });
+}
+
+/** The validated configuration the composition root wires from. */
+export type Config = {
+  port: number;
+  host: string;
+  /** Where links sent by SMS point. */
+  publicBaseUrl: string;
+  redisUrl: string | null;
+  /** Absolute folder of the embedded stores. */
+  dataDir: string;
+  adminToken: string | null;
+  corsOrigins: string[];
+  club: ClubConfig;
+  nodeEnv: Env['NODE_ENV'];
+  logLevel: Env['LOG_LEVEL'];
+  trustProxy: boolean;
+  rateLimitPerMinute: number;
+  /** Real services whose variables are set (wired by later issues). */
+  configuredServices: string[];
+  env: Env;
+};
+
+/** The configuration could not be used; `problems` names every bad variable. */
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `- ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+/** "CORS_ORIGINS: each origin is ..." (the variable, not zod's path inside it). */
+const describeIssue = (issue: z.core.$ZodIssue) =>
+  `${String(issue.path[0] ?? 'environment')}: ${issue.message}`;
+
+function loadClub(path: string | undefined): ClubConfig | string {
+  if (path === undefined) return defaultClub;
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(resolve(path), 'utf8'));
+  } catch (error) {
+    const reason = error instanceof SyntaxError ? 'is not valid JSON' : 'cannot be read';
+    return `CLUB_CONFIG: ${path} ${reason}`;
+  }
+  try {
+    return parseClubConfig(json);
+  } catch (error) {
+    return `CLUB_CONFIG: ${path}: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+
+/** Reads and checks the environment; throws a ConfigError listing every problem at once. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(source)) {
+    if (value !== undefined && value.trim() !== '') env[name] = value.trim();
+  }
+  const parsed = Env.safeParse(env);
+  const club = loadClub(env.CLUB_CONFIG);
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map(describeIssue)),
+    ...missingServiceVariables(env),
+    ...(typeof club === 'string' ? [club] : []),
+  ];
+  if (!parsed.success || typeof club === 'string' || problems.length > 0) {
+    throw new ConfigError(problems);
+  }
+  const vars = parsed.data;
+  return {
+    port: vars.PORT,
+    host: vars.HOST,
+    publicBaseUrl: vars.PUBLIC_BASE_URL ?? `http://localhost:${vars.PORT}`,
+    redisUrl: vars.REDIS_URL ?? null,
+    dataDir: resolve(vars.DATA_DIR),
+    adminToken: vars.ADMIN_TOKEN ?? null,
+    corsOrigins: vars.CORS_ORIGINS,
+    club,
+    nodeEnv: vars.NODE_ENV,
+    logLevel: vars.LOG_LEVEL,
+    trustProxy: vars.TRUST_PROXY,
+    rateLimitPerMinute: vars.RATE_LIMIT_PER_MINUTE,
+    configuredServices: Object.entries(SERVICES)
+      .filter(([, names]) => names.some((name) => vars[name] !== undefined))
+      .map(([service]) => service),
+    env: vars,
+  };
+}

@@ -1,0 +1,62 @@
+import type { ChatService, TurnResult } from '../machines/chat-service.ts';
+import { SnapshotIncompatibleError } from '../machines/snapshot.ts';
+import type { Log } from './log.ts';
+
+/**
+ * The answers replayed by "lah": an invented family (no real person), a U9 child born after the
+ * 31 August cut-off of the 2025-26 season, and the demo address for M41 0AA.
+ */
+export const LAH_SCRIPT = [
+  '200-Leopards-U9-2526',
+  'Test Parent',
+  'Test Child',
+  '10/03/2017',
+  'boy',
+  'no',
+  'no',
+  'no',
+  'mum',
+  '07700900000',
+  'test@example.com',
+  'yes',
+  '01/01/1985',
+  'M41 0AA',
+  '1',
+  'yes',
+  'yes',
+  'yes',
+] as const;
+
+/** The routine the shortcut stops at: the payment day question. */
+export const LAH_TARGET_ROUTINE = 29;
+
+async function isNewSession(chat: ChatService, sessionId: Parameters<ChatService['peek']>[0]) {
+  try {
+    return (await chat.peek(sessionId)) === null;
+  } catch (error) {
+    if (error instanceof SnapshotIncompatibleError) return false;
+    throw error;
+  }
+}
+
+/**
+ * Development only (wired by main.ts when NODE_ENV=development): "lah" on a new session replays
+ * LAH_SCRIPT through the real chat service up to routine 29, the original system's test shortcut.
+ */
+export function withDevShortcut(chat: ChatService, log: Log): ChatService {
+  return {
+    ...chat,
+    async reply(input) {
+      const isLah = input.text.trim().toLowerCase() === 'lah';
+      if (!isLah || !(await isNewSession(chat, input.sessionId))) return chat.reply(input);
+      log('dev.shortcut_started', { sessionId: input.sessionId });
+      let turn: TurnResult | undefined;
+      for (const text of LAH_SCRIPT) {
+        turn = await chat.reply({ ...input, text });
+        if (turn.routineNumber === LAH_TARGET_ROUTINE) return turn;
+      }
+      log('dev.shortcut_failed', { sessionId: input.sessionId, routine: turn?.routineNumber });
+      return turn ?? chat.reply(input);
+    },
+  };
+}

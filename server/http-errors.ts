@@ -1,0 +1,146 @@
+import type { Middleware } from 'koa';
+import { z } from 'zod';
+import { SessionBusyError } from '../tools/session-store.ts';
+import { describeError, type Log } from './log.ts';
+
+/** The sentence a parent sees for each kind of failure (the club frontend shows only this). */
+const KIND_RESPONSES: Record<number, string> = {
+  400: "Sorry, I couldn't read that. Please check your message and send it again.",
+  401: 'Sorry, this page is only for club administrators.',
+  403: 'Sorry, this page is only for club administrators.',
+  404: "Sorry, I couldn't find that. Please refresh the page and try again.",
+  405: "Sorry, I couldn't read that. Please refresh the page and try again.",
+  409: "I'm still working on your previous message. Please send that again in a moment.",
+  413: 'That is too big for me to read. Please send something smaller.',
+  415: "Sorry, I couldn't read that. Please refresh the page and try again.",
+  429: "You're sending messages very quickly. Please wait a minute and try again.",
+  500: 'Sorry, something went wrong on our side. Please send your last message again in a minute.',
+  503: 'Sorry, registration is unavailable just now. Please try again in a few minutes.',
+};
+
+const kindResponse = (status: number) =>
+  KIND_RESPONSES[status] ?? KIND_RESPONSES[status >= 500 ? 500 : 400] ?? '';
+
+/** An error whose status, code and message are safe to show to the client. */
+export class HttpError extends Error {
+  readonly status: number;
+  readonly code: string;
+  /** The sentence for the parent; a kind default for the status when not given. */
+  readonly response: string;
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    options?: { cause?: unknown; response?: string },
+  ) {
+    super(message, options);
+    this.name = 'HttpError';
+    this.status = status;
+    this.code = code;
+    this.response = options?.response ?? kindResponse(status);
+  }
+}
+
+/** Parse untrusted input or fail the request with 400; request data is never cast. */
+export function parseOr400<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new HttpError(400, 'invalid_request', z.prettifyError(result.error), {
+      cause: result.error,
+    });
+  }
+  return result.data;
+}
+
+/** Body-parser failures, by the `type` raw-body gives them; their messages may quote the body. */
+const BODY_ERRORS: Record<string, [number, string, string]> = {
+  'entity.parse.failed': [400, 'invalid_json', 'The request body is not valid JSON'],
+  'entity.too.large': [413, 'too_large', 'The request body is too large'],
+  'encoding.unsupported': [415, 'unsupported_encoding', 'The request encoding is not supported'],
+  'request.aborted': [400, 'request_aborted', 'The request was aborted'],
+  'request.size.invalid': [400, 'invalid_request', 'The request size did not match its header'],
+};
+
+const ThirdPartyError = z.object({
+  type: z.string().optional(),
+  status: z.int().min(400).max(499).optional(),
+  httpCode: z.int().optional(),
+  code: z.union([z.number(), z.string()]).optional(),
+});
+
+/** Formidable's own codes for upload limits (formidable/src/FormidableError.js). */
+const TOO_BIG_UPLOAD = new Set([1009, 1016]);
+
+function fromThirdParty(error: unknown): HttpError | null {
+  const parsed = ThirdPartyError.safeParse(error);
+  if (!parsed.success) return null;
+  const { type, status, httpCode, code } = parsed.data;
+  const known = type ? BODY_ERRORS[type] : undefined;
+  if (known) return new HttpError(known[0], known[1], known[2], { cause: error });
+  if (error instanceof SyntaxError && status === 400) {
+    return new HttpError(400, 'invalid_json', 'The request body is not valid JSON', {
+      cause: error,
+    });
+  }
+  if (httpCode !== undefined && typeof code === 'number') {
+    return TOO_BIG_UPLOAD.has(code)
+      ? new HttpError(413, 'photo_too_large', 'The file is larger than 10 MB', {
+          cause: error,
+          response: 'That photo is too big. Please choose one under 10 MB.',
+        })
+      : new HttpError(400, 'invalid_upload', 'The upload could not be read', { cause: error });
+  }
+  if (status !== undefined) return new HttpError(status, 'invalid_request', 'Bad request');
+  return null;
+}
+
+export function toHttpError(error: unknown): HttpError {
+  if (error instanceof HttpError) return error;
+  if (error instanceof SessionBusyError) {
+    return new HttpError(409, 'session_busy', error.message, { cause: error });
+  }
+  return (
+    fromThirdParty(error) ??
+    new HttpError(500, 'internal', 'Something went wrong', { cause: error })
+  );
+}
+
+const statusCode = (status: number) =>
+  ({ 404: 'not_found', 405: 'method_not_allowed', 501: 'not_implemented' })[status] ?? 'error';
+
+/**
+ * First middleware: every failure becomes `{ error: { code, message }, response }`; unexpected
+ * ones go to app 'error' (logged once there). Also writes the one `http.request` line per request.
+ */
+export function errorBoundary(log: Log): Middleware {
+  return async (ctx, next) => {
+    const started = performance.now();
+    let code: string | undefined;
+    try {
+      await next();
+      if (ctx.status >= 400 && ctx.body == null) {
+        throw new HttpError(ctx.status, statusCode(ctx.status), `${ctx.method} ${ctx.path}`);
+      }
+    } catch (error) {
+      // A parent who hung up aborted the turn on purpose: nothing to answer, nothing to alarm.
+      const hungUp = ctx.req.socket.destroyed;
+      const http = hungUp
+        ? new HttpError(400, 'client_closed', 'The client hung up')
+        : toHttpError(error);
+      ctx.status = http.status;
+      ctx.body = { error: { code: http.code, message: http.message }, response: http.response };
+      code = http.code;
+      if (http.status >= 500) ctx.app.emit('error', error, ctx);
+    } finally {
+      const ms = Math.round(performance.now() - started);
+      log('http.request', { method: ctx.method, path: ctx.path, status: ctx.status, code, ms });
+    }
+  };
+}
+
+/** Logs an unexpected failure once, with nothing from the request but its route. */
+export const logAppError = (log: Log) => (error: unknown, ctx?: { path?: string }) =>
+  log('http.failed', {
+    ...(error instanceof HttpError ? { code: error.code } : describeError(error)),
+    path: ctx?.path,
+  });

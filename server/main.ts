@@ -1,0 +1,184 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createChatService } from '../machines/chat-service.ts';
+import type { EffectPorts } from '../machines/effects.ts';
+import { createOfflineInterpreter } from '../machines/interpreter.ts';
+import { createDemoAddressLookup } from '../tools/address-lookup.ts';
+import { createSimulatedPayments } from '../tools/payments.ts';
+import { createLocalPhotoStore } from '../tools/photos.ts';
+import { createEmbeddedRegistrationStore } from '../tools/registration-store.ts';
+import { createMemorySessionStore, createRedisSessionStore } from '../tools/session-store.ts';
+import { createLoggingSmsOutbox } from '../tools/sms.ts';
+import { createEmbeddedTeamDirectory } from '../tools/teams.ts';
+import {
+  createMemoryUploadStatusStore,
+  createRedisUploadStatusStore,
+} from '../tools/upload-status.ts';
+import { createAgentModeSetting } from './agent-mode.ts';
+import { createApp } from './app.ts';
+import { createBackground } from './background.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { withDevShortcut } from './dev-shortcut.ts';
+import { createLog, type Log } from './log.ts';
+import { createPhotoUploads } from './photo-uploads.ts';
+
+/** How long shutdown waits for requests in flight before cutting connections. */
+const GRACE_MS = 10_000;
+
+export type StartOptions = {
+  log?: Log;
+  now?: () => Date;
+  /** How long a turn may take before the parent gets a 503 (tests shorten it). */
+  turnDeadlineMs?: number;
+};
+export type RunningServer = { url: string; close(): Promise<void> };
+
+/** The embedded adapters: files under DATA_DIR, seeded from the club's demo teams. */
+async function embeddedPorts(config: Config, log: Log): Promise<EffectPorts> {
+  const file = (name: string) => join(config.dataDir, name);
+  const { club } = config;
+  return {
+    teams: await createEmbeddedTeamDirectory(
+      file('teams.json'),
+      club.demoTeams.map((team) => ({ ...team, season: club.season.code })),
+    ),
+    addressLookup: createDemoAddressLookup(),
+    registrations: await createEmbeddedRegistrationStore(file('registrations.json')),
+    payments: await createSimulatedPayments(file('payments.json')),
+    sms: await createLoggingSmsOutbox(file('sms-outbox.json'), log),
+    photos: createLocalPhotoStore(file('photos')),
+  };
+}
+
+async function dataDirWritable(dataDir: string) {
+  const probe = join(dataDir, `.health-${process.pid}`);
+  await writeFile(probe, 'ok');
+  await rm(probe, { force: true });
+}
+
+/** Waits for a store to close, but not forever (an unreachable Redis never answers QUIT). */
+function closeWithin(closing: Promise<void>, ms = 3_000) {
+  return new Promise<void>((resolve) => {
+    setTimeout(resolve, ms).unref();
+    closing.then(resolve, resolve);
+  });
+}
+
+function listen(server: Server, port: number, host: string) {
+  return new Promise<AddressInfo>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      const address = server.address();
+      if (address && typeof address === 'object') resolve(address);
+      else reject(new Error('The server has no TCP address'));
+    });
+  });
+}
+
+/** Composition root: config → adapters → chat service → app (not yet listening). */
+async function wire(config: Config, log: Log, options: StartOptions) {
+  const now = options.now ?? (() => new Date());
+  await mkdir(config.dataDir, { recursive: true });
+  for (const service of config.configuredServices) {
+    log('config.not_wired', { service, using: 'embedded adapter' });
+  }
+  const { redisUrl, club, publicBaseUrl } = config;
+  const sessions = redisUrl ? await createRedisSessionStore(redisUrl) : createMemorySessionStore();
+  const statuses = redisUrl
+    ? await createRedisUploadStatusStore(redisUrl)
+    : createMemoryUploadStatusStore();
+  const ports = await embeddedPorts(config, log);
+  const interpreter = createOfflineInterpreter(club);
+  const service = createChatService({
+    club,
+    sessions,
+    interpreter,
+    ports,
+    publicBaseUrl,
+    log,
+    now,
+  });
+  const chat = config.nodeEnv === 'development' ? withDevShortcut(service, log) : service;
+  const background = createBackground(log);
+  const { photos } = ports;
+  const uploads = createPhotoUploads({ chat, photos, statuses, background, log, now });
+  const app = createApp({
+    chat,
+    uploads,
+    sessions,
+    statuses,
+    log,
+    registrations: ports.registrations,
+    agentMode: createAgentModeSetting(false),
+    health: {
+      sessions: async () => void (await sessions.load('health-probe')),
+      uploadStatus: async () => void (await statuses.get('health-probe')),
+      dataDir: () => dataDirWritable(config.dataDir),
+    },
+    adminToken: config.adminToken,
+    corsOrigins: config.corsOrigins,
+    rateLimitPerMinute: config.rateLimitPerMinute,
+    trustProxy: config.trustProxy,
+    ...(options.turnDeadlineMs ? { turnDeadlineMs: options.turnDeadlineMs } : {}),
+  });
+  const closeStores = () =>
+    Promise.all([closeWithin(sessions.close()), closeWithin(statuses.close())]);
+  return { app, background, closeStores };
+}
+
+/** Starts the whole product on HOST:PORT; `close` stops it gracefully (in-flight turns finish). */
+export async function startServer(
+  config: Config,
+  options: StartOptions = {},
+): Promise<RunningServer> {
+  const log = options.log ?? createLog(config.logLevel);
+  const { app, background, closeStores } = await wire(config, log, options);
+  const handle = app.callback();
+  const server = createServer((request, response) => void handle(request, response));
+  const address = await listen(server, config.port, config.host);
+  const host = ['0.0.0.0', '::'].includes(address.address) ? '127.0.0.1' : address.address;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  log('server.started', { url, redis: Boolean(config.redisUrl), env: config.nodeEnv });
+
+  const close = async () => {
+    const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    const cut = setTimeout(() => server.closeAllConnections(), GRACE_MS);
+    await stopped;
+    clearTimeout(cut);
+    await background.drain();
+    await closeStores();
+    log('server.stopped', {});
+  };
+  let closing: Promise<void> | null = null;
+  return { url, close: () => (closing ??= close()) };
+}
+
+async function main() {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\nSee .env.example for every variable.\n`);
+    process.exit(1);
+  }
+  const log = createLog(config.logLevel);
+  const running = await startServer(config, { log });
+  const stop = (signal: string) => {
+    log('server.stopping', { signal });
+    setTimeout(() => process.exit(1), GRACE_MS + 5_000).unref();
+    running.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+const entryPoint = process.argv[1] ? pathToFileURL(process.argv[1]).href : null;
+if (import.meta.url === entryPoint) await main();

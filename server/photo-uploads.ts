@@ -1,0 +1,124 @@
+import type { ChatService, SessionId, TurnResult } from '../machines/chat-service.ts';
+import { SnapshotIncompatibleError } from '../machines/snapshot.ts';
+import type { PhotoStore } from '../tools/photos.ts';
+import { SessionBusyError } from '../tools/session-store.ts';
+import type { UploadStatus, UploadStatusStore } from '../tools/upload-status.ts';
+import type { Background } from './background.ts';
+import { HttpError } from './http-errors.ts';
+import type { Log } from './log.ts';
+import type { PhotoUpload } from './photo-form.ts';
+
+/** What the parent sees while the photo is being processed. */
+export const PROCESSING_REPLY = "Thanks! I've got your photo and I'm checking it now.";
+const FAILED = "Sorry, I couldn't save that photo. Please try uploading it again.";
+const UNKNOWN_SESSION =
+  "I can't find your registration chat (it may have expired). Please send your registration code in the chat first, then upload the photo.";
+
+/** Where the session stands, for the frontend's fields; null agent/routine if it must restart. */
+type Standing = Pick<TurnResult, 'routineNumber'> & { agent: TurnResult['agent'] | null };
+
+/** Photo uploads: checks the session, hands the photo to the chat flow, keeps a pollable status. */
+export interface PhotoUploads {
+  /** Accepts the photo and processes it in the background; the status says when it is done. */
+  accept(upload: PhotoUpload): Promise<Standing>;
+  /** Processes the photo before answering (the synchronous /upload). */
+  processNow(upload: PhotoUpload, signal?: AbortSignal): Promise<TurnResult>;
+  status(sessionId: SessionId): Promise<UploadStatus | null>;
+}
+
+export type PhotoUploadsDeps = {
+  chat: ChatService;
+  photos: PhotoStore;
+  statuses: UploadStatusStore;
+  background: Background;
+  log: Log;
+  now: () => Date;
+};
+
+/** Tries a turn again while another message of the same session holds the lock. */
+async function patiently<T>(work: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!(error instanceof SessionBusyError) || attempt >= attempts) throw error;
+    }
+  }
+}
+
+export function createPhotoUploads(deps: PhotoUploadsDeps): PhotoUploads {
+  const { chat, photos, statuses, background, log, now } = deps;
+
+  async function standing(sessionId: SessionId): Promise<Standing> {
+    try {
+      const current = await chat.peek(sessionId);
+      if (current) return current;
+    } catch (error) {
+      // An old snapshot: the turn itself restarts the session politely.
+      if (error instanceof SnapshotIncompatibleError) return { agent: null, routineNumber: null };
+      throw error;
+    }
+    throw new HttpError(404, 'session_not_found', 'No chat with this session id', {
+      response: UNKNOWN_SESSION,
+    });
+  }
+
+  async function handOver({ sessionId, bytes, type }: PhotoUpload, signal?: AbortSignal) {
+    const uploadId = await photos.stage(bytes, type);
+    const started = Date.now();
+    const turn = await patiently(() =>
+      chat.uploadedPhoto({ sessionId, uploadId, ...(signal ? { signal } : {}) }),
+    );
+    log('upload.completed', { sessionId, routine: turn.routineNumber, ms: Date.now() - started });
+    return turn;
+  }
+
+  const record = (sessionId: SessionId, status: Omit<UploadStatus, 'updatedAt'>) =>
+    statuses.set(sessionId, { ...status, updatedAt: now().toISOString() });
+
+  const done = (turn: TurnResult) =>
+    record(turn.sessionId, {
+      state: 'done',
+      reply: turn.reply,
+      agent: turn.agent,
+      routineNumber: turn.routineNumber,
+      error: null,
+    });
+
+  return {
+    async accept(upload) {
+      const current = await standing(upload.sessionId);
+      const { agent, routineNumber } = current;
+      await record(upload.sessionId, {
+        state: 'processing',
+        reply: PROCESSING_REPLY,
+        agent,
+        routineNumber,
+        error: null,
+      });
+      background.run('photo.upload', async () => {
+        try {
+          await done(await handOver(upload));
+        } catch (error) {
+          const code = error instanceof SessionBusyError ? 'session_busy' : 'upload_failed';
+          await record(upload.sessionId, {
+            state: 'failed',
+            reply: FAILED,
+            agent,
+            routineNumber,
+            error: code,
+          });
+          throw error;
+        }
+      });
+      return current;
+    },
+    async processNow(upload, signal) {
+      await standing(upload.sessionId);
+      const turn = await handOver(upload, signal);
+      await done(turn);
+      return turn;
+    },
+    status: (sessionId) => statuses.get(sessionId),
+  };
+}

@@ -1,0 +1,96 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import Router from '@koa/router';
+import type { Middleware } from 'koa';
+import { z } from 'zod';
+import { SessionId } from '../../machines/chat-service.ts';
+import type { RegistrationStore } from '../../tools/registration-store.ts';
+import type { SessionStore } from '../../tools/session-store.ts';
+import type { UploadStatusStore } from '../../tools/upload-status.ts';
+import type { AgentModeSetting } from '../agent-mode.ts';
+import { HttpError, parseOr400 } from '../http-errors.ts';
+import { requireBodyType } from '../http.ts';
+import type { Log } from '../log.ts';
+
+const digest = (text: string) => createHash('sha256').update(text).digest();
+
+/** Bearer ADMIN_TOKEN, compared in constant time; with no token set, admin is switched off. */
+export function requireAdmin(token: string | null): Middleware {
+  const expected = token === null ? null : digest(token);
+  return async (ctx, next) => {
+    if (!expected) {
+      throw new HttpError(
+        403,
+        'admin_disabled',
+        'Admin routes are disabled until ADMIN_TOKEN is set',
+      );
+    }
+    const given = /^Bearer +(\S+)\s*$/i.exec(ctx.get('Authorization'))?.[1] ?? '';
+    if (!timingSafeEqual(digest(given), expected)) {
+      ctx.set('WWW-Authenticate', 'Bearer');
+      throw new HttpError(401, 'unauthorized', 'A valid admin bearer token is needed');
+    }
+    await next();
+  };
+}
+
+const ClearBody = z.object({ session_id: SessionId });
+const ModeBody = z.object({ mode: z.enum(['local', 'mcp']) });
+const RegistrationParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,150}$/) });
+
+export type AdminRouterDeps = {
+  adminToken: string | null;
+  sessions: SessionStore;
+  statuses: UploadStatusStore;
+  registrations: RegistrationStore;
+  agentMode: AgentModeSetting;
+  log: Log;
+};
+
+/** Club-volunteer and developer tools, behind the admin token. */
+export function adminRouter(deps: AdminRouterDeps) {
+  const { sessions, statuses, registrations, agentMode, log } = deps;
+  const router = new Router();
+  const admin = requireAdmin(deps.adminToken);
+
+  router.post('/clear', admin, async (ctx) => {
+    requireBodyType(ctx, 'json');
+    const { session_id: sessionId } = parseOr400(ClearBody, ctx.request.body);
+    await sessions.withLock(sessionId, () => sessions.delete(sessionId));
+    await statuses.delete(sessionId);
+    log('admin.session_cleared', { sessionId });
+    ctx.body = { cleared: true, session_id: sessionId };
+  });
+
+  router.get('/agent/status', admin, (ctx) => {
+    const mcp = agentMode.mcpConfigured;
+    ctx.body = { mode: agentMode.get(), available_modes: mcp ? ['local', 'mcp'] : ['local'] };
+  });
+
+  router.post('/agent/mode', admin, (ctx) => {
+    requireBodyType(ctx, 'json');
+    const { mode } = parseOr400(ModeBody, ctx.request.body);
+    if (!agentMode.set(mode)) {
+      throw new HttpError(
+        400,
+        'mcp_not_configured',
+        'MCP mode needs an MCP server; none is configured',
+      );
+    }
+    log('admin.agent_mode', { mode });
+    ctx.body = { mode: agentMode.get() };
+  });
+
+  router.get('/admin/registrations', admin, async (ctx) => {
+    const all = await registrations.list();
+    ctx.body = { registrations: all, count: all.length };
+  });
+
+  router.get('/admin/registrations/:id', admin, async (ctx) => {
+    const { id } = parseOr400(RegistrationParams, ctx.params);
+    const found = await registrations.get(id);
+    if (!found) throw new HttpError(404, 'registration_not_found', 'No registration with this id');
+    ctx.body = found;
+  });
+
+  return router;
+}

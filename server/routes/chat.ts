@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import Router from '@koa/router';
+import type { Middleware } from 'koa';
+import { z } from 'zod';
+import { SessionId, type ChatService, type TurnResult } from '../../machines/chat-service.ts';
+import { parseOr400 } from '../http-errors.ts';
+import { requireBodyType, withinDeadline } from '../http.ts';
+import type { Log } from '../log.ts';
+
+/** The frontend's own idea of where the chat is: accepted loosely, never used to move a session. */
+export const Hints = z.object({
+  last_agent: z.string().max(100).nullish(),
+  routine_number: z.union([z.number(), z.string().max(100)]).nullish(),
+});
+type Hints = z.infer<typeof Hints>;
+
+const ChatBody = Hints.extend({
+  user_message: z.string().trim().min(1).max(2_000),
+  session_id: SessionId.nullish(),
+});
+
+/** The fields every chat-like answer carries, in the club frontend's names. */
+export const turnFields = (turn: TurnResult) => ({
+  response: turn.reply,
+  last_agent: turn.agent,
+  routine_number: turn.routineNumber,
+});
+
+/** Notes (at debug level) a client whose idea of the routine was not the machine's. */
+function noteHints(log: Log, hints: Hints, turn: TurnResult) {
+  const hinted = hints.routine_number == null ? null : Number(hints.routine_number);
+  if (hinted === null || hinted === turn.routineNumber) return;
+  const agentMatches = hints.last_agent == null || hints.last_agent === turn.agent;
+  log('chat.hint_ignored', {
+    sessionId: turn.sessionId,
+    hintedRoutine: Number.isFinite(hinted) ? hinted : 'not a number',
+    routine: turn.routineNumber,
+    agentMatches,
+  });
+}
+
+export type ChatRouterDeps = {
+  chat: ChatService;
+  log: Log;
+  limit: Middleware;
+  /** How long a turn may take before the parent gets a 503. */
+  deadlineMs: number;
+};
+
+/** POST /chat: one parent message, one turn of the session machine. */
+export function chatRouter({ chat, log, limit, deadlineMs }: ChatRouterDeps) {
+  const router = new Router();
+
+  router.post('/chat', limit, async (ctx) => {
+    requireBodyType(ctx, 'json');
+    const body = parseOr400(ChatBody, ctx.request.body);
+    const sessionId = body.session_id ?? SessionId.parse(`session-${randomUUID()}`);
+    const turn = await withinDeadline(ctx, deadlineMs, (signal) =>
+      chat.reply({ sessionId, text: body.user_message, signal }),
+    );
+    noteHints(log, body, turn);
+    ctx.body = { ...turnFields(turn), session_id: sessionId };
+  });
+
+  return router;
+}

@@ -1,0 +1,82 @@
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createRedisSessionStore, Envelope, type SessionStore } from '../../tools/session-store.ts';
+import { IMAGES, pollUpload, startTestServer, type TestServer } from './support.ts';
+
+const RESTARTED = /start again/;
+const fixture = new URL('../fixtures/snapshots/session-v0-parentEmail.json', import.meta.url);
+
+let counter = 0;
+const freshId = () => `session-stale-${process.pid}-${Date.now()}-${(counter += 1)}`;
+
+describe('sessions stored by an older version', () => {
+  let server: TestServer;
+  let sessions: SessionStore;
+  let v0: Envelope;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    sessions = await createRedisSessionStore(inject('redisUrl'));
+    const stored = JSON.parse(await readFile(fixture, 'utf8')) as { envelope: unknown };
+    v0 = Envelope.parse(stored.envelope);
+  });
+  afterAll(async () => {
+    await sessions.close();
+    await server.close();
+  });
+
+  /** Writes `stored` as the session's envelope, however wrong it is. */
+  async function storeRaw(stored: unknown) {
+    const sessionId = freshId();
+    await sessions.save(sessionId, stored as Envelope);
+    return sessionId;
+  }
+
+  it.each([
+    ['a v0 envelope (the committed fixture)', () => v0],
+    ['a string instead of an envelope', () => 'not an envelope at all'],
+    ['an envelope of another machine', () => ({ ...v0, machine: 'registration', version: '1' })],
+    [
+      'a current envelope with an unreadable snapshot',
+      () => ({ ...v0, version: '1', snapshot: {} }),
+    ],
+  ])('restarts %s politely, and the session works afterwards', async (_name, stored) => {
+    const sessionId = await storeRaw(stored());
+
+    const restarted = await server.post('/chat', {
+      user_message: 'sam@example.com',
+      session_id: sessionId,
+      last_agent: 'new_registration',
+      routine_number: 9,
+    });
+    expect(restarted.status).toBe(200);
+    expect(restarted.body.response).toMatch(RESTARTED);
+    expect(restarted.body).toMatchObject({ last_agent: 'generic', routine_number: null });
+
+    const next = await server.post('/chat', {
+      user_message: 'my code is 200-Lions-U10-2526',
+      session_id: sessionId,
+    });
+    expect(next.body).toMatchObject({ last_agent: 'new_registration', routine_number: 1 });
+    expect((await sessions.load(sessionId))?.version).toBe('1');
+  });
+
+  it('takes a photo for a stale session without a 500, restarting it politely', async () => {
+    const sessionId = await storeRaw(v0);
+    const file = { bytes: IMAGES.jpeg, name: 'photo.jpg', type: 'image/jpeg' };
+    const accepted = await server.upload('/upload-async', { session_id: sessionId }, file);
+    expect(accepted.status).toBe(200);
+    const status = await pollUpload(server, sessionId);
+    expect(status.body).toMatchObject({ complete: true, error: null, last_agent: 'generic' });
+    expect(status.body.response).toMatch(RESTARTED);
+  });
+
+  it('never answered 500', () => {
+    expect(server.logs.filter((line) => line.event === 'http.failed')).toEqual([]);
+    expect(server.logs.filter((line) => line.event === 'session.restarted')).toHaveLength(5);
+  });
+
+  // A current-version envelope whose context has the wrong shape throws a TypeError inside the
+  // machine (500 today); machines/snapshot.ts must treat it as incompatible (see the report).
+  it.todo('restarts politely when a v1 envelope carries a malformed context');
+});

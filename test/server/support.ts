@@ -1,0 +1,225 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { deflateSync } from 'node:zlib';
+import { inject } from 'vitest';
+import { loadConfig } from '../../server/config.ts';
+import { startServer, type RunningServer } from '../../server/main.ts';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+/** The clock of every HTTP test: the summer before the 2025-26 season. */
+export const TEST_NOW = () => new Date('2025-08-01T10:00:00Z');
+
+export type LogLine = { event: string; data?: Record<string, unknown> };
+
+export type TestServer = RunningServer & {
+  logs: LogLine[];
+  dataDir: string;
+  /** POST a JSON body (or a raw string) to `path`. */
+  post(path: string, body: unknown, headers?: Record<string, string>): Promise<Reply>;
+  get(path: string, headers?: Record<string, string>): Promise<Reply>;
+  /** POST a multipart photo form. */
+  upload(path: string, fields: Record<string, string>, file?: TestFile): Promise<Reply>;
+};
+
+export type Reply = { status: number; headers: Headers; body: Record<string, unknown> };
+export type TestFile = { bytes: Uint8Array; name: string; type: string };
+
+async function reply(response: Response): Promise<Reply> {
+  const text = await response.text();
+  let body: Record<string, unknown> = {};
+  try {
+    body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  } catch {
+    body = { text };
+  }
+  return { status: response.status, headers: response.headers, body };
+}
+
+/**
+ * The real server (startServer) on 127.0.0.1, with Redis sessions from the global setup and a
+ * fresh DATA_DIR. `env` overrides the test defaults (set a variable to '' to unset it).
+ */
+export async function startTestServer(
+  env: Record<string, string> = {},
+  options: { turnDeadlineMs?: number } = {},
+): Promise<TestServer> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'server-test-'));
+  const config = loadConfig({
+    HOST: '127.0.0.1',
+    PORT: '0',
+    DATA_DIR: dataDir,
+    REDIS_URL: inject('redisUrl'),
+    ADMIN_TOKEN,
+    NODE_ENV: 'test',
+    RATE_LIMIT_PER_MINUTE: '1000',
+    ...env,
+  });
+  const logs: LogLine[] = [];
+  const running = await startServer(config, {
+    log: (event, data) => logs.push(data ? { event, data } : { event }),
+    now: TEST_NOW,
+    ...options,
+  });
+  const at = (path: string) => `${running.url}${path}`;
+  return {
+    ...running,
+    logs,
+    dataDir,
+    async close() {
+      await running.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+    post: async (path, body, headers = {}) =>
+      reply(
+        await fetch(at(path), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: typeof body === 'string' ? body : JSON.stringify(body),
+        }),
+      ),
+    get: async (path, headers = {}) => reply(await fetch(at(path), { headers })),
+    async upload(path, fields, file) {
+      const form = new FormData();
+      for (const [name, value] of Object.entries(fields)) form.append(name, value);
+      if (file) form.append('file', new Blob([file.bytes], { type: file.type }), file.name);
+      return reply(await fetch(at(path), { method: 'POST', body: form }));
+    },
+  };
+}
+
+export const bearer = (token = ADMIN_TOKEN) => ({ authorization: `Bearer ${token}` });
+
+/** A new-player registration as a parent types it, with the routine each answer leads to. */
+export const REGISTRATION: readonly [string, number][] = [
+  ['hi, my code is 200-Lions-U10-2526', 1],
+  ['sarah o’brien', 2],
+  ['leo o’brien', 3],
+  ['3rd feb 2016', 4],
+  ['boy', 5],
+  ['nope', 6],
+  ['nah', 6],
+  ['no', 7],
+  ['mum', 8],
+  ['07700 900 123', 9],
+  ['Sarah@Example.com', 10],
+  ['yes', 11],
+  ['14/07/1985', 12],
+  ['m32 8jl', 13],
+  ['12', 15],
+  ['yes', 16],
+  ['yes', 28],
+  ['yes', 29],
+  ['15th', 30],
+  ['yes', 32],
+  ['9-10', 33],
+  ['number 7', 34],
+];
+
+/** Things from REGISTRATION that must never reach a log line. */
+export const PERSONAL_DATA = [
+  'Sarah',
+  'sarah@example.com',
+  "O'Brien",
+  'o’brien',
+  'Sandy Lane',
+  'M32 8JL',
+  '14-07-1985',
+  '07700900123',
+  '07700 900 123',
+];
+
+/**
+ * Runs REGISTRATION on a new session up to the photo (routine 34) and returns the session id.
+ * Each child of one team needs its own shirt number.
+ */
+export async function registerUntilPhoto(server: TestServer, shirt: number): Promise<string> {
+  let sessionId: string | undefined;
+  for (const [text] of REGISTRATION) {
+    const message = text === 'number 7' ? `number ${shirt}` : text;
+    const { body } = await server.post('/chat', { user_message: message, session_id: sessionId });
+    sessionId = String(body.session_id);
+  }
+  const { body } = await server.post('/chat', {
+    user_message: 'where am i?',
+    session_id: sessionId,
+  });
+  if (body.routine_number !== 34)
+    throw new Error(`Stopped at routine ${String(body.routine_number)}`);
+  return String(sessionId);
+}
+
+/** Polls /upload-status like the frontend (faster) until the upload is complete. */
+export async function pollUpload(server: TestServer, sessionId: string): Promise<Reply> {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const status = await server.get(`/upload-status/${sessionId}`);
+    if (status.status !== 200 || status.body.complete === true) return status;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('The upload did not complete');
+}
+
+const ascii = (text: string) => [...text].map((char) => char.charCodeAt(0));
+
+function pngChunk(type: string, data: Uint8Array): Buffer {
+  const body = Buffer.concat([Buffer.from(ascii(type)), data]);
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(data.length);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(body));
+  return Buffer.concat([length, body, crc]);
+}
+
+function crc32(bytes: Uint8Array): number {
+  let crc = 0xffffffff;
+  for (const byte of bytes) {
+    crc ^= byte;
+    for (let bit = 0; bit < 8; bit += 1) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
+  }
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+/** Tiny images by their bytes: a real 1×1 PNG and WebP; a JPEG header (sniffing reads magic only). */
+export const IMAGES = {
+  png: Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    pngChunk('IHDR', Uint8Array.from([0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0])),
+    pngChunk('IDAT', deflateSync(Uint8Array.from([0, 255, 0, 0]))),
+    pngChunk('IEND', new Uint8Array()),
+  ]),
+  webp: Buffer.from('UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA==', 'base64'),
+  jpeg: Buffer.from([
+    0xff,
+    0xd8,
+    0xff,
+    0xe0,
+    0x00,
+    0x10,
+    ...ascii('JFIF'),
+    0x00,
+    0x01,
+    0x01,
+    0x00,
+    0x00,
+    0x01,
+    0x00,
+    0x01,
+    0x00,
+    0x00,
+    0xff,
+    0xd9,
+  ]),
+  heic: Buffer.from([
+    0x00,
+    0x00,
+    0x00,
+    0x18,
+    ...ascii('ftypheic'),
+    0,
+    0,
+    0,
+    0,
+    ...ascii('mif1heic'),
+  ]),
+};
