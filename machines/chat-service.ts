@@ -60,7 +60,7 @@ export interface ChatService {
     uploadId: string;
     signal?: AbortSignal;
   }): Promise<TurnResult>;
-  /** The session as it stands, without changing it. */
+  /** The session as it stands, without changing it; null when there is none (SnapshotIncompatibleError when stale). */
   peek(sessionId: SessionId): Promise<TurnResult | null>;
 }
 

@@ -1,4 +1,5 @@
 import { createActor, type SnapshotFrom } from 'xstate';
+import { z } from 'zod';
 import type { Envelope } from '../tools/session-store.ts';
 import { SESSION_MACHINE_VERSION, sessionMachine } from './session.machine.ts';
 import type { SessionInput } from './setup.ts';
@@ -26,6 +27,21 @@ export class SnapshotIncompatibleError extends Error {
 const MIGRATIONS: Record<string, (snapshot: unknown) => { version: string; snapshot: unknown }> =
   {};
 
+/** The parts of a stored snapshot the runner relies on; anything else is the machine's to judge. */
+const StoredSnapshot = z.object({
+  status: z.literal('active'),
+  value: z.union([z.string(), z.record(z.string(), z.unknown())]),
+  context: z.looseObject({
+    sessionId: z.string(),
+    settings: z.looseObject({ ownContactAgeGroup: z.number(), ageGroupCutoff: z.string() }),
+    draft: z.record(z.string(), z.unknown()),
+    notices: z.array(z.looseObject({ kind: z.string() })),
+    registrationCount: z.number(),
+    correcting: z.boolean(),
+    unclearInARow: z.number(),
+  }),
+});
+
 function migrate(envelope: Envelope): unknown {
   let { version, snapshot } = envelope;
   while (version !== SESSION_MACHINE_VERSION) {
@@ -33,6 +49,7 @@ function migrate(envelope: Envelope): unknown {
     if (!step) throw new SnapshotIncompatibleError(envelope);
     ({ version, snapshot } = step(snapshot));
   }
+  if (!StoredSnapshot.safeParse(snapshot).success) throw new SnapshotIncompatibleError(envelope);
   return snapshot;
 }
 

@@ -1,6 +1,7 @@
 import type { Middleware } from 'koa';
 import { z } from 'zod';
 import { SessionBusyError } from '../tools/session-store.ts';
+import { ToolUnavailableError } from '../tools/tool.ts';
 import { describeError, type Log } from './log.ts';
 
 /** The sentence a parent sees for each kind of failure (the club frontend shows only this). */
@@ -98,6 +99,9 @@ export function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
   if (error instanceof SessionBusyError) {
     return new HttpError(409, 'session_busy', error.message, { cause: error });
+  }
+  if (error instanceof ToolUnavailableError) {
+    return new HttpError(503, 'unavailable', `${error.service} is unavailable`, { cause: error });
   }
   return (
     fromThirdParty(error) ??

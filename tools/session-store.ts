@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import KeyvRedis from '@keyv/redis';
 import Keyv from 'keyv';
+import { connectRedisKeyv } from './redis.ts';
+import { ToolUnavailableError } from './tool.ts';
 import { z } from 'zod';
 
 /** What is stored per session: the machine's persisted snapshot, stamped with its machine and version. */
@@ -56,6 +57,15 @@ type Lock = {
   release(id: string, token: string): Promise<void>;
 };
 
+/** A storage failure is the service being unavailable, never "no session" (which would start a new one). */
+async function reaching<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (cause) {
+    throw new ToolUnavailableError('sessions', { cause });
+  }
+}
+
 function storeOn(
   keyv: Keyv,
   lock: Lock,
@@ -67,7 +77,7 @@ function storeOn(
   });
   return {
     async load(sessionId) {
-      const stored: unknown = await keyv.get(sessionId);
+      const stored: unknown = await reaching(() => keyv.get(sessionId));
       if (stored === undefined) return null;
       const envelope = Envelope.safeParse(stored);
       return envelope.success
@@ -75,15 +85,15 @@ function storeOn(
         : { machine: 'unknown', version: 'unknown', snapshot: stored, savedAt: '', recent: [] };
     },
     async save(sessionId, envelope) {
-      await keyv.set(sessionId, envelope, options.ttlMs);
+      await reaching(() => keyv.set(sessionId, envelope, options.ttlMs));
     },
     async delete(sessionId) {
-      await keyv.delete(sessionId);
+      await reaching(() => keyv.delete(sessionId));
     },
     async withLock(sessionId, work) {
       const token = randomUUID();
       const deadline = Date.now() + options.waitMs;
-      while (!(await lock.acquire(sessionId, token, options.lockTtlMs))) {
+      while (!(await reaching(() => lock.acquire(sessionId, token, options.lockTtlMs)))) {
         if (Date.now() >= deadline) throw new SessionBusyError();
         await sleep(POLL_MS);
       }
@@ -123,9 +133,7 @@ export async function createRedisSessionStore(
   url: string,
   options: Partial<SessionStoreOptions> = {},
 ): Promise<SessionStore> {
-  const adapter = new KeyvRedis(url, { namespace: 'session' });
-  const keyv = new Keyv({ store: adapter, namespace: 'session', useKeyPrefix: false });
-  const client = await adapter.getClient();
+  const { keyv, client, close } = await connectRedisKeyv(url, 'session');
   const key = (id: string) => `lock:session:${id}`;
   const lock: Lock = {
     async acquire(id, token, ttlMs) {
@@ -139,5 +147,5 @@ export async function createRedisSessionStore(
       await client.eval(RELEASE, { keys: [key(id)], arguments: [token] });
     },
   };
-  return storeOn(keyv, lock, { ...DEFAULTS, ...options }, async () => adapter.disconnect());
+  return storeOn(keyv, lock, { ...DEFAULTS, ...options }, close);
 }

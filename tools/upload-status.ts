@@ -1,5 +1,5 @@
-import KeyvRedis from '@keyv/redis';
 import Keyv from 'keyv';
+import { connectRedisKeyv } from './redis.ts';
 import { z } from 'zod';
 
 /** Where a session's latest photo upload stands, as its poller sees it. */
@@ -61,9 +61,6 @@ export function createMemoryUploadStatusStore(
   return storeOn(keyv, ttlMs, async () => keyv.clear());
 }
 
-/** How long close() lets pending commands finish before dropping the connection. */
-const CLOSE_GRACE_MS = 2_000;
-
 /**
  * Upload statuses in Redis, so that any instance can answer a poll. Commands fail at once while
  * Redis is unreachable (no offline queue) and errors are thrown, never read as "no status".
@@ -73,26 +70,6 @@ export async function createRedisUploadStatusStore(
   options: Partial<UploadStatusOptions> = {},
 ): Promise<UploadStatusStore> {
   const { ttlMs, namespace } = { ...DEFAULTS, ...options };
-  const adapter = new KeyvRedis(
-    {
-      url,
-      disableOfflineQueue: true,
-      socket: {
-        connectTimeout: 5_000,
-        reconnectStrategy: (attempts: number) => Math.min(2 ** attempts * 100, 2_000),
-      },
-    },
-    { namespace, throwOnErrors: true },
-  );
-  const keyv = new Keyv({ store: adapter, namespace, useKeyPrefix: false, throwOnErrors: true });
-  await adapter.getClient();
-  return storeOn(keyv, ttlMs, async () => {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<'late'>((resolve) => {
-      timer = setTimeout(() => resolve('late'), CLOSE_GRACE_MS);
-    });
-    const closed = await Promise.race([adapter.disconnect().then(() => 'closed' as const), late]);
-    clearTimeout(timer);
-    if (closed === 'late') await adapter.disconnect(true);
-  });
+  const { keyv, close } = await connectRedisKeyv(url, namespace);
+  return storeOn(keyv, ttlMs, close);
 }
