@@ -56,6 +56,16 @@ describe('stored sessions of released versions', () => {
         recent: [],
       },
     ],
+    [
+      'the current version with a malformed context',
+      {
+        machine: 'session',
+        version: '1',
+        snapshot: { status: 'active', value: 'generic', context: { draft: null } },
+        savedAt: '',
+        recent: [],
+      },
+    ],
   ])('restarts politely from %s', async (_title, envelope) => {
     const harness = await createHarness();
     await harness.sessions.save(harness.sessionId, Envelope.parse(envelope));
