@@ -301,6 +301,8 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
             ? { type: 'user.unclear', reason: refused }
             : { type: 'user.uploadedPhoto', uploadId },
         );
+        if (actor.getSnapshot().context.upload?.id !== uploadId)
+          await deps.ports.photos.discard(uploadId);
         return { said: '[photo]' };
       }),
     async peek(sessionId) {

@@ -9,6 +9,8 @@ export interface PhotoStore {
   /** Stores a staged upload under a key unique to the registration; returns the link. */
   store(uploadId: string, key: string, signal?: AbortSignal): Promise<string>;
   read(key: string): Promise<Uint8Array | null>;
+  /** Drops a staged upload the flow did not take. */
+  discard(uploadId: string): Promise<void>;
   /** A staged upload's bytes and type, for a check before it is stored; null when it has gone. */
   readStaged(uploadId: string): Promise<{ bytes: Uint8Array; contentType: string } | null>;
 }
@@ -57,6 +59,11 @@ export function createLocalPhotoStore(root: string): PhotoStore {
       await rm(join(staged, uploadId), { force: true });
       await rm(typeOf(uploadId), { force: true });
       return `photos/${key}`;
+    },
+    async discard(uploadId) {
+      if (!isUploadId(uploadId)) return;
+      await rm(join(staged, uploadId), { force: true });
+      await rm(typeOf(uploadId), { force: true });
     },
     async read(key) {
       return readFile(storedPath(key)).catch(() => null);

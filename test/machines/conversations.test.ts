@@ -166,3 +166,17 @@ describe('conversations', () => {
     expect(await harness.ports.registrations.list()).toHaveLength(1);
   });
 });
+
+describe('photos the flow does not take', () => {
+  it('are discarded, not kept', async () => {
+    const harness = await createHarness();
+    await say(harness, '200-Lions-U10-2526', 'Sarah Jones');
+    const uploadId = await harness.ports.photos.stage(
+      new Uint8Array([0xff, 0xd8, 0xff]),
+      'image/jpeg',
+    );
+    const turn = await harness.chat.uploadedPhoto({ sessionId: harness.sessionId, uploadId });
+    expect(turn.reply).toMatch(/ask for the photo at the end/);
+    expect(await harness.ports.photos.readStaged(uploadId)).toBeNull();
+  });
+});
