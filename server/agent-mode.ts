@@ -7,9 +7,14 @@ export interface AgentModeSetting {
   /** Returns false when the mode cannot be used here (MCP without an MCP server configured). */
   set(mode: AgentMode): boolean;
   readonly mcpConfigured: boolean;
+  /** The model behind the agents and its usage so far, or null in offline mode. */
+  readonly model: { name: string; usage: Readonly<Record<string, number>> } | null;
 }
 
-export function createAgentModeSetting(mcpConfigured = false): AgentModeSetting {
+export function createAgentModeSetting(
+  mcpConfigured = false,
+  model: AgentModeSetting['model'] = null,
+): AgentModeSetting {
   let mode: AgentMode = 'local';
   return {
     get: () => mode,
@@ -19,5 +24,6 @@ export function createAgentModeSetting(mcpConfigured = false): AgentModeSetting 
       return true;
     },
     mcpConfigured,
+    model,
   };
 }

@@ -84,6 +84,9 @@ type Env = z.infer<typeof Env>;
 /** The names of every variable read, for .env.example and the README's table. */
 export const ENV_VARIABLES = Object.keys(Env.shape);
 
+/** A small, cheap model is enough: it only reads one reply against one routine's schema. */
+const DEFAULT_MODEL = 'gpt-4.1-mini';
+
 /** Variables that switch a real service on: once one is set, all of them are needed. */
 const SERVICES = {
   openai: ['OPENAI_API_KEY'],
@@ -120,7 +123,9 @@ export type Config = {
   logLevel: Env['LOG_LEVEL'];
   trustProxy: boolean;
   rateLimitPerMinute: number;
-  /** Real services whose variables are set (wired by later issues). */
+  /** The model, when OPENAI_API_KEY is set; null runs the offline interpreter alone. */
+  openai: { apiKey: string; model: string; baseUrl: string | null } | null;
+  /** Real services whose variables are set but which are not wired yet (later issues). */
   configuredServices: string[];
   env: Env;
 };
@@ -185,8 +190,18 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     logLevel: vars.LOG_LEVEL,
     trustProxy: vars.TRUST_PROXY,
     rateLimitPerMinute: vars.RATE_LIMIT_PER_MINUTE,
+    openai: vars.OPENAI_API_KEY
+      ? {
+          apiKey: vars.OPENAI_API_KEY,
+          model: vars.OPENAI_MODEL ?? DEFAULT_MODEL,
+          baseUrl: vars.OPENAI_BASE_URL ?? null,
+        }
+      : null,
     configuredServices: Object.entries(SERVICES)
-      .filter(([, names]) => names.some((name) => vars[name] !== undefined))
+      .filter(
+        ([service, names]) =>
+          service !== 'openai' && names.some((name) => vars[name] !== undefined),
+      )
       .map(([service]) => service),
     env: vars,
   };

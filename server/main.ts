@@ -23,6 +23,9 @@ import { createBackground } from './background.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { withDevShortcut } from './dev-shortcut.ts';
 import { createLog, type Log } from './log.ts';
+import { createLlmInterpreter, createLlmMetrics } from '../machines/llm-interpreter.ts';
+import { createPhotoCheck } from '../machines/photo-check.ts';
+import { createOpenAiLlm } from '../tools/openai.ts';
 import { createPhotoUploads } from './photo-uploads.ts';
 
 /** How long shutdown waits for requests in flight before cutting connections. */
@@ -50,6 +53,40 @@ async function embeddedPorts(config: Config, log: Log): Promise<EffectPorts> {
     payments: await createSimulatedPayments(file('payments.json')),
     sms: await createLoggingSmsOutbox(file('sms-outbox.json'), log),
     photos: createLocalPhotoStore(file('photos')),
+  };
+}
+
+/** Per attempt; the SDK retries timeouts, 429 and 5xx with backoff, then the turn reads offline. */
+const MODEL_TIMEOUT_MS = 8_000;
+const MODEL_RETRIES = 2;
+
+/** The model when OPENAI_API_KEY is set, with the offline interpreter behind it; else offline alone. */
+function modelUnderstanding(config: Config, ports: EffectPorts, log: Log) {
+  const { club, openai } = config;
+  if (!openai)
+    return { interpreter: createOfflineInterpreter(club), photoCheck: null, model: null };
+  const llm = createOpenAiLlm(
+    {
+      apiKey: openai.apiKey,
+      model: openai.model,
+      ...(openai.baseUrl ? { baseUrl: openai.baseUrl } : {}),
+      timeoutMs: MODEL_TIMEOUT_MS,
+      maxRetries: MODEL_RETRIES,
+    },
+    log,
+  );
+  const metrics = createLlmMetrics();
+  log('llm.enabled', { model: openai.model });
+  return {
+    interpreter: createLlmInterpreter({
+      llm,
+      club,
+      addressLookup: ports.addressLookup,
+      log,
+      metrics,
+    }),
+    photoCheck: createPhotoCheck({ llm, photos: ports.photos, log, metrics }),
+    model: { name: openai.model, usage: metrics },
   };
 }
 
@@ -91,12 +128,13 @@ async function wire(config: Config, log: Log, options: StartOptions) {
     ? await createRedisUploadStatusStore(redisUrl)
     : createMemoryUploadStatusStore();
   const ports = await embeddedPorts(config, log);
-  const interpreter = createOfflineInterpreter(club);
+  const understanding = modelUnderstanding(config, ports, log);
   const service = createChatService({
     club,
     sessions,
-    interpreter,
+    interpreter: understanding.interpreter,
     ports,
+    ...(understanding.photoCheck ? { photoCheck: understanding.photoCheck } : {}),
     publicBaseUrl,
     log,
     now,
@@ -112,7 +150,7 @@ async function wire(config: Config, log: Log, options: StartOptions) {
     statuses,
     log,
     registrations: ports.registrations,
-    agentMode: createAgentModeSetting(false),
+    agentMode: createAgentModeSetting(false, understanding.model),
     health: {
       sessions: async () => void (await sessions.load('health-probe')),
       uploadStatus: async () => void (await statuses.get('health-probe')),

@@ -63,7 +63,12 @@ export function adminRouter(deps: AdminRouterDeps) {
 
   router.get('/agent/status', admin, (ctx) => {
     const mcp = agentMode.mcpConfigured;
-    ctx.body = { mode: agentMode.get(), available_modes: mcp ? ['local', 'mcp'] : ['local'] };
+    ctx.body = {
+      mode: agentMode.get(),
+      available_modes: mcp ? ['local', 'mcp'] : ['local'],
+      model: agentMode.model?.name ?? null,
+      usage: agentMode.model?.usage ?? null,
+    };
   });
 
   router.post('/agent/mode', admin, (ctx) => {
