@@ -27,6 +27,8 @@ describe('admin routes', () => {
     expect((await server.get('/agent/status', bearer())).body).toEqual({
       mode: 'local',
       available_modes: ['local'],
+      model: null,
+      usage: null,
     });
     const local = await server.post('/agent/mode', { mode: 'local' }, bearer());
     expect(local).toMatchObject({ status: 200, body: { mode: 'local' } });

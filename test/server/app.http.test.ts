@@ -7,7 +7,9 @@ describe('the app around the routes', () => {
   beforeAll(async () => {
     server = await startTestServer({
       CORS_ORIGINS: 'https://club.example.org',
-      OPENAI_API_KEY: 'sk-test-not-wired-yet',
+      TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`,
+      TWILIO_AUTH_TOKEN: 'twilio-secret-not-wired-yet',
+      TWILIO_FROM: '+447700900000',
     });
   });
   afterAll(() => server.close());
@@ -24,9 +26,9 @@ describe('the app around the routes', () => {
   it('warns at start-up about a configured service that is not wired yet', () => {
     expect(server.logs).toContainEqual({
       event: 'config.not_wired',
-      data: { service: 'openai', using: 'embedded adapter' },
+      data: { service: 'twilio', using: 'embedded adapter' },
     });
-    expect(JSON.stringify(server.logs)).not.toContain('sk-test-not-wired-yet');
+    expect(JSON.stringify(server.logs)).not.toContain('twilio-secret-not-wired-yet');
   });
 
   it.each([
