@@ -1,14 +1,24 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const vendorSdks = ['airtable', 'gocardless-nodejs', '@aws-sdk/*', 'twilio', 'openai', 'keyv', '@keyv/*'];
+const vendorSdks = [
+  'airtable',
+  'gocardless-nodejs',
+  '@aws-sdk/*',
+  'twilio',
+  'openai',
+  'keyv',
+  '@keyv/*',
+];
 
 export default tseslint.config(
   { ignores: ['node_modules', 'data', 'coverage', 'scratch', 'test-results', '**/*.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
@@ -17,7 +27,11 @@ export default tseslint.config(
       'no-console': 'error',
       'no-restricted-properties': [
         'error',
-        { object: 'process', property: 'env', message: 'Only server/config.ts reads the environment.' },
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Only server/config.ts reads the environment.',
+        },
       ],
     },
   },
@@ -30,7 +44,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/server/**', '**/test/**', ...vendorSdks], message: 'Dependency rule: server → machines → routines → tools.' }] },
+        {
+          patterns: [
+            {
+              group: ['**/server/**', '**/test/**', ...vendorSdks],
+              message: 'Dependency rule: server → machines → routines → tools.',
+            },
+          ],
+        },
       ],
     },
   },
@@ -39,7 +60,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/server/**', '**/machines/**', '**/routines/**', '**/test/**'], message: 'tools/ imports nothing else from the project.' }] },
+        {
+          patterns: [
+            {
+              group: ['**/server/**', '**/machines/**', '**/routines/**', '**/test/**'],
+              message: 'tools/ imports nothing else from the project.',
+            },
+          ],
+        },
       ],
     },
   },

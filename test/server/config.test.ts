@@ -58,7 +58,11 @@ describe('loadConfig', () => {
     });
     expect(config.corsOrigins).toEqual(['https://club.example.org', 'http://localhost:3000']);
     expect(config).toMatchObject({ redisUrl: 'redis://127.0.0.1:6379', trustProxy: true });
-    expect(config.openai).toEqual({ apiKey: 'sk-test-0123456789', model: 'gpt-4.1-mini', baseUrl: null });
+    expect(config.openai).toEqual({
+      apiKey: 'sk-test-0123456789',
+      model: 'gpt-4.1-mini',
+      baseUrl: null,
+    });
     expect(config.configuredServices).toEqual([]);
   });
 
