@@ -1,3 +1,4 @@
+import type { Draft } from '../routines/draft.ts';
 import { routines, type QuestionRoutineId } from '../routines/index.ts';
 import { sessionSetup, type EffectId } from './setup.ts';
 
@@ -28,48 +29,44 @@ const meta = (routine: QuestionRoutineId | 'ageBranch') => ({
   number: routines[routine].number,
 });
 
-/** A routine state: shows its question, and on a valid answer moves on (or back to the summary). */
-const ask = (routine: QuestionRoutineId, next: string) =>
+type YesNoField = { [K in keyof Draft]-?: Draft[K] extends boolean ? K : never }[keyof Draft];
+
+/** A guard on the answer just given, e.g. "the parent said no". */
+const answerIs = (field: YesNoField, value: boolean) =>
+  ({ type: 'answerIs', params: { field, value } }) as const;
+
+type Guard = 'isTooOldForAgeGroup' | 'hasSeriousCondition' | ReturnType<typeof answerIs>;
+/** Where an answer goes instead of the usual next step, when its guard holds. */
+type Branch = { guard: Guard; target: string };
+
+const answered = (branch: Branch | undefined, rest: { guard?: 'isCorrecting'; target: string }[]) =>
+  [...(branch ? [branch] : []), ...rest].map((transition) => ({
+    ...transition,
+    actions: 'saveAnswer' as const,
+  }));
+
+/**
+ * A routine state: shows its question; on a valid answer takes `branch` when its guard holds,
+ * returns to the summary when the parent is correcting, and otherwise moves on to `next`.
+ */
+const ask = (routine: QuestionRoutineId, next: string, branch?: Branch) =>
   sessionSetup.createStateConfig({
     tags: 'awaitingUser',
     meta: meta(routine),
     on: {
-      'user.answered': [
-        { guard: 'isCorrecting', target: 'afterCorrection', actions: 'saveAnswer' },
-        { target: next, actions: 'saveAnswer' },
-      ],
+      'user.answered': answered(branch, [
+        { guard: 'isCorrecting', target: 'afterCorrection' },
+        { target: next },
+      ]),
     },
   });
 
-/** A routine after the summary (28): nothing there is ever reached while correcting. */
-const askAfterSummary = (routine: QuestionRoutineId, next: string) =>
+/** A routine whose answer always leads on: a link in a chain (the address) or after the summary. */
+const step = (routine: QuestionRoutineId, next: string, branch?: Branch) =>
   sessionSetup.createStateConfig({
     tags: 'awaitingUser',
     meta: meta(routine),
-    on: { 'user.answered': { target: next, actions: 'saveAnswer' } },
-  });
-
-/** A yes/no routine whose "no" goes somewhere else. */
-const askYesNo = (
-  routine: QuestionRoutineId,
-  field: 'parentAddressConfirmed' | 'childAddressConfirmed',
-  yes: string,
-  no: string,
-) =>
-  sessionSetup.createStateConfig({
-    tags: 'awaitingUser',
-    meta: meta(routine),
-    on: {
-      'user.answered': [
-        {
-          guard: { type: 'answerIs', params: { field, value: false } },
-          target: no,
-          actions: 'saveAnswer',
-        },
-        { guard: 'isCorrecting', target: 'afterCorrection', actions: 'saveAnswer' },
-        { target: yes, actions: 'saveAnswer' },
-      ],
-    },
+    on: { 'user.answered': answered(branch, [{ target: next }]) },
   });
 
 /** An effect state: the turn runner runs `effect` through a port and sends its outcome. */
@@ -119,7 +116,7 @@ export const registrationFlow = sessionSetup.createStateConfig({
       on: {
         'user.answered': [
           {
-            guard: { type: 'answerIs', params: { field: 'reuseParentDetails', value: true } },
+            guard: answerIs('reuseParentDetails', true),
             target: 'childName',
             actions: ['saveAnswer', 'reuseParent'],
           },
@@ -129,60 +126,24 @@ export const registrationFlow = sessionSetup.createStateConfig({
     },
     parentName: ask('parentName', 'childName'),
     childName: ask('childName', 'childDateOfBirth'),
-    childDateOfBirth: {
-      tags: 'awaitingUser',
-      meta: meta('childDateOfBirth'),
-      on: {
-        'user.answered': [
-          { guard: 'isTooOldForAgeGroup', target: 'childAgeGroupCheck', actions: 'saveAnswer' },
-          { guard: 'isCorrecting', target: 'afterCorrection', actions: 'saveAnswer' },
-          { target: 'childGender', actions: 'saveAnswer' },
-        ],
-      },
-    },
-    childAgeGroupCheck: {
-      tags: 'awaitingUser',
-      meta: meta('childAgeGroupCheck'),
-      on: {
-        'user.answered': [
-          {
-            guard: { type: 'answerIs', params: { field: 'childAgeGroupConfirmed', value: false } },
-            target: 'childDateOfBirth',
-            actions: 'saveAnswer',
-          },
-          { guard: 'isCorrecting', target: 'afterCorrection', actions: 'saveAnswer' },
-          { target: 'childGender', actions: 'saveAnswer' },
-        ],
-      },
-    },
+    childDateOfBirth: ask('childDateOfBirth', 'childGender', {
+      guard: 'isTooOldForAgeGroup',
+      target: 'childAgeGroupCheck',
+    }),
+    childAgeGroupCheck: ask('childAgeGroupCheck', 'childGender', {
+      guard: answerIs('childAgeGroupConfirmed', false),
+      target: 'childDateOfBirth',
+    }),
     childGender: ask('childGender', 'medicalIssues'),
-    medicalIssues: {
-      tags: 'awaitingUser',
-      meta: meta('medicalIssues'),
-      on: {
-        'user.answered': [
-          { guard: 'hasSeriousCondition', target: 'medicalNotes', actions: 'saveAnswer' },
-          { guard: 'isCorrecting', target: 'afterCorrection', actions: 'saveAnswer' },
-          { target: 'playedLastSeason', actions: 'saveAnswer' },
-        ],
-      },
-    },
+    medicalIssues: ask('medicalIssues', 'playedLastSeason', {
+      guard: 'hasSeriousCondition',
+      target: 'medicalNotes',
+    }),
     medicalNotes: ask('medicalNotes', 'playedLastSeason'),
-    playedLastSeason: {
-      tags: 'awaitingUser',
-      meta: meta('playedLastSeason'),
-      on: {
-        'user.answered': [
-          {
-            guard: { type: 'answerIs', params: { field: 'playedLastSeason', value: false } },
-            target: 'previousTeam',
-            actions: 'saveAnswer',
-          },
-          { guard: 'isCorrecting', target: 'afterCorrection', actions: 'saveAnswer' },
-          { target: 'relationship', actions: 'saveAnswer' },
-        ],
-      },
-    },
+    playedLastSeason: ask('playedLastSeason', 'relationship', {
+      guard: answerIs('playedLastSeason', false),
+      target: 'previousTeam',
+    }),
     previousTeam: ask('previousTeam', 'relationship'),
     relationship: {
       tags: 'awaitingUser',
@@ -199,64 +160,26 @@ export const registrationFlow = sessionSetup.createStateConfig({
     parentEmail: ask('parentEmail', 'communicationConsent'),
     communicationConsent: ask('communicationConsent', 'parentDateOfBirth'),
     parentDateOfBirth: ask('parentDateOfBirth', 'parentPostcode'),
-    parentPostcode: {
-      tags: 'awaitingUser',
-      meta: meta('parentPostcode'),
-      on: { 'user.answered': { target: 'parentHouseNumber', actions: 'saveAnswer' } },
-    },
-    parentHouseNumber: {
-      tags: 'awaitingUser',
-      meta: meta('parentHouseNumber'),
-      on: { 'user.answered': { target: 'lookingUpParentAddress', actions: 'saveAnswer' } },
-    },
+    parentPostcode: step('parentPostcode', 'parentHouseNumber'),
+    parentHouseNumber: step('parentHouseNumber', 'lookingUpParentAddress'),
     lookingUpParentAddress: lookUpAddress('parent'),
-    parentAddressTyped: {
-      tags: 'awaitingUser',
-      meta: meta('parentAddressTyped'),
-      on: { 'user.answered': { target: 'confirmParentAddress', actions: 'saveAnswer' } },
-    },
-    confirmParentAddress: askYesNo(
-      'confirmParentAddress',
-      'parentAddressConfirmed',
-      'childLivesWithParent',
-      'parentAddressTyped',
-    ),
-    childLivesWithParent: {
-      tags: 'awaitingUser',
-      meta: meta('childLivesWithParent'),
-      on: {
-        'user.answered': [
-          {
-            guard: { type: 'answerIs', params: { field: 'childLivesWithParent', value: false } },
-            target: 'childPostcode',
-            actions: 'saveAnswer',
-          },
-          { target: 'ageBranch', actions: 'saveAnswer' },
-        ],
-      },
-    },
-    childPostcode: {
-      tags: 'awaitingUser',
-      meta: meta('childPostcode'),
-      on: { 'user.answered': { target: 'childHouseNumber', actions: 'saveAnswer' } },
-    },
-    childHouseNumber: {
-      tags: 'awaitingUser',
-      meta: meta('childHouseNumber'),
-      on: { 'user.answered': { target: 'lookingUpChildAddress', actions: 'saveAnswer' } },
-    },
+    parentAddressTyped: step('parentAddressTyped', 'confirmParentAddress'),
+    confirmParentAddress: ask('confirmParentAddress', 'childLivesWithParent', {
+      guard: answerIs('parentAddressConfirmed', false),
+      target: 'parentAddressTyped',
+    }),
+    childLivesWithParent: step('childLivesWithParent', 'ageBranch', {
+      guard: answerIs('childLivesWithParent', false),
+      target: 'childPostcode',
+    }),
+    childPostcode: step('childPostcode', 'childHouseNumber'),
+    childHouseNumber: step('childHouseNumber', 'lookingUpChildAddress'),
     lookingUpChildAddress: lookUpAddress('child'),
-    childAddressTyped: {
-      tags: 'awaitingUser',
-      meta: meta('childAddressTyped'),
-      on: { 'user.answered': { target: 'confirmChildAddress', actions: 'saveAnswer' } },
-    },
-    confirmChildAddress: askYesNo(
-      'confirmChildAddress',
-      'childAddressConfirmed',
-      'ageBranch',
-      'childAddressTyped',
-    ),
+    childAddressTyped: step('childAddressTyped', 'confirmChildAddress'),
+    confirmChildAddress: ask('confirmChildAddress', 'ageBranch', {
+      guard: answerIs('childAddressConfirmed', false),
+      target: 'childAddressTyped',
+    }),
     /** Routine 22: no question; the code's age group decides. */
     ageBranch: {
       meta: meta('ageBranch'),
@@ -282,7 +205,7 @@ export const registrationFlow = sessionSetup.createStateConfig({
       on: {
         'user.answered': [
           {
-            guard: { type: 'answerIs', params: { field: 'detailsConfirmed', value: true } },
+            guard: answerIs('detailsConfirmed', true),
             target: 'paymentDay',
             actions: 'saveAnswer',
           },
@@ -295,7 +218,7 @@ export const registrationFlow = sessionSetup.createStateConfig({
         })),
       },
     },
-    paymentDay: askAfterSummary('paymentDay', 'savingRegistration'),
+    paymentDay: step('paymentDay', 'savingRegistration'),
     savingRegistration: effect('saveRegistration', {
       'registration.saved': 'creatingPayment',
       'effect.failed': { target: 'paymentDay', actions: 'noteTryAgain' },
@@ -314,7 +237,7 @@ export const registrationFlow = sessionSetup.createStateConfig({
       on: {
         'user.answered': [
           {
-            guard: { type: 'answerIs', params: { field: 'paymentLinkReceived', value: false } },
+            guard: answerIs('paymentLinkReceived', false),
             target: 'checkingKit',
             actions: ['saveAnswer', 'noteLinkMissing'],
           },
@@ -326,8 +249,8 @@ export const registrationFlow = sessionSetup.createStateConfig({
       'kit.checked': [{ guard: 'needsKit', target: 'kitSize' }, { target: 'photo' }],
       'effect.failed': 'kitSize',
     }),
-    kitSize: askAfterSummary('kitSize', 'shirtNumber'),
-    shirtNumber: askAfterSummary('shirtNumber', 'reservingShirtNumber'),
+    kitSize: step('kitSize', 'shirtNumber'),
+    shirtNumber: step('shirtNumber', 'reservingShirtNumber'),
     reservingShirtNumber: effect('reserveShirtNumber', {
       'shirt.reserved': 'photo',
       'shirt.taken': { target: 'shirtNumber', actions: 'releaseShirtNumber' },
