@@ -13,6 +13,7 @@ import { createClient } from '@keyv/redis';
 import Koa from 'koa';
 import { loadConfig } from '../../server/config.ts';
 import { startServer } from '../../server/main.ts';
+import { REGISTRATION_MESSAGES } from '../support/registration-script.ts';
 import { startRedis } from '../support/redis.ts';
 
 const PARENTS = Number(process.env.PARENTS ?? 200);
@@ -21,29 +22,8 @@ const JPEG = new Uint8Array([
   0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0xff, 0xd9,
 ]);
 
-const MESSAGES = [
-  'hi, my code is 200-Lions-U10-2526',
-  'sarah o’brien',
-  'leo o’brien',
-  '3rd feb 2016',
-  'boy',
-  'nope',
-  'nah',
-  'no',
-  'mum',
-  '07700 900 123',
-  'Sarah@Example.com',
-  'yes',
-  '14/07/1985',
-  'm32 8jl',
-  '12',
-  'yes',
-  'yes',
-  'yes',
-  '15th',
-  'yes',
-  '9-10',
-];
+/** Every message but the shirt number, which varies per parent so that numbers are not all taken. */
+const MESSAGES = REGISTRATION_MESSAGES.slice(0, -1);
 
 type Timing = { ms: number[]; seconds: number };
 

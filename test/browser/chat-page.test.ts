@@ -5,6 +5,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.ts';
 import { startServer, type RunningServer } from '../../server/main.ts';
+import { REGISTRATION_MESSAGES } from '../support/registration-script.ts';
 
 const SCREENSHOT = join(import.meta.dirname, '../../test-results/chat-page.png');
 const CHROMIUM_FLAGS = [
@@ -22,31 +23,6 @@ const JPEG = Buffer.from(
   '/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////////////////////////////////////////wgALCAABAAEBAREA/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/aAAgBAQABPxA=',
   'base64',
 );
-
-const ANSWERS = [
-  'hi, my code is 200-Lions-U10-2526',
-  'Sarah O’Brien',
-  'Leo O’Brien',
-  '3rd feb 2016',
-  'boy',
-  'nope',
-  'nah',
-  'no',
-  'mum',
-  '07700 900 123',
-  'sarah@example.com',
-  'yes',
-  '14/07/1985',
-  'm32 8jl',
-  '12',
-  'yes',
-  'yes',
-  'yes',
-  '15th',
-  'yes',
-  '9-10',
-  'number 7',
-];
 
 let server: RunningServer;
 let browser: Browser;
@@ -83,7 +59,7 @@ describe('the chat page at /', () => {
   it('registers a child in a browser, photo included', async () => {
     const page = await browser.newPage({ viewport: { width: 420, height: 900 } });
     await page.goto(server.url);
-    for (const text of ANSWERS) await say(page, text);
+    for (const text of REGISTRATION_MESSAGES) await say(page, text);
     await expect
       .poll(() => page.getByTestId('msg-assistant').last().innerText())
       .toMatch(/passport-style photo/);

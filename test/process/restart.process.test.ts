@@ -5,35 +5,13 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../support/redis.ts';
 import { chat, eventually } from '../support/http.ts';
+import { REGISTRATION } from '../support/registration-script.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 
-const BEFORE_KILL = [
-  ['hi, my code is 200-Lions-U10-2526', 1],
-  ['sarah o’brien', 2],
-  ['leo o’brien', 3],
-  ['3rd feb 2016', 4],
-  ['boy', 5],
-  ['nope', 6],
-  ['nah', 6],
-  ['no', 7],
-  ['mum', 8],
-  ['07700 900 123', 9],
-] as const;
-const AFTER_KILL = [
-  ['Sarah@Example.com', 10],
-  ['yes', 11],
-  ['14/07/1985', 12],
-  ['m32 8jl', 13],
-  ['12', 15],
-  ['yes', 16],
-  ['yes', 28],
-  ['yes', 29],
-  ['15th', 30],
-  ['yes', 32],
-  ['9-10', 33],
-  ['number 7', 34],
-] as const;
+/** Killed after the mobile number (routine 8), before the e-mail: halfway through. */
+const BEFORE_KILL = REGISTRATION.slice(0, 10);
+const AFTER_KILL = REGISTRATION.slice(10);
 
 const children: ChildProcess[] = [];
 afterAll(() => children.forEach((child) => child.kill('SIGKILL')));

@@ -5,6 +5,7 @@ import { deflateSync } from 'node:zlib';
 import { inject } from 'vitest';
 import { loadConfig } from '../../server/config.ts';
 import { startServer, type RunningServer } from '../../server/main.ts';
+import { REGISTRATION } from '../support/registration-script.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -92,30 +93,7 @@ export async function startTestServer(
 export const bearer = (token = ADMIN_TOKEN) => ({ authorization: `Bearer ${token}` });
 
 /** A new-player registration as a parent types it, with the routine each answer leads to. */
-export const REGISTRATION: readonly [string, number][] = [
-  ['hi, my code is 200-Lions-U10-2526', 1],
-  ['sarah o’brien', 2],
-  ['leo o’brien', 3],
-  ['3rd feb 2016', 4],
-  ['boy', 5],
-  ['nope', 6],
-  ['nah', 6],
-  ['no', 7],
-  ['mum', 8],
-  ['07700 900 123', 9],
-  ['Sarah@Example.com', 10],
-  ['yes', 11],
-  ['14/07/1985', 12],
-  ['m32 8jl', 13],
-  ['12', 15],
-  ['yes', 16],
-  ['yes', 28],
-  ['yes', 29],
-  ['15th', 30],
-  ['yes', 32],
-  ['9-10', 33],
-  ['number 7', 34],
-];
+export { REGISTRATION };
 
 /** Things from REGISTRATION that must never reach a log line. */
 export const PERSONAL_DATA = [
