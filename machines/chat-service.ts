@@ -171,17 +171,14 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
   }
 
   /** Restores the session, or starts it again politely when its snapshot no longer fits. */
-  function restore(sessionId: SessionId, envelope: Envelope | null): SessionActor {
+  function restore(sessionId: SessionId, envelope: Envelope | null) {
     const input = { sessionId, settings };
     try {
-      return startSession(envelope, input);
+      return { actor: startSession(envelope, input), restarted: false };
     } catch (error) {
       if (!(error instanceof SnapshotIncompatibleError)) throw error;
       log('session.restarted', { found: error.found });
-      const actor = startSession(null, input);
-      actor.send({ type: 'turn.started' });
-      actor.send({ type: 'session.restarted' });
-      return actor;
+      return { actor: startSession(null, input), restarted: true };
     }
   }
 
@@ -195,14 +192,13 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
     return sessions.withLock(sessionId, async () => {
       const envelope = await sessions.load(sessionId);
       const recent = envelope?.recent ?? [];
-      const actor = restore(sessionId, envelope);
+      const { actor, restarted } = restore(sessionId, envelope);
       let failure: unknown = null;
       const subscription = actor.subscribe({ error: (error) => (failure = error) });
       const abort = signal ?? new AbortController().signal;
       try {
-        if (!actor.getSnapshot().context.notices.some((notice) => notice.kind === 'restarted')) {
-          actor.send({ type: 'turn.started' });
-        }
+        actor.send({ type: 'turn.started' });
+        if (restarted) actor.send({ type: 'session.restarted' });
         const { said, preface } = await feed(actor, recent);
         await runEffects(actor, abort);
         if (failure) throw failure;
