@@ -5,26 +5,13 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../../server/config.ts';
 import { startServer, type RunningServer } from '../../server/main.ts';
 import { chat } from '../support/http.ts';
+import { REGISTRATION, REGISTRATION_MESSAGES } from '../support/registration-script.ts';
 
-const TO_PAYMENT_DAY = [
-  '200-Lions-U10-2526',
-  'Sarah Jones',
-  'Leo Jones',
-  '3rd feb 2016',
-  'boy',
-  'no',
-  'yes',
-  'mum',
-  '07700 900 123',
-  'sarah@example.com',
-  'yes',
-  '14/07/1985',
-  'M41 0AA',
-  '12',
-  'yes',
-  'yes',
-  'yes',
-];
+/** The shared journey up to the payment-day question (routine 29). */
+const TO_PAYMENT_DAY = REGISTRATION_MESSAGES.slice(
+  0,
+  REGISTRATION.findIndex(([, routine]) => routine === 29) + 1,
+);
 
 let server: RunningServer;
 let dataDir: string;
