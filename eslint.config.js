@@ -1,18 +1,55 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const vendorSdks = [
-  'airtable',
-  'gocardless-nodejs',
-  '@aws-sdk/*',
-  'twilio',
-  'openai',
-  'keyv',
-  '@keyv/*',
-];
+/** Outside services' SDKs and storage clients: each only in tools/, in files named after it. */
+const vendors = {
+  airtable: ['airtable'],
+  gocardless: ['gocardless-nodejs'],
+  s3: ['@aws-sdk/[^/]+'],
+  twilio: ['twilio'],
+  openai: ['openai'],
+  redis: ['keyv', '@keyv/[^/]+', 'ioredis', 'redis', '@redis/[^/]+'],
+  bullmq: ['bullmq'],
+  sqlite: ['better-sqlite3'],
+  'rate-limit': ['rate-limiter-flexible'],
+};
+const sdkRegex = (sdks) => `^(${sdks.join('|')})(/.*)?$`;
+const folderRegex = (folders) => `(^|/)(${folders.join('|')})/`;
+
+/** The dependency rule, server → machines → routines → tools: what each folder may not import. */
+const layers = {
+  'tools/**': ['server', 'machines', 'routines', 'test'],
+  'routines/**': ['server', 'machines', 'test'],
+  'machines/**': ['server', 'test'],
+  'server/**': ['test'],
+};
+const LAYER_MESSAGE = 'Dependency rule: server → machines → routines → tools.';
+
+const restrict = (files, folders, sdks, ignores = []) => ({
+  files,
+  ignores,
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          { regex: folderRegex(folders), message: LAYER_MESSAGE },
+          ...(sdks.length > 0
+            ? [
+                {
+                  regex: sdkRegex(sdks),
+                  message: 'A vendor SDK only in tools/<vendor>/ or tools/**/<vendor>*.ts.',
+                },
+              ]
+            : []),
+        ],
+      },
+    ],
+  },
+});
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'data', 'coverage', 'scratch', 'test-results', '**/*.js'] },
+  { ignores: ['node_modules', 'data', 'coverage', 'scratch', 'test-results', 'dist', '**/*.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -36,39 +73,20 @@ export default tseslint.config(
     },
   },
   {
-    files: ['server/config.ts', 'test/**', 'machines/diagram.ts'],
+    files: ['server/config.ts', 'test/**', 'machines/diagram.mts'],
     rules: { 'no-restricted-properties': 'off', 'no-console': 'off' },
   },
-  {
-    files: ['routines/**', 'machines/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['**/server/**', '**/test/**', ...vendorSdks],
-              message: 'Dependency rule: server → machines → routines → tools.',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['tools/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['**/server/**', '**/machines/**', '**/routines/**', '**/test/**'],
-              message: 'tools/ imports nothing else from the project.',
-            },
-          ],
-        },
-      ],
-    },
-  },
+  ...Object.entries(layers).map(([files, folders]) =>
+    restrict([files], folders, Object.values(vendors).flat()),
+  ),
+  // Inside tools/, a vendor's SDK only in the files named after it (tools/<port>/<vendor>*.ts).
+  ...Object.entries(vendors).map(([vendor, sdks]) =>
+    restrict(
+      [`tools/**/${vendor}*.ts`, `tools/${vendor}/**`],
+      layers['tools/**'],
+      Object.entries(vendors)
+        .filter(([other]) => other !== vendor)
+        .flatMap(([, others]) => others.filter((sdk) => !sdks.includes(sdk))),
+    ),
+  ),
 );

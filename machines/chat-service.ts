@@ -6,7 +6,7 @@ import { routines, isRoutineId, type QuestionRoutineId } from '../routines/index
 import { todayIso } from '../routines/parsers/dates.ts';
 import { validateAnswer } from '../routines/validate.ts';
 import { CORRECTABLE } from './registration.machine.ts';
-import type { SessionStore } from '../tools/session-store.ts';
+import type { SessionStore } from '../tools/snapshots/session-store.ts';
 import { effects, type EffectPorts } from './effects.ts';
 import type { Interpretation, Interpreter, RecentTurn, UserEvent } from './interpreter.ts';
 import { renderNotice } from './messages.ts';
@@ -17,7 +17,7 @@ import {
   type SessionActor,
   type SessionSnapshot,
 } from './snapshot.ts';
-import type { Envelope } from '../tools/session-store.ts';
+import type { Envelope } from '../tools/snapshots/session-store.ts';
 import type { Agent, EffectId, SessionEvent, StateMeta } from './setup.ts';
 
 /** Session ids as the club frontend makes them (session-1732190000000-k3j9x2m1q), or our own UUIDs. */

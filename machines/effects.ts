@@ -1,11 +1,11 @@
 import type { ClubConfig } from '../routines/club.ts';
 import { toE164 } from '../routines/parsers/phones.ts';
-import type { AddressLookup } from '../tools/address-lookup.ts';
-import type { Payments } from '../tools/payments.ts';
-import type { PhotoStore } from '../tools/photos.ts';
-import type { RegistrationStore } from '../tools/registration-store.ts';
-import type { SmsOutbox } from '../tools/sms.ts';
-import type { TeamDirectory } from '../tools/teams.ts';
+import type { AddressLookup } from '../tools/address-lookup/address-lookup.ts';
+import type { Payments } from '../tools/payments/payments.ts';
+import type { PhotoStore } from '../tools/photos/photos.ts';
+import type { RegistrationStore } from '../tools/registrations/registrations.ts';
+import type { SmsOutbox } from '../tools/sms/sms.ts';
+import type { TeamDirectory } from '../tools/teams/teams.ts';
 import { toRegistrationFields } from './record.ts';
 import type { EffectId, SessionContext, SessionEvent } from './setup.ts';
 

@@ -1,5 +1,5 @@
-import type { Llm } from '../tools/openai.ts';
-import type { PhotoStore } from '../tools/photos.ts';
+import type { Llm } from '../tools/openai/openai.ts';
+import type { PhotoStore } from '../tools/photos/photos.ts';
 import type { Log } from './chat-service.ts';
 import {
   clip,

@@ -3,7 +3,7 @@ import type { ClubConfig } from '../routines/club.ts';
 import type { RoutineView } from '../routines/define-routine.ts';
 import { routines, type QuestionRoutineId } from '../routines/index.ts';
 import { clubInfoTool } from '../tools/club-info.ts';
-import type { LlmImage, LlmMessage } from '../tools/openai.ts';
+import type { LlmImage, LlmMessage } from '../tools/openai/openai.ts';
 import type { ToolDefinition } from '../tools/tool.ts';
 import type { RecentTurn } from './interpreter.ts';
 import { CORRECTABLE } from './registration.machine.ts';

@@ -3,7 +3,7 @@ import { isTooOldForAgeGroup } from '../routines/age.ts';
 import type { ClubConfig } from '../routines/club.ts';
 import type { Address, Draft } from '../routines/draft.ts';
 import { formatUkDate } from '../routines/parsers/dates.ts';
-import { RegistrationFields } from '../tools/registration-store.ts';
+import { RegistrationFields } from '../tools/registrations/registrations.ts';
 import type { SessionContext } from './setup.ts';
 
 const yn = (value: boolean | undefined) => (value ? 'Y' : 'N');

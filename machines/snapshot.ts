@@ -1,6 +1,6 @@
 import { createActor, type SnapshotFrom } from 'xstate';
 import { z } from 'zod';
-import type { Envelope } from '../tools/session-store.ts';
+import type { Envelope } from '../tools/snapshots/session-store.ts';
 import { SESSION_MACHINE_VERSION, sessionMachine } from './session.machine.ts';
 import type { SessionInput } from './setup.ts';
 

@@ -2,7 +2,7 @@ import { defineRoutine, childName } from './define-routine.ts';
 import { Draft } from './draft.ts';
 import { mapParsed } from './parsers/result.ts';
 import { TYPED_ADDRESS_INSTRUCTIONS, parseTypedAddress } from './address-text.ts';
-import { addressLookupTool } from '../tools/address-lookup.ts';
+import { addressLookupTool } from '../tools/address-lookup/address-lookup.ts';
 
 export const childAddressTyped = defineRoutine({
   number: 20,

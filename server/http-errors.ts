@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 import { z } from 'zod';
-import { SessionBusyError } from '../tools/session-store.ts';
+import { SessionBusyError } from '../tools/snapshots/session-store.ts';
 import { ToolUnavailableError } from '../tools/tool.ts';
 import { describeError, type Log } from './log.ts';
 

@@ -6,17 +6,17 @@ import { pathToFileURL } from 'node:url';
 import { createChatService } from '../machines/chat-service.ts';
 import type { EffectPorts } from '../machines/effects.ts';
 import { createOfflineInterpreter } from '../machines/interpreter.ts';
-import { createDemoAddressLookup } from '../tools/address-lookup.ts';
-import { createSimulatedPayments } from '../tools/payments.ts';
-import { createLocalPhotoStore } from '../tools/photos.ts';
-import { createEmbeddedRegistrationStore } from '../tools/registration-store.ts';
-import { createMemorySessionStore, createRedisSessionStore } from '../tools/session-store.ts';
-import { createLoggingSmsOutbox } from '../tools/sms.ts';
-import { createEmbeddedTeamDirectory } from '../tools/teams.ts';
+import { createDemoAddressLookup } from '../tools/address-lookup/address-lookup.ts';
+import { createSimulatedPayments } from '../tools/payments/payments.ts';
+import { createLocalPhotoStore } from '../tools/photos/photos.ts';
+import { createEmbeddedRegistrationStore } from '../tools/registrations/registrations.ts';
+import { createMemorySessionStore, createRedisSessionStore } from '../tools/snapshots/session-store.ts';
+import { createLoggingSmsOutbox } from '../tools/sms/sms.ts';
+import { createEmbeddedTeamDirectory } from '../tools/teams/teams.ts';
 import {
   createMemoryUploadStatusStore,
   createRedisUploadStatusStore,
-} from '../tools/upload-status.ts';
+} from '../tools/upload-status/upload-status.ts';
 import { createAgentModeSetting } from './agent-mode.ts';
 import { createApp } from './app.ts';
 import { createBackground } from './background.ts';
@@ -25,7 +25,7 @@ import { withDevShortcut } from './dev-shortcut.ts';
 import { createLog, type Log } from './log.ts';
 import { createLlmInterpreter, createLlmMetrics } from '../machines/llm-interpreter.ts';
 import { createPhotoCheck } from '../machines/photo-check.ts';
-import { createOpenAiLlm } from '../tools/openai.ts';
+import { createOpenAiLlm } from '../tools/openai/openai.ts';
 import { createPhotoUploads } from './photo-uploads.ts';
 
 /** How long shutdown waits for requests in flight before cutting connections. */

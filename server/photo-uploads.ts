@@ -1,8 +1,8 @@
 import type { ChatService, SessionId, TurnResult } from '../machines/chat-service.ts';
 import { SnapshotIncompatibleError } from '../machines/snapshot.ts';
-import type { PhotoStore } from '../tools/photos.ts';
-import { SessionBusyError } from '../tools/session-store.ts';
-import type { UploadStatus, UploadStatusStore } from '../tools/upload-status.ts';
+import type { PhotoStore } from '../tools/photos/photos.ts';
+import { SessionBusyError } from '../tools/snapshots/session-store.ts';
+import type { UploadStatus, UploadStatusStore } from '../tools/upload-status/upload-status.ts';
 import type { Background } from './background.ts';
 import { HttpError } from './http-errors.ts';
 import type { Log } from './log.ts';

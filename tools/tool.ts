@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { AddressLookup } from './address-lookup.ts';
+import type { AddressLookup } from './address-lookup/address-lookup.ts';
 
 /** The read-only ports a model-facing tool may use. Nothing here writes. */
 export type ToolPorts = {

@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import type { Middleware } from 'koa';
 import { z } from 'zod';
 import { SessionId } from '../../machines/chat-service.ts';
-import type { UploadStatus } from '../../tools/upload-status.ts';
+import type { UploadStatus } from '../../tools/upload-status/upload-status.ts';
 import { HttpError, parseOr400 } from '../http-errors.ts';
 import { withinDeadline } from '../http.ts';
 import { photoForm, readPhotoUpload } from '../photo-form.ts';

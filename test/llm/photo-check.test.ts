@@ -3,7 +3,7 @@ import { createChatService } from '../../machines/chat-service.ts';
 import { createOfflineInterpreter } from '../../machines/interpreter.ts';
 import { createLlmMetrics } from '../../machines/llm-interpreter.ts';
 import { createPhotoCheck } from '../../machines/photo-check.ts';
-import { createOpenAiLlm } from '../../tools/openai.ts';
+import { createOpenAiLlm } from '../../tools/openai/openai.ts';
 import {
   formatName,
   startResponsesServer,

@@ -1,9 +1,9 @@
 import { createLlmInterpreter, type LlmMetrics } from '../../machines/llm-interpreter.ts';
 import type { RoutinePromptBuilder } from '../../machines/prompt.ts';
 import { defaultClub } from '../../routines/club.ts';
-import { createDemoAddressLookup } from '../../tools/address-lookup.ts';
-import { createOpenAiLlm } from '../../tools/openai.ts';
-import type { StoredRegistration } from '../../tools/registration-store.ts';
+import { createDemoAddressLookup } from '../../tools/address-lookup/address-lookup.ts';
+import { createOpenAiLlm } from '../../tools/openai/openai.ts';
+import type { StoredRegistration } from '../../tools/registrations/registrations.ts';
 import {
   formatName,
   lastUserText,

@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SessionId } from '../../machines/chat-service.ts';
-import { Envelope } from '../../tools/session-store.ts';
+import { Envelope } from '../../tools/snapshots/session-store.ts';
 import { createHarness } from '../support/harness.ts';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/snapshots');

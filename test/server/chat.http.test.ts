@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { createRedisSessionStore, type SessionStore } from '../../tools/session-store.ts';
+import { createRedisSessionStore, type SessionStore } from '../../tools/snapshots/session-store.ts';
 import {
   bearer,
   IMAGES,

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createRedisSessionStore, Envelope, type SessionStore } from '../../tools/session-store.ts';
+import { createRedisSessionStore, Envelope, type SessionStore } from '../../tools/snapshots/session-store.ts';
 import { IMAGES, pollUpload, startTestServer, type TestServer } from './support.ts';
 
 const RESTARTED = /start again/;

@@ -10,13 +10,13 @@ import {
 import type { EffectPorts } from '../../machines/effects.ts';
 import { createOfflineInterpreter, type Interpreter } from '../../machines/interpreter.ts';
 import { defaultClub, type ClubConfig } from '../../routines/club.ts';
-import { createDemoAddressLookup } from '../../tools/address-lookup.ts';
-import { createSimulatedPayments } from '../../tools/payments.ts';
-import { createLocalPhotoStore } from '../../tools/photos.ts';
-import { createEmbeddedRegistrationStore } from '../../tools/registration-store.ts';
-import { createMemorySessionStore, type SessionStore } from '../../tools/session-store.ts';
-import { createLoggingSmsOutbox } from '../../tools/sms.ts';
-import { createEmbeddedTeamDirectory } from '../../tools/teams.ts';
+import { createDemoAddressLookup } from '../../tools/address-lookup/address-lookup.ts';
+import { createSimulatedPayments } from '../../tools/payments/payments.ts';
+import { createLocalPhotoStore } from '../../tools/photos/photos.ts';
+import { createEmbeddedRegistrationStore } from '../../tools/registrations/registrations.ts';
+import { createMemorySessionStore, type SessionStore } from '../../tools/snapshots/session-store.ts';
+import { createLoggingSmsOutbox } from '../../tools/sms/sms.ts';
+import { createEmbeddedTeamDirectory } from '../../tools/teams/teams.ts';
 
 export type Harness = {
   chat: ChatService;

@@ -6,7 +6,7 @@ import type {
   ResponseInputItem,
 } from 'openai/resources/responses/responses';
 import { z } from 'zod';
-import { ToolUnavailableError, type ToolDefinition, type ToolPorts } from './tool.ts';
+import { ToolUnavailableError, type ToolDefinition, type ToolPorts } from '../tool.ts';
 
 type Log = (event: string, data?: Record<string, unknown>) => void;
 

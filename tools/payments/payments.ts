@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { openJsonFile } from './json-file.ts';
+import { openJsonFile } from '../json-file.ts';
 
 export type BillingRequestInput = {
   /** The same key always gives the same billing request: a retry never makes a second one. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Keyv from 'keyv';
-import { connectRedisKeyv } from './redis.ts';
-import { ToolUnavailableError } from './tool.ts';
+import { connectRedisKeyv } from '../redis/connection.ts';
+import { ToolUnavailableError } from '../tool.ts';
 import { z } from 'zod';
 
 /** What is stored per session: the machine's persisted snapshot, stamped with its machine and version. */

@@ -1,4 +1,4 @@
-import { openJsonFile } from './json-file.ts';
+import { openJsonFile } from '../json-file.ts';
 
 /** A team as the club lists it (the `team_info` table). */
 export type TeamInfo = { name: string; ageGroup: string; season: string; needsNewKit: boolean };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { openJsonFile } from './json-file.ts';
+import { openJsonFile } from '../json-file.ts';
 
 const YN = z.enum(['Y', 'N']);
 const UkDate = z.string().regex(/^\d{2}-\d{2}-\d{4}$/, 'DD-MM-YYYY');

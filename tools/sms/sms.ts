@@ -1,4 +1,4 @@
-import { openJsonFile } from './json-file.ts';
+import { openJsonFile } from '../json-file.ts';
 
 /** A text message waiting to be sent; `key` makes queueing the same message twice harmless. */
 export type OutgoingSms = { key: string; to: string; body: string };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineTool, ToolUnavailableError } from './tool.ts';
+import { defineTool, ToolUnavailableError } from '../tool.ts';
 
 /** An address as a lookup service returns it, already split the way the club stores it. */
 export type FoundAddress = {

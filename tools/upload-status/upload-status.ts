@@ -1,5 +1,5 @@
 import Keyv from 'keyv';
-import { connectRedisKeyv } from './redis.ts';
+import { connectRedisKeyv } from '../redis/connection.ts';
 import { z } from 'zod';
 
 /** Where a session's latest photo upload stands, as its poller sees it. */

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+
+/** Which persisted machine instance: the machine's id and the instance's own id (a session id, a registration id). */
+export type InstanceKey = { machine: string; id: string };
+
+/** One persisted machine instance as stored: its snapshot stamped with machine, version and revision. */
+export const StoredInstance = z.object({
+  machine: z.string(),
+  version: z.string(),
+  /** Bumped by every save; a save that did not start from the stored revision is refused. */
+  revision: z.number().int().nonnegative(),
+  snapshot: z.unknown(),
+  savedAt: z.string(),
+  /** What the instance's owner keeps beside the snapshot (a chat's last few messages). */
+  extra: z.record(z.string(), z.unknown()).default({}),
+});
+export type StoredInstance = z.infer<typeof StoredInstance>;
+
+/** What a turn saves: everything but the revision, which the store assigns. */
+export type InstanceRecord = Omit<StoredInstance, 'revision' | 'machine'>;
+
+/** An instance whose lock this turn holds, loaded as it stood when the lock was taken. */
+export interface HeldInstance {
+  readonly stored: StoredInstance | null;
+  /**
+   * Saves `record` as the next revision and releases the lock, in one step where the store can.
+   * Throws RevisionConflictError (and saves nothing) when the stored revision moved meanwhile,
+   * e.g. because this turn outlived its lock.
+   */
+  commit(record: InstanceRecord, ttlMs: number): Promise<void>;
+  /** Releases the lock without saving; harmless after commit. */
+  release(): Promise<void>;
+}
+
+/** Persisted machine instances, shared by every process; one turn at a time per instance. */
+export interface SnapshotStore {
+  /** Takes the instance's lock, waiting a little if it is busy (InstanceBusyError), and loads it. */
+  acquire(key: InstanceKey): Promise<HeldInstance>;
+  /** The instance as stored, without taking its lock (for a read-only look). */
+  load(key: InstanceKey): Promise<StoredInstance | null>;
+  delete(key: InstanceKey): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type SnapshotStoreOptions = {
+  /** How long a request waits for a busy instance before giving up. */
+  waitMs: number;
+  /** How long a lock lives if its holder dies mid-turn. */
+  lockTtlMs: number;
+};
+
+export const SNAPSHOT_STORE_DEFAULTS: SnapshotStoreOptions = { waitMs: 4_000, lockTtlMs: 30_000 };
+
+/** Another turn of the same instance is still running. */
+export class InstanceBusyError extends Error {
+  constructor() {
+    super('The session is busy with another message');
+    this.name = 'InstanceBusyError';
+  }
+}
+
+/** A save whose starting revision is no longer the stored one: a newer turn already saved. */
+export class RevisionConflictError extends Error {
+  readonly key: InstanceKey;
+  constructor(key: InstanceKey, expected: number, found: number | null) {
+    super(`${key.machine} instance moved from revision ${expected} to ${found ?? 'none'}`);
+    this.name = 'RevisionConflictError';
+    this.key = key;
+  }
+}
