@@ -1,24 +1,27 @@
+import { createHash } from 'node:crypto';
+import type { Actor } from 'xstate';
 import { z } from 'zod';
-import { ageGroupCutoff } from '../routines/age.ts';
 import type { ClubConfig } from '../routines/club.ts';
 import type { RoutineView } from '../routines/define-routine.ts';
-import { routines, isRoutineId, type QuestionRoutineId } from '../routines/index.ts';
+import { routines } from '../routines/index.ts';
 import { todayIso } from '../routines/parsers/dates.ts';
 import { validateAnswer } from '../routines/validate.ts';
-import { CORRECTABLE } from './registration.machine.ts';
-import type { SessionStore } from '../tools/snapshots/session-store.ts';
-import { effects, type EffectPorts } from './effects.ts';
+import type { EffectPorts } from './effects.ts';
 import type { Interpretation, Interpreter, RecentTurn, UserEvent } from './interpreter.ts';
 import { renderNotice } from './messages.ts';
+import { MENTIONABLE } from './registration.machine.ts';
+import type { Log, Runner } from './runner.ts';
 import {
-  persist,
-  SnapshotIncompatibleError,
-  startSession,
-  type SessionActor,
+  sessionDefinition,
+  whereIs,
+  type SessionDefinition,
   type SessionSnapshot,
-} from './snapshot.ts';
-import type { Envelope } from '../tools/snapshots/session-store.ts';
-import type { Agent, EffectId, SessionEvent, StateMeta } from './setup.ts';
+} from './session.definition.ts';
+import type { sessionMachine } from './session.machine.ts';
+import type { Agent } from './setup.ts';
+
+export type { Log };
+export { whereIs };
 
 /** Session ids as the club frontend makes them (session-1732190000000-k3j9x2m1q), or our own UUIDs. */
 export const SessionId = z
@@ -38,11 +41,9 @@ export type TurnResult = {
   state: string;
 };
 
-export type Log = (event: string, data?: Record<string, unknown>) => void;
-
 export type ChatServiceDeps = {
   club: ClubConfig;
-  sessions: SessionStore;
+  runner: Runner;
   interpreter: Interpreter;
   ports: EffectPorts;
   publicBaseUrl: string;
@@ -52,8 +53,16 @@ export type ChatServiceDeps = {
   photoCheck?: (uploadId: string, signal?: AbortSignal) => Promise<string | null>;
 };
 
+/** The frontend's idea of where the chat was when the message was sent (a hint, never obeyed). */
+export type ClientHint = { routineNumber?: number | null };
+
 export interface ChatService {
-  reply(input: { sessionId: SessionId; text: string; signal?: AbortSignal }): Promise<TurnResult>;
+  reply(input: {
+    sessionId: SessionId;
+    text: string;
+    hint?: ClientHint;
+    signal?: AbortSignal;
+  }): Promise<TurnResult>;
   /** A photo was staged for this session; the flow decides whether it is wanted. */
   uploadedPhoto(input: {
     sessionId: SessionId;
@@ -64,33 +73,32 @@ export interface ChatService {
   peek(sessionId: SessionId): Promise<TurnResult | null>;
 }
 
-/** Effects per turn before the runner assumes a loop in the machine. */
-const MAX_EFFECTS_PER_TURN = 12;
 /** Messages kept for a model's context, and how much of each. */
 const RECENT_TURNS = 6;
 const RECENT_CHARS = 500;
+/** A message repeated this soon, with no hint from the client, is a resend (a double tap). */
+const RESEND_WINDOW_MS = 10_000;
 
-type Where = {
-  agent: Agent;
-  routine: QuestionRoutineId | null;
-  number: number | null;
-  effect: EffectId | null;
-};
+/** What is kept beside the snapshot: the last few messages and the last message applied. */
+const Conversation = z.object({
+  recent: z
+    .array(z.object({ from: z.enum(['parent', 'assistant']), text: z.string() }))
+    .default([]),
+  last: z
+    .object({
+      /** A digest of the text: what the parent typed is not kept for this. */
+      digest: z.string(),
+      routineNumber: z.number().nullable(),
+      at: z.string(),
+      reply: z.string(),
+    })
+    .nullable()
+    .default(null),
+});
+type Conversation = z.infer<typeof Conversation>;
 
-/** Reads the state's meta: which agent speaks, which routine is on screen, which effect is due. */
-export function whereIs(snapshot: SessionSnapshot): Where {
-  const metas = Object.values(snapshot.getMeta()) as StateMeta[];
-  const where: Where = { agent: 'generic', routine: null, number: null, effect: null };
-  for (const meta of metas) {
-    if (meta.agent) where.agent = meta.agent;
-    if (meta.effect) where.effect = meta.effect;
-    if (meta.routine && isRoutineId(meta.routine) && routines[meta.routine].kind === 'question') {
-      where.routine = meta.routine as QuestionRoutineId;
-      where.number = meta.number ?? null;
-    }
-  }
-  return where;
-}
+const digestOf = (text: string) =>
+  createHash('sha256').update(text.trim().toLowerCase().normalize('NFKC')).digest('hex');
 
 const stateName = (snapshot: SessionSnapshot) =>
   typeof snapshot.value === 'string'
@@ -99,13 +107,16 @@ const stateName = (snapshot: SessionSnapshot) =>
         .map(([parent, child]) => `${parent}.${String(child)}`)
         .join(',');
 
+type SessionActor = Actor<typeof sessionMachine>;
+
 export function createChatService(deps: ChatServiceDeps): ChatService {
-  const { club, sessions, interpreter, log } = deps;
+  const { club, runner, interpreter, log } = deps;
   const now = deps.now ?? (() => new Date());
-  const settings = {
-    ownContactAgeGroup: club.ownContactAgeGroup,
-    ageGroupCutoff: ageGroupCutoff(club),
-  };
+  const definition: SessionDefinition = sessionDefinition({
+    club,
+    publicBaseUrl: deps.publicBaseUrl,
+    now,
+  });
 
   const viewOf = (snapshot: SessionSnapshot): RoutineView => ({
     draft: snapshot.context.draft,
@@ -133,95 +144,14 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
     };
   };
 
-  async function runEffects(actor: SessionActor, signal: AbortSignal) {
-    for (let count = 0; actor.getSnapshot().hasTag('effect'); count += 1) {
-      if (count >= MAX_EFFECTS_PER_TURN)
-        throw new Error('Too many effects in one turn: the machine loops');
-      const { context } = actor.getSnapshot();
-      const effect = whereIs(actor.getSnapshot()).effect as EffectId;
-      const key = `${context.registrationId ?? context.sessionId}:${effect}`;
-      const started = Date.now();
-      let event: SessionEvent;
-      try {
-        event = await effects[effect]({
-          context,
-          ports: deps.ports,
-          club,
-          publicBaseUrl: deps.publicBaseUrl,
-          idempotencyKey: key,
-          now: now(),
-          signal,
-        });
-        log('effect.done', { effect, outcome: event.type, ms: Date.now() - started });
-      } catch (error) {
-        if (signal.aborted) throw error;
-        log('effect.failed', {
-          effect,
-          error: error instanceof Error ? error.name : 'unknown',
-          message: error instanceof Error ? error.message : '',
-        });
-        event = {
-          type: 'effect.failed',
-          effect,
-          reason: error instanceof Error ? error.name : 'unknown',
-        };
-      }
-      actor.send(event);
-    }
-  }
-
-  /** Restores the session, or starts it again politely when its snapshot no longer fits. */
-  function restore(sessionId: SessionId, envelope: Envelope | null) {
-    const input = { sessionId, settings };
-    try {
-      return { actor: startSession(envelope, input), restarted: false };
-    } catch (error) {
-      if (!(error instanceof SnapshotIncompatibleError)) throw error;
-      log('session.restarted', { found: error.found });
-      return { actor: startSession(null, input), restarted: true };
-    }
-  }
-
-  type Feed = (
-    actor: SessionActor,
-    recent: readonly RecentTurn[],
-  ) => Promise<{ said?: string; preface?: string }>;
-
-  /** One turn: restore, feed events, run effects until at rest, save, reply. */
-  async function turn(sessionId: SessionId, signal: AbortSignal | undefined, feed: Feed) {
-    return sessions.withLock(sessionId, async () => {
-      const envelope = await sessions.load(sessionId);
-      const recent = envelope?.recent ?? [];
-      const { actor, restarted } = restore(sessionId, envelope);
-      let failure: unknown = null;
-      const subscription = actor.subscribe({ error: (error) => (failure = error) });
-      const abort = signal ?? new AbortController().signal;
-      try {
-        actor.send({ type: 'turn.started' });
-        if (restarted) actor.send({ type: 'session.restarted' });
-        const { said, preface } = await feed(actor, recent);
-        await runEffects(actor, abort);
-        if (failure) throw failure;
-        const snapshot = actor.getSnapshot();
-        if (!snapshot.hasTag('awaitingUser') && !snapshot.hasTag('finished')) {
-          throw new Error(`Turn ended outside a resting state: ${stateName(snapshot)}`);
-        }
-        const done = result(sessionId, snapshot);
-        if (preface) done.reply = `${preface}\n\n${done.reply}`;
-        const clip = (text: string) => text.slice(0, RECENT_CHARS);
-        const remembered: RecentTurn[] = [
-          ...recent,
-          ...(said === undefined ? [] : [{ from: 'parent' as const, text: clip(said) }]),
-          { from: 'assistant' as const, text: clip(done.reply) },
-        ].slice(-RECENT_TURNS);
-        await sessions.save(sessionId, persist(actor, now(), remembered));
-        log('turn.completed', { state: done.state, routine: done.routineNumber });
-        return done;
-      } finally {
-        subscription.unsubscribe();
-        actor.stop();
-      }
-    });
+  /**
+   * A message the session has already applied, sent again (a double tap, a resend after a
+   * timeout): the same text, from a client that had not yet seen the reply to it.
+   */
+  function isResend(last: Conversation['last'], text: string, hint: ClientHint | undefined) {
+    if (!last || last.digest !== digestOf(text)) return false;
+    if (hint && hint.routineNumber !== undefined) return hint.routineNumber === last.routineNumber;
+    return now().getTime() - Date.parse(last.at) < RESEND_WINDOW_MS;
   }
 
   /**
@@ -240,7 +170,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
           : { type: 'user.unclear', reason: checked.reason };
       }
       case 'user.corrected': {
-        if (!CORRECTABLE.includes(event.routine))
+        if (!MENTIONABLE.includes(event.routine))
           return { type: 'user.unclear', reason: "Sorry, I can't change that here." };
         const checked = event.answer && validateAnswer(routines[event.routine], event.answer, view);
         return { ...event, answer: checked && checked.ok ? checked.value : null };
@@ -277,19 +207,77 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
     return { ...understood, event };
   }
 
+  const remember = (conversation: Conversation, said: string | null, reply: string) => {
+    const clip = (text: string) => text.slice(0, RECENT_CHARS);
+    return [
+      ...conversation.recent,
+      ...(said === null ? [] : [{ from: 'parent' as const, text: clip(said) }]),
+      { from: 'assistant' as const, text: clip(reply) },
+    ].slice(-RECENT_TURNS);
+  };
+
+  type Step = (
+    actor: SessionActor,
+    conversation: Conversation,
+  ) => Promise<{ said: string | null; preface?: string; applied?: boolean; resend?: string }>;
+
+  /** One turn of the session through the runner: restore, this step's events, effects, save, reply. */
+  function turn(sessionId: SessionId, signal: AbortSignal | undefined, step: Step) {
+    return runner.turn(
+      definition,
+      sessionId,
+      async (actor, { stored, restarted }) => {
+        const conversation = Conversation.parse(stored?.extra ?? {});
+        const numberBefore = whereIs(actor.getSnapshot()).number;
+        actor.send({ type: 'turn.started' });
+        if (restarted) actor.send({ type: 'session.restarted' });
+        const done = await step(actor, conversation);
+        return (snapshot) => {
+          const turnResult = result(sessionId, snapshot);
+          if (done.resend !== undefined) {
+            log('turn.resend', { routine: turnResult.routineNumber });
+            return { result: { ...turnResult, reply: done.resend }, save: false };
+          }
+          if (done.preface) turnResult.reply = `${done.preface}\n\n${turnResult.reply}`;
+          const last =
+            done.applied && done.said !== null
+              ? {
+                  digest: digestOf(done.said),
+                  routineNumber: numberBefore,
+                  at: now().toISOString(),
+                  reply: turnResult.reply,
+                }
+              : conversation.last;
+          log('turn.completed', { state: turnResult.state, routine: turnResult.routineNumber });
+          return {
+            result: turnResult,
+            extra: { recent: remember(conversation, done.said, turnResult.reply), last },
+          };
+        };
+      },
+      { ports: deps.ports, ...(signal ? { signal } : {}) },
+    );
+  }
+
   return {
-    reply: ({ sessionId, text, signal }) =>
-      turn(sessionId, signal, async (actor, recent) => {
-        const { event, preface } = await understand(actor, text, recent, signal);
+    reply: ({ sessionId, text, hint, signal }) =>
+      turn(sessionId, signal, async (actor, conversation) => {
+        if (isResend(conversation.last, text, hint)) {
+          return { said: text, resend: conversation.last?.reply ?? '' };
+        }
+        const { event, preface } = await understand(actor, text, conversation.recent, signal);
         actor.send(event);
         const landed = whereIs(actor.getSnapshot()).routine;
         if (event.type === 'user.corrected' && event.answer && landed === event.routine) {
           actor.send({ type: 'user.answered', answer: event.answer });
         }
-        return preface ? { said: text, preface } : { said: text };
+        return { said: text, applied: true, ...(preface ? { preface } : {}) };
       }),
     uploadedPhoto: ({ sessionId, uploadId, signal }) =>
       turn(sessionId, signal, async (actor) => {
+        const { context } = actor.getSnapshot();
+        // A photo job run again after a crash: the flow already took this upload.
+        if (context.lastUploadId === uploadId) return { said: null };
         const atPhoto = whereIs(actor.getSnapshot()).routine === 'photo';
         const refused = atPhoto && deps.photoCheck ? await deps.photoCheck(uploadId, signal) : null;
         actor.send(
@@ -297,17 +285,15 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
             ? { type: 'user.unclear', reason: refused }
             : { type: 'user.uploadedPhoto', uploadId },
         );
-        if (actor.getSnapshot().context.upload?.id !== uploadId)
+        const taken = actor.getSnapshot().context;
+        if (taken.upload?.id !== uploadId && taken.lastUploadId !== uploadId) {
           await deps.ports.photos.discard(uploadId);
+        }
         return { said: '[photo]' };
       }),
     async peek(sessionId) {
-      const envelope = await sessions.load(sessionId);
-      if (!envelope) return null;
-      const actor = startSession(envelope, { sessionId, settings });
-      const snapshot = actor.getSnapshot();
-      actor.stop();
-      return result(sessionId, snapshot);
+      const found = await runner.peek(definition, sessionId);
+      return found ? result(sessionId, found.snapshot) : null;
     },
   };
 }

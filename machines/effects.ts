@@ -1,12 +1,15 @@
+import { createHash } from 'node:crypto';
 import type { ClubConfig } from '../routines/club.ts';
+import { effectKey, identityOf, registrationIdOf } from '../routines/identity.ts';
 import { toE164 } from '../routines/parsers/phones.ts';
+import type { KeyValueStore } from '../tools/kv/port.ts';
 import type { AddressLookup } from '../tools/address-lookup/address-lookup.ts';
 import type { Payments } from '../tools/payments/payments.ts';
 import type { PhotoStore } from '../tools/photos/photos.ts';
 import type { RegistrationStore } from '../tools/registrations/registrations.ts';
 import type { SmsOutbox } from '../tools/sms/sms.ts';
 import type { TeamDirectory } from '../tools/teams/teams.ts';
-import { toRegistrationFields } from './record.ts';
+import { recordCorrection, toRegistrationFields } from './record.ts';
 import type { EffectId, SessionContext, SessionEvent } from './setup.ts';
 
 /** The outside world, as the effects see it. */
@@ -17,6 +20,8 @@ export type EffectPorts = {
   payments: Payments;
   sms: SmsOutbox;
   photos: PhotoStore;
+  /** Claims and flags shared by every process: who is registering which child, who needs the club. */
+  ledger: KeyValueStore;
 };
 
 export type EffectRun = {
@@ -25,8 +30,6 @@ export type EffectRun = {
   club: ClubConfig;
   /** Where links in texts point, e.g. https://register.example.org. */
   publicBaseUrl: string;
-  /** Derived from the registration and the effect: the same step always sends the same key. */
-  idempotencyKey: string;
   now: Date;
   signal: AbortSignal;
 };
@@ -62,6 +65,21 @@ const lookUp = async (
   return address ? { type: 'address.found', address } : { type: 'address.notFound' };
 };
 
+/** How long a claim on a child's registration lasts without a save (a session's lifetime). */
+const CLAIM_TTL_MS = 14 * 24 * 3600_000;
+
+/** A session as the ledger names it: a digest, never the session id itself (a bearer secret). */
+const ownerOf = (sessionId: string) =>
+  createHash('sha256').update(`session:${sessionId}`).digest('hex').slice(0, 16);
+const claimKey = (registrationId: string) => `claim.${registrationId}`;
+const claimOwner = (value: unknown) =>
+  typeof value === 'object' && value !== null && 'owner' in value ? String(value.owner) : null;
+
+const registrationOf = (context: SessionContext, effect: EffectId) =>
+  need(context.registrationId, effect, 'a registration id');
+
+const isPaid = (status: string | undefined) => status === 'active';
+
 /** What each effect state does. Every effect is idempotent: running it twice changes nothing more. */
 export const effects: Record<EffectId, (run: EffectRun) => Promise<SessionEvent>> = {
   async findTeam({ context, ports, signal }) {
@@ -77,20 +95,75 @@ export const effects: Record<EffectId, (run: EffectRun) => Promise<SessionEvent>
         }
       : { type: 'team.notFound' };
   },
+  /**
+   * The child is known: one registration per child and season. A child already paid for is
+   * finished; one saved or under way in another chat is offered to the parent to carry on here.
+   */
+  async claimRegistration({ context, ports, signal }) {
+    const season = need(context.code, 'claimRegistration', 'a code').season;
+    const identity = need(identityOf(season, context.draft), 'claimRegistration', 'the child');
+    const id = registrationIdOf(identity);
+    const owner = ownerOf(context.sessionId);
+    const previous = context.registrationId;
+    if (previous && previous !== id) {
+      // The name or date of birth was corrected: let go of the child this chat claimed before.
+      const held = await ports.ledger.get(claimKey(previous));
+      if (claimOwner(held) === owner) await ports.ledger.delete(claimKey(previous));
+    }
+    const stored = await ports.registrations.get(id, signal);
+    if (stored && isPaid(stored.fields.registration_status))
+      return { type: 'registration.complete' };
+    if (stored) return { type: 'registration.elsewhere', registrationId: id };
+    const claim = await ports.ledger.setIfAbsent(claimKey(id), { owner }, CLAIM_TTL_MS);
+    return claimOwner(claim.value) === owner
+      ? { type: 'registration.claimed', registrationId: id }
+      : { type: 'registration.elsewhere', registrationId: id };
+  },
+  /** The parent chose to carry on here: this chat now holds the registration. */
+  async takeOverRegistration({ context, ports, signal }) {
+    const id = registrationOf(context, 'takeOverRegistration');
+    const stored = await ports.registrations.get(id, signal);
+    if (stored && isPaid(stored.fields.registration_status))
+      return { type: 'registration.complete' };
+    await ports.ledger.set(claimKey(id), { owner: ownerOf(context.sessionId) }, CLAIM_TTL_MS);
+    return { type: 'registration.claimed', registrationId: id };
+  },
   lookUpParentAddress: (run) => lookUp(run, 'parent'),
   lookUpChildAddress: (run) => lookUp(run, 'child'),
   async saveRegistration({ context, ports, club, now, signal }) {
-    const id = need(context.registrationId, 'saveRegistration', 'a registration id');
+    const id = registrationOf(context, 'saveRegistration');
+    const owner = ownerOf(context.sessionId);
+    const claim = await ports.ledger.setIfAbsent(claimKey(id), { owner }, CLAIM_TTL_MS);
+    if (claimOwner(claim.value) !== owner) return { type: 'registration.takenOver' };
+    const stored = await ports.registrations.get(id, signal);
+    if (stored && isPaid(stored.fields.registration_status))
+      return { type: 'registration.complete' };
     await ports.registrations.upsert(id, toRegistrationFields(context, club, now), signal);
     return { type: 'registration.saved' };
   },
-  async createPayment({ context, ports, club, idempotencyKey, signal }) {
-    const id = need(context.registrationId, 'createPayment', 'a registration id');
+  /** A correction after the save: the stored record gets the new value before the parent is told. */
+  async updateRecord({ context, ports, signal }) {
+    const id = registrationOf(context, 'updateRecord');
+    await ports.registrations.update(id, recordCorrection(context), signal);
+    return { type: 'record.updated' };
+  },
+  /** The club finishes this registration with the parent: a flag volunteers can list. */
+  async flagForClub({ context, ports, now }) {
+    await ports.ledger.set(`handoff.${ownerOf(context.sessionId)}`, {
+      registrationId: context.registrationId,
+      effect: context.handOff?.effect ?? null,
+      kind: context.handOff?.kind ?? null,
+      at: now.toISOString(),
+    });
+    return { type: 'club.flagged' };
+  },
+  async createPayment({ context, ports, club, signal }) {
+    const id = registrationOf(context, 'createPayment');
     const { draft, team } = context;
     const player = `${draft.childFirstName ?? ''} ${draft.childLastName ?? ''}`.trim();
     const { billingRequestId } = await ports.payments.createBillingRequest(
       {
-        idempotencyKey,
+        idempotencyKey: effectKey(id, 'createPayment', [club.fees.signingOnPence]),
         signingOnFeePence: club.fees.signingOnPence,
         description: `${club.shortName} signing-on fee - ${player}`,
         metadata: { registration_id: id, team: team?.name ?? '', age_group: team?.ageGroup ?? '' },
@@ -100,8 +173,8 @@ export const effects: Record<EffectId, (run: EffectRun) => Promise<SessionEvent>
     await ports.registrations.update(id, { billing_request_id: billingRequestId }, signal);
     return { type: 'payment.created' };
   },
-  async sendPaymentLink({ context, ports, club, publicBaseUrl, idempotencyKey, now, signal }) {
-    const id = need(context.registrationId, 'sendPaymentLink', 'a registration id');
+  async sendPaymentLink({ context, ports, club, publicBaseUrl, now, signal }) {
+    const id = registrationOf(context, 'sendPaymentLink');
     const stored = need(
       await ports.registrations.get(id, signal),
       'sendPaymentLink',
@@ -122,7 +195,8 @@ export const effects: Record<EffectId, (run: EffectRun) => Promise<SessionEvent>
       `${context.draft.childFirstName ?? 'Your child'}'s registration is almost complete: please pay the signing-on fee and set up the monthly Direct Debit here:`,
       link.href,
     ].join(' ');
-    await ports.sms.enqueue({ key: idempotencyKey, to: toE164(mobile), body }, signal);
+    const key = effectKey(id, 'sendPaymentLink', [mobile]);
+    await ports.sms.enqueue({ key, to: toE164(mobile), body }, signal);
     await ports.registrations.update(
       id,
       { sms_sent_at: now.toISOString(), sms_delivery_status: 'pending' },
@@ -140,7 +214,7 @@ export const effects: Record<EffectId, (run: EffectRun) => Promise<SessionEvent>
     const needsNewKit = current?.needsNewKit ?? team.needsNewKit;
     if (!needsNewKit && context.draft.playedLastSeason === true) {
       await ports.registrations.update(
-        need(context.registrationId, 'checkKit', 'a registration id'),
+        registrationOf(context, 'checkKit'),
         { new_kit_required: 'N' },
         signal,
       );
@@ -148,7 +222,7 @@ export const effects: Record<EffectId, (run: EffectRun) => Promise<SessionEvent>
     return { type: 'kit.checked', needsNewKit };
   },
   async reserveShirtNumber({ context, ports, club, signal }) {
-    const id = need(context.registrationId, 'reserveShirtNumber', 'a registration id');
+    const id = registrationOf(context, 'reserveShirtNumber');
     const team = need(context.team, 'reserveShirtNumber', 'a team');
     const number = need(context.draft.shirtNumber, 'reserveShirtNumber', 'a shirt number');
     const outcome = await ports.registrations.reserveShirtNumber(
@@ -176,7 +250,7 @@ export const effects: Record<EffectId, (run: EffectRun) => Promise<SessionEvent>
     return { type: 'shirt.reserved' };
   },
   async savePhoto({ context, ports, signal }) {
-    const id = need(context.registrationId, 'savePhoto', 'a registration id');
+    const id = registrationOf(context, 'savePhoto');
     const upload = need(context.upload, 'savePhoto', 'an upload');
     const season = need(context.code, 'savePhoto', 'a code').season;
     const photoLink = await ports.photos.store(upload.id, `${season}/${id}.jpg`, signal);

@@ -4,7 +4,7 @@ import { routines, type QuestionRoutineId } from '../routines/index.ts';
 import { readRegistrationCode } from '../routines/registration-code.ts';
 import { readAnswer } from '../routines/validate.ts';
 import { answerFromFaq, looksLikeQuestion } from './faq.ts';
-import { CORRECTABLE } from './registration.machine.ts';
+import { MENTIONABLE } from './registration.machine.ts';
 import type { Agent, SessionEvent } from './setup.ts';
 
 /** What a parent's message meant, as an event the machine understands. */
@@ -51,7 +51,7 @@ const AFTER_LINK_WORD = /\b(?:is|was|should be|to|it'?s)\b:?\s*(.+)$/i;
 function mentionedRoutine(text: string): QuestionRoutineId | null {
   const lower = text.toLowerCase();
   let best: { id: QuestionRoutineId; length: number } | null = null;
-  for (const id of CORRECTABLE) {
+  for (const id of MENTIONABLE) {
     for (const mention of routines[id].mentions ?? []) {
       if (lower.includes(mention) && (!best || mention.length > best.length))
         best = { id, length: mention.length };

@@ -1,6 +1,37 @@
 import type { ClubConfig } from '../routines/club.ts';
 import type { CodeProblem } from '../routines/registration-code.ts';
+import type { QuestionRoutineId } from '../routines/index.ts';
 import type { Notice } from './notices.ts';
+import type { EffectId } from './setup.ts';
+
+/** What the parent is told could not be reached, per effect. */
+const UNREACHABLE: Partial<Record<EffectId, string>> = {
+  claimRegistration: "the club's records",
+  takeOverRegistration: "the club's records",
+  saveRegistration: "the club's records",
+  updateRecord: "the club's records",
+  createPayment: 'the payment service',
+  sendPaymentLink: 'the text-message service',
+  reserveShirtNumber: "the club's records",
+  savePhoto: 'the photo store',
+};
+
+/** What a correction after the save would have changed, in the parent's words. */
+const FIELD_NAMES: Partial<Record<QuestionRoutineId, string>> = {
+  childName: "your child's name",
+  childDateOfBirth: 'the date of birth',
+  medicalIssues: 'the medical details',
+  playedLastSeason: 'last season’s club',
+  parentMobile: 'your mobile number',
+  parentPostcode: 'the address',
+  parentAddressTyped: 'the address',
+  childLivesWithParent: 'where your child lives',
+  childPostcode: "your child's address",
+  childAddressTyped: "your child's address",
+  playerMobile: "the player's mobile",
+};
+
+const nameOr = (child: string | null, fallback: string) => child ?? fallback;
 
 const CODE_PROBLEMS: Record<CodeProblem, (club: ClubConfig) => string> = {
   unknownPrefix: () =>
@@ -65,6 +96,18 @@ export function renderNotice(notice: Notice, club: ClubConfig): string {
       return "Thanks! I'll ask for the photo at the end; I haven't kept this one.";
     case 'restarted':
       return "Sorry, the registration assistant has been updated and I couldn't pick up our earlier chat, so we need to start again. Nothing was saved or charged from it.";
+    case 'alreadyRegistered':
+      return `${nameOr(notice.child, 'Your child')} is already registered with ${club.shortName} for this season, so there's nothing more to do here. If anything needs changing, please e-mail ${club.adminEmail}.`;
+    case 'stoppedHere':
+      return `No problem: you can finish it in the other chat, or e-mail ${club.adminEmail} if you're stuck. If you'd like to register another child, send me their code.`;
+    case 'takenOver':
+      return `${nameOr(notice.child, 'This child')}'s registration has been carried on in another chat, so I've stopped here: nothing has been saved or charged twice. If that wasn't you, please e-mail ${club.adminEmail}.`;
+    case 'retryLater':
+      return `Sorry, I couldn't reach ${UNREACHABLE[notice.effect] ?? 'one of our services'} just now. Nothing you've told me is lost: send me any message (even just "ok") and I'll try again.`;
+    case 'handedOff':
+      return `I'm sorry: something on our side isn't working, so a volunteer will finish ${nameOr(notice.child, 'the')}${notice.child ? "'s" : ''} registration with you. Everything you've told me is kept, and nothing has been charged. You can also e-mail ${club.adminEmail}.`;
+    case 'notChangedAfterSave':
+      return `I can't change ${FIELD_NAMES[notice.routine] ?? 'that'} now that the registration is saved, so I've left it as it was. Please e-mail ${club.adminEmail} and a volunteer will update it.`;
     case 'alreadyDone':
       return `This registration is complete. If you have another child to register, send me their code; anything else, e-mail ${club.adminEmail}.`;
   }

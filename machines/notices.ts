@@ -1,4 +1,6 @@
+import type { QuestionRoutineId } from '../routines/index.ts';
 import type { CodeProblem } from '../routines/registration-code.ts';
+import type { EffectId } from './setup.ts';
 
 /** Something the machine wants said this turn, before the current question. Plain data. */
 export type Notice =
@@ -20,4 +22,10 @@ export type Notice =
   | { kind: 'whatToChange' }
   | { kind: 'photoNotYet' }
   | { kind: 'alreadyDone' }
-  | { kind: 'restarted' };
+  | { kind: 'restarted' }
+  | { kind: 'alreadyRegistered'; child: string | null }
+  | { kind: 'stoppedHere' }
+  | { kind: 'takenOver'; child: string | null }
+  | { kind: 'retryLater'; effect: EffectId }
+  | { kind: 'handedOff'; child: string | null }
+  | { kind: 'notChangedAfterSave'; routine: QuestionRoutineId };

@@ -48,19 +48,15 @@ function addressFields(prefix: 'parent' | 'player', address: Address) {
 const medicalDescription = ({ medicalIssues, medicalNotes }: Partial<Draft>) =>
   [medicalIssues, medicalNotes && `Notes: ${medicalNotes}`].filter(Boolean).join('. ') || undefined;
 
-/** The registration as the club stores it (SPEC §6), from the validated answers of a session. */
-export function toRegistrationFields(
-  context: SessionContext,
-  club: ClubConfig,
-  now: Date,
-): RegistrationFields {
+/** The fields a registration's answers give, in the club's names (the rest is payment and status). */
+function answerFields(context: SessionContext) {
   const { draft, team, code } = context;
   const missing = REQUIRED.filter((field) => draft[field] === undefined);
   if (!team || !code || missing.length > 0) throw new IncompleteDraftError(missing);
   const parentAddress = draft.parentAddress as Address;
   const childAddress = draft.childLivesWithParent === false ? draft.childAddress : parentAddress;
   const dateOfBirth = draft.childDateOfBirth as string;
-  return RegistrationFields.parse({
+  return {
     player_first_name: draft.childFirstName,
     player_last_name: draft.childLastName,
     player_dob: formatUkDate(dateOfBirth),
@@ -89,9 +85,21 @@ export function toRegistrationFields(
     registration_code: code.raw,
     registration_type: code.kind === 'new' ? '200' : '100',
     season: code.season,
+    preferred_payment_day: draft.paymentDay,
+    ...(draft.kitSize ? { kit_size: draft.kitSize } : {}),
+  };
+}
+
+/** The registration as the club stores it (SPEC §6), from the validated answers of a session. */
+export function toRegistrationFields(
+  context: SessionContext,
+  club: ClubConfig,
+  now: Date,
+): RegistrationFields {
+  return RegistrationFields.parse({
+    ...answerFields(context),
     registration_status: 'pending_payment',
     initial_db_write_timestamp: now.toISOString(),
-    preferred_payment_day: draft.paymentDay,
     signing_on_fee_amount: club.fees.signingOnPence / 100,
     monthly_subscription_amount: club.fees.monthlyPence / 100,
     signing_on_fee_paid: 'N',
@@ -99,4 +107,13 @@ export function toRegistrationFields(
     subscription_activated: 'N',
     payment_follow_up_count: 0,
   });
+}
+
+/**
+ * What a correction after the save writes to the stored record: every field the answers give,
+ * validated as the record is, and nothing of the payment or status the record has gathered since.
+ */
+export function recordCorrection(context: SessionContext): Partial<RegistrationFields> {
+  const fields = RegistrationFields.partial().parse(answerFields(context));
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
 }

@@ -1,6 +1,7 @@
 import type { Draft } from '../routines/draft.ts';
 import { routines, type QuestionRoutineId } from '../routines/index.ts';
-import { sessionSetup, type EffectId } from './setup.ts';
+import { and, stateIn } from 'xstate';
+import { RESUME_POINTS, sessionSetup, type EffectId } from './setup.ts';
 
 /** Routines a parent may go back to from the summary (28); each re-asks what depends on it. */
 export const CORRECTABLE: readonly QuestionRoutineId[] = [
@@ -23,6 +24,9 @@ export const CORRECTABLE: readonly QuestionRoutineId[] = [
   'playerMobile',
   'playerEmail',
 ];
+
+/** Routines a parent may name in a correction: the summary's, and those asked after the save. */
+export const MENTIONABLE: readonly QuestionRoutineId[] = [...CORRECTABLE, 'paymentDay', 'kitSize'];
 
 const meta = (routine: QuestionRoutineId | 'ageBranch') => ({
   routine,
@@ -75,6 +79,38 @@ type Transitions = NonNullable<Parameters<typeof sessionSetup.createStateConfig>
 const effect = (id: EffectId, on: Transitions) =>
   sessionSetup.createStateConfig({ tags: 'effect', meta: { effect: id }, on });
 
+/**
+ * Effects the flow cannot go on without. When one fails, a bug hands the parent to the club at
+ * once; an unavailable service is tried again on the parent's next message, and handed to the club
+ * after MAX_EFFECT_FAILURES in a row. Never an endless loop.
+ */
+const RETRIED = {
+  claimRegistration: 'claimingRegistration',
+  takeOverRegistration: 'takingOverRegistration',
+  saveRegistration: 'savingRegistration',
+  createPayment: 'creatingPayment',
+  sendPaymentLink: 'sendingPaymentLink',
+  reserveShirtNumber: 'reservingShirtNumber',
+  savePhoto: 'savingPhoto',
+  updateRecord: 'updatingRecord',
+} as const satisfies Partial<Record<EffectId, string>>;
+
+const whenFailed = [
+  { guard: 'isBug', target: 'handingOff', actions: 'handOff' },
+  { guard: 'failedTooOften', target: 'handingOff', actions: 'handOff' },
+  { target: 'waitingToRetry', actions: 'countFailure' },
+] as const;
+
+/** A critical effect: a failure is retried on the next message or handed off (see whenFailed). */
+const critical = (id: keyof typeof RETRIED, on: Transitions) =>
+  effect(id, { ...on, 'effect.failed': [...whenFailed] });
+
+/** A failure of an effect with its own fallback: a bug still hands off at once. */
+const orFallBack = (fallback: string | { target: string; actions: 'noteAddressNotFound' }) => [
+  { guard: 'isBug' as const, target: 'handingOff', actions: 'handOff' as const },
+  typeof fallback === 'string' ? { target: fallback } : fallback,
+];
+
 const lookUpAddress = (who: 'parent' | 'child') =>
   effect(who === 'parent' ? 'lookUpParentAddress' : 'lookUpChildAddress', {
     'address.found': {
@@ -85,10 +121,10 @@ const lookUpAddress = (who: 'parent' | 'child') =>
       target: who === 'parent' ? 'parentAddressTyped' : 'childAddressTyped',
       actions: 'noteAddressNotFound',
     },
-    'effect.failed': {
+    'effect.failed': orFallBack({
       target: who === 'parent' ? 'parentAddressTyped' : 'childAddressTyped',
       actions: 'noteAddressNotFound',
-    },
+    }),
   });
 
 /** Routines 1-35 of a new player's registration, as the states of one compound state. */
@@ -97,6 +133,16 @@ export const registrationFlow = sessionSetup.createStateConfig({
   entry: 'startRegistration',
   on: {
     'user.corrected': [
+      // After the save: the stored record is updated, then the parent is back where they were.
+      ...RESUME_POINTS.map((at) => ({
+        guard: and(['isUpdateAfterSave', stateIn({ newRegistration: at })]),
+        target: '.updatingRecord',
+        actions: [
+          'saveQuietCorrection' as const,
+          { type: 'rememberResumePoint' as const, params: { at } },
+        ],
+      })),
+      { guard: 'isRefusedAfterSave', actions: 'noteNotChangedAfterSave' },
       { guard: 'isSimpleCorrection', actions: 'saveCorrection' },
       { actions: 'noteCorrectAtSummary' },
     ],
@@ -126,13 +172,60 @@ export const registrationFlow = sessionSetup.createStateConfig({
     },
     parentName: ask('parentName', 'childName'),
     childName: ask('childName', 'childDateOfBirth'),
-    childDateOfBirth: ask('childDateOfBirth', 'childGender', {
+    childDateOfBirth: step('childDateOfBirth', 'claimingRegistration', {
       guard: 'isTooOldForAgeGroup',
       target: 'childAgeGroupCheck',
     }),
-    childAgeGroupCheck: ask('childAgeGroupCheck', 'childGender', {
+    childAgeGroupCheck: step('childAgeGroupCheck', 'claimingRegistration', {
       guard: answerIs('childAgeGroupConfirmed', false),
       target: 'childDateOfBirth',
+    }),
+    /** The child is known: claim the one registration per child and season for this chat. */
+    claimingRegistration: critical('claimRegistration', {
+      'registration.claimed': [
+        {
+          guard: 'isCorrecting',
+          target: 'afterCorrection',
+          actions: ['setRegistration', 'clearFailure'],
+        },
+        { target: 'childGender', actions: ['setRegistration', 'clearFailure'] },
+      ],
+      'registration.elsewhere': {
+        target: 'carryOnHere',
+        actions: ['setRegistration', 'clearFailure'],
+      },
+      'registration.complete': {
+        target: '#session.generic',
+        actions: ['noteAlreadyRegistered', 'clearFailure'],
+      },
+    }),
+    carryOnHere: {
+      tags: 'awaitingUser',
+      meta: meta('carryOnHere'),
+      on: {
+        'user.answered': [
+          {
+            guard: answerIs('carryOnHere', true),
+            target: 'takingOverRegistration',
+            actions: 'saveAnswer',
+          },
+          { target: '#session.generic', actions: 'noteStoppedHere' },
+        ],
+      },
+    },
+    takingOverRegistration: critical('takeOverRegistration', {
+      'registration.claimed': [
+        {
+          guard: 'isCorrecting',
+          target: 'afterCorrection',
+          actions: ['setRegistration', 'clearFailure'],
+        },
+        { target: 'childGender', actions: ['setRegistration', 'clearFailure'] },
+      ],
+      'registration.complete': {
+        target: '#session.generic',
+        actions: ['noteAlreadyRegistered', 'clearFailure'],
+      },
     }),
     childGender: ask('childGender', 'medicalIssues'),
     medicalIssues: ask('medicalIssues', 'playedLastSeason', {
@@ -194,6 +287,7 @@ export const registrationFlow = sessionSetup.createStateConfig({
     /** After a correction: ask again whatever the corrected answer made invalid, then the summary. */
     afterCorrection: {
       always: [
+        { guard: 'identityMoved', target: 'claimingRegistration' },
         { guard: 'playerMobileNeeded', target: 'playerMobile' },
         { guard: 'playerEmailNeeded', target: 'playerEmail' },
         { target: 'confirmDetails', actions: 'finishCorrecting' },
@@ -219,17 +313,22 @@ export const registrationFlow = sessionSetup.createStateConfig({
       },
     },
     paymentDay: step('paymentDay', 'savingRegistration'),
-    savingRegistration: effect('saveRegistration', {
-      'registration.saved': 'creatingPayment',
-      'effect.failed': { target: 'paymentDay', actions: 'noteTryAgain' },
+    savingRegistration: critical('saveRegistration', {
+      'registration.saved': { target: 'creatingPayment', actions: ['markSaved', 'clearFailure'] },
+      'registration.takenOver': {
+        target: '#session.generic',
+        actions: ['noteTakenOver', 'clearFailure'],
+      },
+      'registration.complete': {
+        target: '#session.generic',
+        actions: ['noteAlreadyRegistered', 'clearFailure'],
+      },
     }),
-    creatingPayment: effect('createPayment', {
-      'payment.created': 'sendingPaymentLink',
-      'effect.failed': { target: 'paymentDay', actions: 'noteTryAgain' },
+    creatingPayment: critical('createPayment', {
+      'payment.created': { target: 'sendingPaymentLink', actions: 'clearFailure' },
     }),
-    sendingPaymentLink: effect('sendPaymentLink', {
-      'sms.queued': 'paymentLinkReceived',
-      'effect.failed': { target: 'paymentDay', actions: 'noteTryAgain' },
+    sendingPaymentLink: critical('sendPaymentLink', {
+      'sms.queued': { target: 'paymentLinkReceived', actions: 'clearFailure' },
     }),
     paymentLinkReceived: {
       tags: 'awaitingUser',
@@ -247,23 +346,21 @@ export const registrationFlow = sessionSetup.createStateConfig({
     },
     checkingKit: effect('checkKit', {
       'kit.checked': [{ guard: 'needsKit', target: 'kitSize' }, { target: 'photo' }],
-      'effect.failed': 'kitSize',
+      'effect.failed': orFallBack('kitSize'),
     }),
     kitSize: step('kitSize', 'shirtNumber'),
     shirtNumber: step('shirtNumber', 'reservingShirtNumber'),
-    reservingShirtNumber: effect('reserveShirtNumber', {
-      'shirt.reserved': 'photo',
-      'shirt.taken': { target: 'shirtNumber', actions: 'releaseShirtNumber' },
-      'effect.failed': { target: 'shirtNumber', actions: 'noteTryAgain' },
+    reservingShirtNumber: critical('reserveShirtNumber', {
+      'shirt.reserved': { target: 'photo', actions: 'clearFailure' },
+      'shirt.taken': { target: 'shirtNumber', actions: ['releaseShirtNumber', 'clearFailure'] },
     }),
     photo: {
       tags: 'awaitingUser',
       meta: meta('photo'),
       on: { 'user.uploadedPhoto': { target: 'savingPhoto', actions: 'rememberUpload' } },
     },
-    savingPhoto: effect('savePhoto', {
-      'photo.saved': { target: 'registered', actions: 'savePhotoLink' },
-      'effect.failed': { target: 'photo', actions: 'noteTryAgain' },
+    savingPhoto: critical('savePhoto', {
+      'photo.saved': { target: 'registered', actions: ['savePhotoLink', 'clearFailure'] },
     }),
     registered: {
       tags: 'finished',
@@ -274,6 +371,41 @@ export const registrationFlow = sessionSetup.createStateConfig({
           actions: ['rememberParent', 'rememberCode'],
         },
         'user.uploadedPhoto': { actions: 'noteAlreadyDone' },
+      },
+    },
+    /** A correction after the save, written to the stored record before the parent is told. */
+    updatingRecord: critical('updateRecord', {
+      'record.updated': { target: 'resuming', actions: ['noteUpdated', 'clearFailure'] },
+    }),
+    resuming: {
+      always: [
+        ...RESUME_POINTS.map((at) => ({
+          guard: { type: 'resumesAt' as const, params: { at } },
+          target: at,
+        })),
+        { target: 'registered' },
+      ],
+    },
+    /** An effect's service was unavailable: any message from the parent tries it again. */
+    waitingToRetry: {
+      tags: 'awaitingUser',
+      on: {
+        'user.*': Object.entries(RETRIED).map(([id, target]) => ({
+          guard: { type: 'retries' as const, params: { effect: id as EffectId } },
+          target,
+        })),
+      },
+    },
+    /** The club finishes this registration with the parent; everything is kept. */
+    handingOff: effect('flagForClub', {
+      'club.flagged': { target: 'handedOff', actions: 'noteHandedOff' },
+      'effect.failed': { target: 'handedOff', actions: 'noteHandedOff' },
+    }),
+    handedOff: {
+      tags: 'finished',
+      on: {
+        'user.gaveCode': { target: '#session.checkingCode', actions: 'rememberCode' },
+        'user.*': { actions: 'noteHandedOff' },
       },
     },
   },

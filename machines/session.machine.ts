@@ -2,7 +2,7 @@ import { registrationFlow } from './registration.machine.ts';
 import { sessionSetup } from './setup.ts';
 
 /** Bump, with a snapshot fixture and a migration, whenever a stored snapshot would no longer fit. */
-export const SESSION_MACHINE_VERSION = '1';
+export const SESSION_MACHINE_VERSION = '2';
 
 /** One chat session: the agent switch between generic help, a new player and a returning player. */
 export const sessionMachine = sessionSetup.createMachine({
@@ -16,6 +16,11 @@ export const sessionMachine = sessionSetup.createMachine({
     team: null,
     registrationCount: 0,
     registrationId: null,
+    recordSaved: false,
+    failure: null,
+    resumeAt: null,
+    handOff: null,
+    lastUploadId: null,
     draft: {},
     previousParent: null,
     correcting: false,

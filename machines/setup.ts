@@ -1,4 +1,5 @@
 import { assertEvent, assign, setup } from 'xstate';
+import { identityOf, registrationIdOf } from '../routines/identity.ts';
 import { needsOwnContact, isTooOldForAgeGroup } from '../routines/age.ts';
 import type { ClubConfig, Team } from '../routines/club.ts';
 import type { Address, Draft } from '../routines/draft.ts';
@@ -10,6 +11,8 @@ import { settleDraft, parentDetails } from './draft-rules.ts';
 
 export type EffectId =
   | 'findTeam'
+  | 'claimRegistration'
+  | 'takeOverRegistration'
   | 'lookUpParentAddress'
   | 'lookUpChildAddress'
   | 'saveRegistration'
@@ -17,7 +20,25 @@ export type EffectId =
   | 'sendPaymentLink'
   | 'checkKit'
   | 'reserveShirtNumber'
-  | 'savePhoto';
+  | 'savePhoto'
+  | 'updateRecord'
+  | 'flagForClub';
+
+/** Why an effect failed: the outside service was unavailable (retry later), or a bug (hand off now). */
+export type FailureKind = 'unavailable' | 'bug';
+
+/** Resting states after the save to which a correction of the stored record returns. */
+export const RESUME_POINTS = [
+  'paymentLinkReceived',
+  'kitSize',
+  'shirtNumber',
+  'photo',
+  'registered',
+] as const;
+export type ResumePoint = (typeof RESUME_POINTS)[number];
+
+/** Failures of one effect in a row before the parent is handed to the club. */
+export const MAX_EFFECT_FAILURES = 3;
 
 export type Agent = 'generic' | 'new_registration' | 're_registration';
 
@@ -38,8 +59,21 @@ export type SessionContext = {
   code: RegistrationCode | null;
   team: Team | null;
   registrationCount: number;
-  /** Key of the registration in progress: one record per child, whatever is retried. */
+  /**
+   * Id of the registration in progress, from its key (season + child's name + date of birth):
+   * one record per child per season, whatever the session. Null until the child is known.
+   */
   registrationId: string | null;
+  /** The record has been saved: a correction now updates the stored record (or is refused). */
+  recordSaved: boolean;
+  /** The effect that failed last and how often in a row; the next message retries it. */
+  failure: { effect: EffectId; count: number } | null;
+  /** Where a correction of the stored record returns to. */
+  resumeAt: ResumePoint | null;
+  /** Set when the club must finish this registration with the parent. */
+  handOff: { effect: EffectId; kind: FailureKind } | null;
+  /** The last upload the flow took, so that a photo job run twice is applied once. */
+  lastUploadId: string | null;
   draft: Partial<Draft>;
   /** The parent's details from the last registration, offered again for a sibling. */
   previousParent: Partial<Draft> | null;
@@ -64,6 +98,12 @@ export type SessionEvent =
   | { type: 'user.uploadedPhoto'; uploadId: string }
   | { type: 'team.found'; team: Team }
   | { type: 'team.notFound' }
+  | { type: 'registration.claimed'; registrationId: string }
+  | { type: 'registration.elsewhere'; registrationId: string }
+  | { type: 'registration.complete' }
+  | { type: 'registration.takenOver' }
+  | { type: 'record.updated' }
+  | { type: 'club.flagged' }
   | { type: 'address.found'; address: Address }
   | { type: 'address.notFound' }
   | { type: 'registration.saved' }
@@ -73,12 +113,14 @@ export type SessionEvent =
   | { type: 'shirt.reserved' }
   | { type: 'shirt.taken' }
   | { type: 'photo.saved'; photoLink: string }
-  | { type: 'effect.failed'; effect: EffectId; reason: string };
+  | { type: 'effect.failed'; effect: EffectId; kind: FailureKind; reason: string };
 
-/** Fields a parent may fix mid-flow without anything else being asked again. */
+/**
+ * Fields a parent may fix mid-flow without anything else being asked again. Not the child's name or
+ * date of birth: they identify the registration, so they are changed at the summary.
+ */
 const SIMPLE_CORRECTIONS: ReadonlySet<QuestionRoutineId> = new Set([
   'parentName',
-  'childName',
   'childGender',
   'relationship',
   'parentEmail',
@@ -88,7 +130,14 @@ const SIMPLE_CORRECTIONS: ReadonlySet<QuestionRoutineId> = new Set([
   'kitSize',
 ]);
 
+/** Fields that can still change once the record is saved: each is written to the stored record. */
+export const UPDATABLE_AFTER_SAVE: ReadonlySet<QuestionRoutineId> = new Set([
+  ...SIMPLE_CORRECTIONS,
+  'paymentDay',
+]);
+
 const note = (context: SessionContext, notice: Notice) => [...context.notices, notice];
+const childFirstName = (context: SessionContext) => context.draft.childFirstName ?? null;
 const answerOf = (event: SessionEvent) => (event.type === 'user.answered' ? event.answer : {});
 const ownContactNeeded = (context: SessionContext) =>
   context.team !== null &&
@@ -159,7 +208,11 @@ export const sessionSetup = setup({
         pendingCode: null,
         team: event.team,
         registrationCount,
-        registrationId: `${context.sessionId}-${registrationCount}`,
+        registrationId: null,
+        recordSaved: false,
+        failure: null,
+        resumeAt: null,
+        handOff: null,
         draft: {},
         correcting: false,
         unclearInARow: 0,
@@ -171,6 +224,49 @@ export const sessionSetup = setup({
           sibling,
         }),
       };
+    }),
+    setRegistration: assign(({ event }) => {
+      assertEvent(event, ['registration.claimed', 'registration.elsewhere']);
+      return { registrationId: event.registrationId };
+    }),
+    noteAlreadyRegistered: assign(({ context }) => ({
+      notices: note(context, { kind: 'alreadyRegistered', child: childFirstName(context) }),
+    })),
+    noteStoppedHere: assign(({ context }) => ({
+      notices: note(context, { kind: 'stoppedHere' }),
+    })),
+    noteTakenOver: assign(({ context }) => ({
+      notices: note(context, { kind: 'takenOver', child: childFirstName(context) }),
+    })),
+    markSaved: assign({ recordSaved: true }),
+    clearFailure: assign({ failure: null }),
+    countFailure: assign(({ context, event }) => {
+      assertEvent(event, 'effect.failed');
+      const count = context.failure?.effect === event.effect ? context.failure.count + 1 : 1;
+      return {
+        failure: { effect: event.effect, count },
+        notices: note(context, { kind: 'retryLater', effect: event.effect }),
+      };
+    }),
+    handOff: assign(({ event }) => {
+      assertEvent(event, 'effect.failed');
+      return { handOff: { effect: event.effect, kind: event.kind }, failure: null };
+    }),
+    noteHandedOff: assign(({ context }) => ({
+      notices: note(context, { kind: 'handedOff', child: childFirstName(context) }),
+    })),
+    saveQuietCorrection: assign(({ context, event }) => {
+      assertEvent(event, 'user.corrected');
+      return { draft: settleDraft({ ...context.draft, ...event.answer }) };
+    }),
+    rememberResumePoint: assign((_, params: { at: ResumePoint }) => ({ resumeAt: params.at })),
+    noteUpdated: assign(({ context }) => ({
+      resumeAt: null,
+      notices: note(context, { kind: 'updated' }),
+    })),
+    noteNotChangedAfterSave: assign(({ context, event }) => {
+      assertEvent(event, 'user.corrected');
+      return { notices: note(context, { kind: 'notChangedAfterSave', routine: event.routine }) };
     }),
     rememberParent: assign(({ context }) => ({ previousParent: parentDetails(context.draft) })),
     reuseParent: assign(({ context }) => ({
@@ -207,7 +303,11 @@ export const sessionSetup = setup({
     }),
     savePhotoLink: assign(({ context, event }) => {
       assertEvent(event, 'photo.saved');
-      return { draft: { ...context.draft, photoLink: event.photoLink }, upload: null };
+      return {
+        draft: { ...context.draft, photoLink: event.photoLink },
+        lastUploadId: context.upload?.id ?? null,
+        upload: null,
+      };
     }),
     notePhotoNotYet: assign(({ context }) => ({ notices: note(context, { kind: 'photoNotYet' }) })),
     noteRestarted: assign(({ context }) => ({ notices: note(context, { kind: 'restarted' }) })),
@@ -244,9 +344,31 @@ export const sessionSetup = setup({
       (event.needsNewKit || context.draft.playedLastSeason === false),
     isCorrectionOf: ({ event }, params: { routine: QuestionRoutineId }) =>
       event.type === 'user.corrected' && event.routine === params.routine,
-    isSimpleCorrection: ({ event }) =>
+    isSimpleCorrection: ({ context, event }) =>
+      !context.recordSaved &&
       event.type === 'user.corrected' &&
       event.answer !== null &&
       SIMPLE_CORRECTIONS.has(event.routine),
+    isUpdateAfterSave: ({ context, event }) =>
+      context.recordSaved &&
+      event.type === 'user.corrected' &&
+      event.answer !== null &&
+      UPDATABLE_AFTER_SAVE.has(event.routine),
+    isRefusedAfterSave: ({ context, event }) =>
+      context.recordSaved &&
+      event.type === 'user.corrected' &&
+      !UPDATABLE_AFTER_SAVE.has(event.routine),
+    resumesAt: ({ context }, params: { at: ResumePoint }) => context.resumeAt === params.at,
+    isBug: ({ event }) => event.type === 'effect.failed' && event.kind === 'bug',
+    failedTooOften: ({ context, event }) =>
+      event.type === 'effect.failed' &&
+      context.failure?.effect === event.effect &&
+      context.failure.count + 1 >= MAX_EFFECT_FAILURES,
+    retries: ({ context }, params: { effect: EffectId }) =>
+      context.failure?.effect === params.effect,
+    identityMoved: ({ context }) => {
+      const identity = context.code ? identityOf(context.code.season, context.draft) : null;
+      return identity !== null && registrationIdOf(identity) !== context.registrationId;
+    },
   },
 });

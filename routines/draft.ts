@@ -78,6 +78,8 @@ export const Draft = z.object({
   shirtNumber: z.int().min(1).max(99),
   photoLink: z.string().min(1),
   reuseParentDetails: z.boolean(),
+  /** The parent chose to carry on here with a registration already under way for this child. */
+  carryOnHere: z.boolean(),
 });
 export type Draft = z.infer<typeof Draft>;
 

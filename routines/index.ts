@@ -4,6 +4,7 @@ import { reuseParentDetails } from './reuse-parent-details.ts';
 import { childName } from './child-name.ts';
 import { childDateOfBirth } from './child-date-of-birth.ts';
 import { childAgeGroupCheck } from './child-age-group-check.ts';
+import { carryOnHere } from './carry-on-here.ts';
 import { childGender } from './child-gender.ts';
 import { medicalIssues } from './medical-issues.ts';
 import { medicalNotes } from './medical-notes.ts';
@@ -41,6 +42,7 @@ export const routines = {
   childName,
   childDateOfBirth,
   childAgeGroupCheck,
+  carryOnHere,
   childGender,
   medicalIssues,
   medicalNotes,

@@ -1,0 +1,267 @@
+import {
+  createActor,
+  type Actor,
+  type AnyStateMachine,
+  type EventFromLogic,
+  type InputFrom,
+  type SnapshotFrom,
+} from 'xstate';
+import type { z } from 'zod';
+import {
+  type HeldInstance,
+  type SnapshotStore,
+  type StoredInstance,
+} from '../tools/snapshots/port.ts';
+import { ToolUnavailableError } from '../tools/tool.ts';
+
+export type Log = (event: string, data?: Record<string, unknown>) => void;
+
+/** Why an effect failed: its service was unavailable (worth retrying later), or a bug. */
+export type EffectFailureKind = 'unavailable' | 'bug';
+
+/**
+ * A machine whose instances are persisted and run by the runner: chat sessions, payments, …
+ * Its version changes whenever a stored snapshot would no longer fit, with a migration here.
+ */
+export type PersistedMachine<Machine extends AnyStateMachine, Ports> = {
+  /** The machine's id in storage (also its `machine.id`). */
+  id: string;
+  version: string;
+  machine: Machine;
+  /** The parts of a stored snapshot the runner relies on; anything else is the machine's to judge. */
+  snapshot: z.ZodType;
+  /** From each older version to the next. */
+  migrations: Readonly<Record<string, (snapshot: unknown) => unknown>>;
+  input: (instanceId: string) => InputFrom<Machine>;
+  /** The effect the instance waits for now (an effect state), or null when it is at rest. */
+  effectDue: (snapshot: SnapshotFrom<Machine>) => string | null;
+  /** Runs an effect through the ports; its outcome is the event sent back to the machine. */
+  runEffect: (
+    effect: string,
+    snapshot: SnapshotFrom<Machine>,
+    ports: Ports,
+    signal: AbortSignal,
+  ) => Promise<EventFromLogic<Machine>>;
+  /** The event that tells the machine an effect failed. */
+  failed: (effect: string, kind: EffectFailureKind, reason: string) => EventFromLogic<Machine>;
+  /** Where a turn may end and be saved. */
+  isAtRest: (snapshot: SnapshotFrom<Machine>) => boolean;
+  /** How long an instance is kept after its last save. */
+  ttlMs: number;
+};
+
+/** A stored instance that cannot be continued with this machine. */
+export class SnapshotIncompatibleError extends Error {
+  readonly found: { machine: string; version: string };
+  constructor(found: { machine: string; version: string }, options?: { cause?: unknown }) {
+    super(`Cannot continue a ${found.machine} v${found.version} instance`, options);
+    this.name = 'SnapshotIncompatibleError';
+    this.found = found;
+  }
+}
+
+/** Effects in one turn before the runner assumes the machine loops. */
+const MAX_EFFECTS_PER_TURN = 12;
+
+/** Brings a stored snapshot to the current version, or throws SnapshotIncompatibleError. */
+export function migrate(
+  definition: PersistedMachine<AnyStateMachine, unknown>,
+  stored: Pick<StoredInstance, 'machine' | 'version' | 'snapshot'>,
+): unknown {
+  if (stored.machine !== definition.id) throw new SnapshotIncompatibleError(stored);
+  let { version, snapshot } = stored;
+  const seen = new Set<string>();
+  while (version !== definition.version) {
+    const step = definition.migrations[version];
+    if (!step || seen.has(version)) throw new SnapshotIncompatibleError(stored);
+    seen.add(version);
+    try {
+      ({ version, snapshot } = step(snapshot) as { version: string; snapshot: unknown });
+    } catch (cause) {
+      throw new SnapshotIncompatibleError(stored, { cause });
+    }
+  }
+  if (!definition.snapshot.safeParse(snapshot).success) throw new SnapshotIncompatibleError(stored);
+  return snapshot;
+}
+
+/**
+ * The one place an actor is created or restored (a move to XState v6 touches only this file).
+ * A snapshot that does not fit restores as an error-status actor: that is incompatible too.
+ */
+export function restore<Machine extends AnyStateMachine>(
+  definition: PersistedMachine<Machine, unknown>,
+  instanceId: string,
+  stored: Pick<StoredInstance, 'machine' | 'version' | 'snapshot'> | null,
+): Actor<Machine> {
+  const input = definition.input(instanceId);
+  if (stored === null) return createActor(definition.machine, { input }).start() as Actor<Machine>;
+  const snapshot = migrate(definition as PersistedMachine<AnyStateMachine, unknown>, stored);
+  let actor: Actor<Machine>;
+  try {
+    actor = createActor(definition.machine, {
+      snapshot: snapshot as SnapshotFrom<Machine>,
+      input,
+    }) as Actor<Machine>;
+  } catch (cause) {
+    throw new SnapshotIncompatibleError(stored, { cause });
+  }
+  if ((actor.getSnapshot() as { status: string }).status === 'error') {
+    throw new SnapshotIncompatibleError(stored);
+  }
+  return actor.start();
+}
+
+/** What one turn's work sees besides the actor. */
+export type TurnContext = {
+  stored: StoredInstance | null;
+  /** The stored snapshot did not fit: the instance started again. */
+  restarted: boolean;
+};
+
+export type TurnOptions<Ports> = {
+  ports: Ports;
+  signal?: AbortSignal;
+};
+
+export type RunnerDeps = { store: SnapshotStore; log: Log; now?: () => Date };
+
+/** How a turn ends, once the machine rests: its result, what to keep beside the snapshot, whether to save. */
+export type TurnEnd<Result> = { result: Result; extra?: Record<string, unknown>; save?: boolean };
+
+/**
+ * The work a turn does on the actor before effects run (send its events); it returns how to end
+ * the turn from the snapshot at rest.
+ */
+export type TurnWork<Machine extends AnyStateMachine, Result> = (
+  actor: Actor<Machine>,
+  turn: TurnContext,
+) => Promise<(snapshot: SnapshotFrom<Machine>) => TurnEnd<Result>>;
+
+/**
+ * Runs turns on persisted machines: lock → load → migrate or restart politely → restore → the
+ * turn's events → effect states through their ports until the machine rests → save with
+ * compare-and-set on the revision → release. Chat turns, webhooks and jobs all go through it.
+ */
+export function createRunner({ store, log, now = () => new Date() }: RunnerDeps) {
+  async function runEffects<Machine extends AnyStateMachine, Ports>(
+    definition: PersistedMachine<Machine, Ports>,
+    actor: Actor<Machine>,
+    ports: Ports,
+    signal: AbortSignal,
+  ) {
+    for (let count = 0; ; count += 1) {
+      const effect = definition.effectDue(actor.getSnapshot());
+      if (effect === null) return;
+      if (count >= MAX_EFFECTS_PER_TURN)
+        throw new Error('Too many effects in one turn: the machine loops');
+      const started = Date.now();
+      let event: EventFromLogic<Machine>;
+      try {
+        event = await definition.runEffect(effect, actor.getSnapshot(), ports, signal);
+        log('effect.done', {
+          machine: definition.id,
+          effect,
+          outcome: event.type,
+          ms: Date.now() - started,
+        });
+      } catch (error) {
+        if (signal.aborted) throw error;
+        const kind: EffectFailureKind =
+          error instanceof ToolUnavailableError ? 'unavailable' : 'bug';
+        const name = error instanceof Error ? error.name : 'unknown';
+        log(kind === 'bug' ? 'effect.crashed' : 'effect.failed', {
+          machine: definition.id,
+          effect,
+          kind,
+          error: name,
+          ...(kind === 'bug' && error instanceof Error
+            ? { message: error.message.slice(0, 200), stack: error.stack?.split('\n').slice(1, 6) }
+            : {}),
+        });
+        event = definition.failed(effect, kind, name);
+      }
+      actor.send(event);
+    }
+  }
+
+  function restoreOrRestart<Machine extends AnyStateMachine>(
+    definition: PersistedMachine<Machine, unknown>,
+    instanceId: string,
+    stored: StoredInstance | null,
+  ) {
+    try {
+      return { actor: restore(definition, instanceId, stored), restarted: false };
+    } catch (error) {
+      if (!(error instanceof SnapshotIncompatibleError)) throw error;
+      log('instance.restarted', { machine: definition.id, found: error.found });
+      return { actor: restore(definition, instanceId, null), restarted: true };
+    }
+  }
+
+  return {
+    /** One turn on one instance; nothing is saved if the turn fails or its signal fired. */
+    async turn<Machine extends AnyStateMachine, Ports, Result>(
+      definition: PersistedMachine<Machine, Ports>,
+      instanceId: string,
+      work: TurnWork<Machine, Result>,
+      { ports, signal = new AbortController().signal }: TurnOptions<Ports>,
+    ): Promise<Result> {
+      const key = { machine: definition.id, id: instanceId };
+      const held: HeldInstance = await store.acquire(key);
+      let actor: Actor<Machine> | null = null;
+      let subscription: { unsubscribe(): void } | null = null;
+      try {
+        const restored = restoreOrRestart(
+          definition as PersistedMachine<Machine, unknown>,
+          instanceId,
+          held.stored,
+        );
+        actor = restored.actor;
+        let failure: unknown = null;
+        subscription = actor.subscribe({ error: (error) => (failure = error) });
+        const end = await work(actor, { stored: held.stored, restarted: restored.restarted });
+        await runEffects(definition, actor, ports, signal);
+        if (failure) throw failure;
+        const snapshot = actor.getSnapshot();
+        if (!definition.isAtRest(snapshot)) {
+          throw new Error(`A ${definition.id} turn ended outside a resting state`);
+        }
+        const done = end(snapshot);
+        // A turn whose caller gave up (deadline, hang-up) is abandoned, never applied later.
+        signal.throwIfAborted();
+        if (done.save !== false) {
+          await held.commit(
+            {
+              version: definition.version,
+              snapshot: actor.getPersistedSnapshot(),
+              savedAt: now().toISOString(),
+              extra: done.extra ?? held.stored?.extra ?? {},
+            },
+            definition.ttlMs,
+          );
+        }
+        return done.result;
+      } finally {
+        subscription?.unsubscribe();
+        actor?.stop();
+        await held.release();
+      }
+    },
+
+    /** The instance as it stands, without changing it; null when there is none. */
+    async peek<Machine extends AnyStateMachine, Ports>(
+      definition: PersistedMachine<Machine, Ports>,
+      instanceId: string,
+    ): Promise<{ snapshot: SnapshotFrom<Machine>; stored: StoredInstance } | null> {
+      const stored = await store.load({ machine: definition.id, id: instanceId });
+      if (!stored) return null;
+      const actor = restore(definition as PersistedMachine<Machine, unknown>, instanceId, stored);
+      const snapshot = actor.getSnapshot();
+      actor.stop();
+      return { snapshot, stored };
+    },
+  };
+}
+
+export type Runner = ReturnType<typeof createRunner>;
