@@ -1,6 +1,7 @@
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { ToolUnavailableError } from '../tool.ts';
 
 export type SqliteDatabase = Database.Database;
 
@@ -31,3 +32,30 @@ export function openDatabase(path: string): SqliteDatabase {
 export function ensureSchema(db: SqliteDatabase, sql: string): void {
   db.exec(sql);
 }
+
+/**
+ * Runs `work` as one BEGIN IMMEDIATE transaction: it takes the file's write lock first, so that two
+ * processes never both read and then both write. Another process holding the lock for longer than
+ * the busy timeout makes the store unavailable (ToolUnavailableError), never a wrong answer.
+ */
+export function inWriteTransaction<T>(db: SqliteDatabase, service: string, work: () => T): T {
+  return reaching(service, () => db.transaction(work).immediate());
+}
+
+/** Runs a read; a file locked for longer than the busy timeout is an unavailable store. */
+export function reaching<T>(service: string, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (isBusy(error)) throw new ToolUnavailableError(service, { cause: error });
+    throw error;
+  }
+}
+
+const isBusy = (error: unknown) =>
+  error instanceof Database.SqliteError && /^SQLITE_(BUSY|LOCKED)/.test(error.code);
+
+/** Whether `error` is a UNIQUE or PRIMARY KEY constraint refusing a row. */
+export const isUniqueViolation = (error: unknown) =>
+  error instanceof Database.SqliteError &&
+  (error.code === 'SQLITE_CONSTRAINT_UNIQUE' || error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY');

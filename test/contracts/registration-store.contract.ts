@@ -1,0 +1,221 @@
+import { describe, expect, it } from 'vitest';
+import {
+  RegistrationNotFoundError,
+  type RegistrationFields,
+  type RegistrationStore,
+  type ShirtRequest,
+} from '../../tools/registrations/registrations.ts';
+
+/** A fresh, empty store per test. */
+export type OpenRegistrationStore = () => Promise<{
+  store: RegistrationStore;
+  close(): Promise<void>;
+}>;
+
+/** A complete, valid registration (Leo of the u10 Lions, 2025-26); override what a test needs. */
+export function registrationFixture(
+  overrides: Partial<RegistrationFields> = {},
+): RegistrationFields {
+  return {
+    player_first_name: 'Leo',
+    player_last_name: "O'Brien",
+    player_dob: '03-02-2016',
+    player_gender: 'Male',
+    age_group: 'u10',
+    team: 'Lions',
+    player_has_any_medical_issues: 'N',
+    played_for_urmston_town_last_season: 'N',
+    age_group_mismatch: 'N',
+    parent_first_name: 'Sarah',
+    parent_last_name: "O'Brien",
+    parent_relationship_to_player: 'Mother',
+    registree_role: 'Parent',
+    parent_telephone: '07700900123',
+    parent_email: 'sarah.obrien@example.com',
+    parent_dob: '14-07-1985',
+    communication_consent: 'Y',
+    parent_full_address: '12 Sandy Lane, Stretford, Manchester, M32 8JL',
+    parent_house_number: '12',
+    parent_address_line_1: '12 Sandy Lane',
+    parent_town: 'Stretford',
+    parent_city: 'Manchester',
+    parent_post_code: 'M32 8JL',
+    registration_code: '200-Lions-U10-2526',
+    registration_type: '200',
+    season: '2526',
+    registration_status: 'pending_payment',
+    initial_db_write_timestamp: '2025-08-01T10:00:00.000Z',
+    preferred_payment_day: -1,
+    signing_on_fee_amount: 45,
+    monthly_subscription_amount: 27.5,
+    signing_on_fee_paid: 'N',
+    mandate_authorised: 'N',
+    subscription_activated: 'N',
+    payment_follow_up_count: 0,
+    ...overrides,
+  };
+}
+
+const shirt = (registrationId: string, overrides: Partial<ShirtRequest> = {}): ShirtRequest => ({
+  registrationId,
+  team: 'Lions',
+  ageGroup: 'u10',
+  season: '2526',
+  number: 7,
+  ...overrides,
+});
+
+/** The behaviour every RegistrationStore adapter shares. */
+export function registrationStoreContract(name: string, open: OpenRegistrationStore) {
+  describe(`${name} registration store`, () => {
+    const withStore = (test: (store: RegistrationStore) => Promise<void>) => async () => {
+      const { store, close } = await open();
+      try {
+        await test(store);
+      } finally {
+        await close();
+      }
+    };
+
+    it(
+      'creates a record, and an upsert of the same id replaces it keeping fields it leaves out',
+      withStore(async (store) => {
+        expect(await store.get('reg-1')).toBeNull();
+        await store.upsert('reg-1', registrationFixture({ sms_delivery_status: 'pending' }));
+        await store.upsert('reg-1', registrationFixture({ kit_size: '9/10' }));
+        expect(await store.get('reg-1')).toEqual({
+          id: 'reg-1',
+          fields: registrationFixture({ sms_delivery_status: 'pending', kit_size: '9/10' }),
+        });
+        expect(await store.list()).toHaveLength(1);
+      }),
+    );
+
+    it(
+      'updates some fields of a record and keeps the others',
+      withStore(async (store) => {
+        await store.upsert('reg-1', registrationFixture());
+        await store.update('reg-1', {
+          parent_email: 'sarah@example.org',
+          preferred_payment_day: 15,
+        });
+        expect((await store.get('reg-1'))?.fields).toEqual(
+          registrationFixture({ parent_email: 'sarah@example.org', preferred_payment_day: 15 }),
+        );
+      }),
+    );
+
+    it(
+      'refuses to update a record that does not exist',
+      withStore(async (store) => {
+        await expect(store.update('missing', { kit_size: 'S' })).rejects.toBeInstanceOf(
+          RegistrationNotFoundError,
+        );
+        expect(await store.list()).toEqual([]);
+      }),
+    );
+
+    it.each([
+      ['an e-mail that is not one', { parent_email: 'not-an-email' }],
+      ['an address over 200 characters', { player_full_address: 'x'.repeat(201) }],
+      ['a shirt number over 25', { shirt_number: '26' }],
+    ])('refuses %s and keeps the stored record as it was', (_, bad) =>
+      withStore(async (store) => {
+        await store.upsert('reg-1', registrationFixture());
+        await expect(store.update('reg-1', bad)).rejects.toThrow();
+        await expect(store.upsert('reg-1', registrationFixture(bad))).rejects.toThrow();
+        expect((await store.get('reg-1'))?.fields).toEqual(registrationFixture());
+      })(),
+    );
+
+    it(
+      'lists every record',
+      withStore(async (store) => {
+        await store.upsert('reg-1', registrationFixture());
+        await store.upsert('reg-2', registrationFixture({ player_first_name: 'Mia' }));
+        const listed = await store.list();
+        expect(listed.map((r) => [r.id, r.fields.player_first_name]).sort()).toEqual([
+          ['reg-1', 'Leo'],
+          ['reg-2', 'Mia'],
+        ]);
+      }),
+    );
+
+    it(
+      'gives a shirt number to one child of a team, again to the same child, and not to another',
+      withStore(async (store) => {
+        await store.upsert('leo', registrationFixture());
+        await store.upsert('mia', registrationFixture({ player_first_name: 'Mia' }));
+        expect(await store.reserveShirtNumber(shirt('leo'))).toBe('reserved');
+        expect(await store.reserveShirtNumber(shirt('leo'))).toBe('reserved');
+        expect(await store.reserveShirtNumber(shirt('mia'))).toBe('taken');
+        expect(await store.reserveShirtNumber(shirt('mia', { team: 'LIONS' }))).toBe('taken');
+        expect((await store.get('leo'))?.fields.shirt_number).toBe('7');
+        expect((await store.get('mia'))?.fields.shirt_number).toBeUndefined();
+      }),
+    );
+
+    it.each<[string, Partial<RegistrationFields>]>([
+      ['another team', { team: 'Tigers' }],
+      ['another age group', { age_group: 'u11' }],
+      ['another season', { season: '2627' }],
+    ])('lets a child of %s have the same number', async (_, other) =>
+      withStore(async (store) => {
+        await store.upsert('leo', registrationFixture());
+        await store.upsert('mia', registrationFixture({ player_first_name: 'Mia', ...other }));
+        expect(await store.reserveShirtNumber(shirt('leo'))).toBe('reserved');
+        const request = shirt('mia', {
+          ...(other.team ? { team: other.team } : {}),
+          ...(other.age_group ? { ageGroup: other.age_group } : {}),
+          ...(other.season ? { season: other.season } : {}),
+        });
+        expect(await store.reserveShirtNumber(request)).toBe('reserved');
+      })(),
+    );
+
+    it(
+      'frees a child’s old number when the child takes another',
+      withStore(async (store) => {
+        await store.upsert('leo', registrationFixture());
+        await store.upsert('mia', registrationFixture({ player_first_name: 'Mia' }));
+        expect(await store.reserveShirtNumber(shirt('leo', { number: 7 }))).toBe('reserved');
+        expect(await store.reserveShirtNumber(shirt('leo', { number: 9 }))).toBe('reserved');
+        expect(await store.reserveShirtNumber(shirt('mia', { number: 7 }))).toBe('reserved');
+        expect(await store.reserveShirtNumber(shirt('mia', { number: 9 }))).toBe('taken');
+      }),
+    );
+
+    it(
+      'keeps a reserved number through a later upsert of the record',
+      withStore(async (store) => {
+        await store.upsert('leo', registrationFixture());
+        await store.upsert('mia', registrationFixture({ player_first_name: 'Mia' }));
+        await store.reserveShirtNumber(shirt('leo'));
+        await store.upsert('leo', registrationFixture({ kit_size: '9/10' }));
+        expect((await store.get('leo'))?.fields.shirt_number).toBe('7');
+        expect(await store.reserveShirtNumber(shirt('mia'))).toBe('taken');
+      }),
+    );
+
+    it(
+      'gives a number asked for by ten children at once to exactly one',
+      withStore(async (store) => {
+        const children = Array.from({ length: 10 }, (_, i) => `child-${i}`);
+        for (const id of children) await store.upsert(id, registrationFixture());
+        const results = await Promise.all(
+          children.map((id) => store.reserveShirtNumber(shirt(id, { number: 11 }))),
+        );
+        expect(results.filter((result) => result === 'reserved')).toHaveLength(1);
+      }),
+    );
+
+    it(
+      'refuses a shirt number for a child with no record',
+      withStore(async (store) => {
+        await expect(store.reserveShirtNumber(shirt('nobody'))).rejects.toBeInstanceOf(
+          RegistrationNotFoundError,
+        );
+      }),
+    );
+  });
+}

@@ -1,0 +1,248 @@
+import { describe, expect, it } from 'vitest';
+import {
+  InstanceBusyError,
+  RevisionConflictError,
+  type InstanceKey,
+  type InstanceRecord,
+  type SnapshotStore,
+  type SnapshotStoreOptions,
+} from '../../tools/snapshots/port.ts';
+
+/**
+ * Opens a store on one fresh backend per test; every call in the same test opens another store on
+ * that same backend (another connection, as another process would).
+ */
+export type OpenSnapshotStore = () => (
+  options?: Partial<SnapshotStoreOptions>,
+) => Promise<SnapshotStore>;
+
+const DAY = 24 * 3600_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const key: InstanceKey = { machine: 'session', id: 'instance-1' };
+const record = (step: string): InstanceRecord => ({
+  version: '4',
+  snapshot: { value: step, context: { draft: { childFirstName: 'Leo' } } },
+  savedAt: '2025-08-01T10:00:00.000Z',
+  extra: { recent: [{ from: 'parent', text: step }] },
+});
+
+/** The behaviour every SnapshotStore adapter shares. */
+export function snapshotStoreContract(name: string, backend: OpenSnapshotStore) {
+  describe(`${name} snapshot store`, () => {
+    const opened: SnapshotStore[] = [];
+    const openStores = () => {
+      const open = backend();
+      return async (options: Partial<SnapshotStoreOptions> = {}) => {
+        const store = await open({ waitMs: 200, lockTtlMs: 5_000, ...options });
+        opened.push(store);
+        return store;
+      };
+    };
+    const closeAll = async () => {
+      await Promise.all(opened.splice(0).map((store) => store.close()));
+    };
+
+    it('saves a first revision, then the next one from the revision it loaded', async () => {
+      const open = openStores();
+      const store = await open();
+      try {
+        expect(await store.load(key)).toBeNull();
+        const first = await store.acquire(key);
+        expect(first.stored).toBeNull();
+        await first.commit(record('parentName'), DAY);
+        expect(await store.load(key)).toEqual({
+          machine: 'session',
+          revision: 1,
+          ...record('parentName'),
+        });
+        const second = await store.acquire(key);
+        expect(second.stored?.revision).toBe(1);
+        await second.commit(record('childName'), DAY);
+        expect(await store.load(key)).toMatchObject({
+          revision: 2,
+          snapshot: record('childName').snapshot,
+        });
+      } finally {
+        await closeAll();
+      }
+    });
+
+    it('keeps a second turn out while the first holds the lock, and gives up after waitMs', async () => {
+      const open = openStores();
+      const [one, two] = [await open(), await open({ waitMs: 150 })];
+      try {
+        const held = await one.acquire(key);
+        const started = Date.now();
+        await expect(two.acquire(key)).rejects.toBeInstanceOf(InstanceBusyError);
+        expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+        await held.release();
+        const next = await two.acquire(key);
+        expect(next.stored).toBeNull();
+        await next.release();
+      } finally {
+        await closeAll();
+      }
+    });
+
+    it('lets a waiting turn in once the holder commits, with what the holder saved', async () => {
+      const open = openStores();
+      const [one, two] = [await open(), await open({ waitMs: 3_000 })];
+      try {
+        const held = await one.acquire(key);
+        const waiting = two.acquire(key);
+        await sleep(100);
+        await held.commit(record('parentName'), DAY);
+        const next = await waiting;
+        expect(next.stored).toMatchObject({ revision: 1, snapshot: record('parentName').snapshot });
+        await next.release();
+      } finally {
+        await closeAll();
+      }
+    });
+
+    it('runs turns of different instances and machines side by side', async () => {
+      const open = openStores();
+      const store = await open({ waitMs: 0 });
+      try {
+        const held = await Promise.all(
+          [key, { ...key, id: 'instance-2' }, { ...key, machine: 'payment' }].map((k) =>
+            store.acquire(k),
+          ),
+        );
+        expect(held.map((h) => h.stored)).toEqual([null, null, null]);
+        await Promise.all(held.map((h) => h.release()));
+      } finally {
+        await closeAll();
+      }
+    });
+
+    it('lets a turn take over an expired lock, then refuses the old holder’s commit', async () => {
+      const open = openStores();
+      const [one, two] = [await open({ lockTtlMs: 100 }), await open()];
+      try {
+        await (await one.acquire(key)).commit(record('parentName'), DAY);
+        const stale = await one.acquire(key);
+        await sleep(150);
+        const fresh = await two.acquire(key);
+        await expect(stale.commit(record('stale'), DAY)).rejects.toBeInstanceOf(
+          RevisionConflictError,
+        );
+        await fresh.commit(record('fresh'), DAY);
+        expect(await two.load(key)).toMatchObject({
+          revision: 2,
+          snapshot: record('fresh').snapshot,
+        });
+      } finally {
+        await closeAll();
+      }
+    });
+
+    it('refuses a stale commit after a newer turn saved, and saves nothing', async () => {
+      const open = openStores();
+      const [one, two] = [await open({ lockTtlMs: 100 }), await open()];
+      try {
+        const stale = await one.acquire(key);
+        await sleep(150);
+        await (await two.acquire(key)).commit(record('newer'), DAY);
+        const refused = stale.commit(record('stale'), DAY);
+        await expect(refused).rejects.toBeInstanceOf(RevisionConflictError);
+        await expect(refused).rejects.toMatchObject({ key });
+        expect(await two.load(key)).toMatchObject({
+          revision: 1,
+          snapshot: record('newer').snapshot,
+        });
+      } finally {
+        await closeAll();
+      }
+    });
+
+    it('refuses a commit after the lock expired even when nobody took it over', async () => {
+      const open = openStores();
+      const store = await open({ lockTtlMs: 100 });
+      try {
+        const held = await store.acquire(key);
+        await sleep(150);
+        await expect(held.commit(record('late'), DAY)).rejects.toBeInstanceOf(
+          RevisionConflictError,
+        );
+        expect(await store.load(key)).toBeNull();
+      } finally {
+        await closeAll();
+      }
+    });
+
+    it('releases only its own lock, and release after commit is harmless', async () => {
+      const open = openStores();
+      const [one, two, three] = [
+        await open({ lockTtlMs: 100 }),
+        await open(),
+        await open({ waitMs: 50 }),
+      ];
+      try {
+        const first = await one.acquire(key);
+        await first.commit(record('parentName'), DAY);
+        await first.release();
+        const stale = await one.acquire(key);
+        await sleep(150);
+        const fresh = await two.acquire(key);
+        await stale.release();
+        await expect(three.acquire(key)).rejects.toBeInstanceOf(InstanceBusyError);
+        await fresh.release();
+        await (await three.acquire(key)).release();
+      } finally {
+        await closeAll();
+      }
+    });
+
+    it('reads an instance past its ttl as absent, and starts it again from nothing', async () => {
+      const open = openStores();
+      const store = await open();
+      try {
+        await (await store.acquire(key)).commit(record('parentName'), 100);
+        expect(await store.load(key)).not.toBeNull();
+        await sleep(200);
+        expect(await store.load(key)).toBeNull();
+        const again = await store.acquire(key);
+        expect(again.stored).toBeNull();
+        await again.commit(record('again'), DAY);
+        expect(await store.load(key)).toMatchObject({
+          revision: 1,
+          snapshot: record('again').snapshot,
+        });
+      } finally {
+        await closeAll();
+      }
+    });
+
+    it('deletes an instance', async () => {
+      const open = openStores();
+      const store = await open();
+      try {
+        await (await store.acquire(key)).commit(record('parentName'), DAY);
+        await store.delete(key);
+        expect(await store.load(key)).toBeNull();
+        const held = await store.acquire(key);
+        expect(held.stored).toBeNull();
+        await held.release();
+      } finally {
+        await closeAll();
+      }
+    });
+
+    it('loads without the lock while a turn holds it', async () => {
+      const open = openStores();
+      const [one, two] = [await open(), await open({ waitMs: 0 })];
+      try {
+        await (await one.acquire(key)).commit(record('parentName'), DAY);
+        const held = await one.acquire(key);
+        expect(await two.load(key)).toMatchObject({
+          revision: 1,
+          snapshot: record('parentName').snapshot,
+        });
+        await held.release();
+      } finally {
+        await closeAll();
+      }
+    });
+  });
+}

@@ -1,0 +1,162 @@
+import { readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createSqliteKeyValueStore } from '../../tools/kv/sqlite.ts';
+import { createSimulatedPayments } from '../../tools/payments/payments.ts';
+import { createSqliteSimulatedPayments } from '../../tools/payments/simulator-sqlite.ts';
+import { createSqliteRegistrationStore } from '../../tools/registrations/sqlite.ts';
+import { createSqliteLoggingSmsOutbox } from '../../tools/sms/outbox-sqlite.ts';
+import { createSqliteSnapshotStore } from '../../tools/snapshots/sqlite.ts';
+import { openDatabase } from '../../tools/sqlite/database.ts';
+import { createSqliteTeamDirectory } from '../../tools/teams/sqlite.ts';
+import type { TeamInfo } from '../../tools/teams/teams.ts';
+import { registrationFixture } from '../contracts/registration-store.contract.ts';
+import { tempDatabasePath } from './temp-database.ts';
+
+const TEAMS: TeamInfo[] = [
+  { name: 'Lions', ageGroup: 'u10', season: '2526', needsNewKit: true },
+  { name: 'Tigers', ageGroup: 'u10', season: '2526', needsNewKit: false },
+  { name: 'Lions', ageGroup: 'u11', season: '2526', needsNewKit: false },
+];
+
+describe('the SQLite team directory', () => {
+  it.each([
+    ['the same spelling', { name: 'Lions', ageGroup: 'u10' }, TEAMS[0]],
+    ['any case', { name: 'LIONS', ageGroup: 'U10' }, TEAMS[0]],
+    ['another age group', { name: 'lions', ageGroup: 'u11' }, TEAMS[2]],
+    ['an unknown team', { name: 'Bears', ageGroup: 'u10' }, null],
+  ])('finds a team by %s', async (_, query, expected) => {
+    const db = openDatabase(tempDatabasePath('teams'));
+    const teams = createSqliteTeamDirectory(db, TEAMS);
+    expect(await teams.find({ ...query, season: '2526' })).toEqual(expected);
+    db.close();
+  });
+
+  it('is seeded once: a later start with another seed keeps the stored teams', () => {
+    const path = tempDatabasePath('teams');
+    const first = openDatabase(path);
+    createSqliteTeamDirectory(first, TEAMS);
+    first.close();
+    const second = openDatabase(path);
+    const teams = createSqliteTeamDirectory(second, [TEAMS[0]!]);
+    expect(teams.all()).toHaveLength(3);
+    second.close();
+  });
+});
+
+describe('the SQLite payment simulator', () => {
+  it('gives the same billing request for the same key, from any process, as the JSON simulator did', async () => {
+    const path = tempDatabasePath('payments');
+    const [one, two] = [openDatabase(path), openDatabase(path)];
+    const input = {
+      idempotencyKey: 'reg-1:billing:45',
+      signingOnFeePence: 4500,
+      description: 'Signing-on fee',
+      metadata: { registration: 'reg-1' },
+    };
+    const first = await createSqliteSimulatedPayments(one).createBillingRequest(input);
+    const again = await createSqliteSimulatedPayments(two).createBillingRequest(input);
+    const other = await createSqliteSimulatedPayments(two).createBillingRequest({
+      ...input,
+      idempotencyKey: 'reg-2:billing:45',
+    });
+    const legacy = await (await createSimulatedPayments(null)).createBillingRequest(input);
+    expect(first.billingRequestId).toMatch(/^BRQSIM[0-9A-F]{12}$/);
+    expect(again).toEqual(first);
+    expect(legacy).toEqual(first);
+    expect(other.billingRequestId).not.toBe(first.billingRequestId);
+    expect(one.prepare('SELECT count(*) AS n FROM simulated_billing_requests').get()).toEqual({
+      n: 2,
+    });
+    one.close();
+    two.close();
+  });
+});
+
+describe('the SQLite SMS outbox', () => {
+  it('keeps each message once with its whole text and logs only a masked number and the link', async () => {
+    const db = openDatabase(tempDatabasePath('sms'));
+    const logged: [string, Record<string, unknown> | undefined][] = [];
+    const outbox = createSqliteLoggingSmsOutbox(
+      db,
+      (event, data) => logged.push([event, data]),
+      () => new Date('2025-08-01T10:00:00.000Z'),
+    );
+    const message = {
+      key: 'reg-1:sms:payment-link',
+      to: '+447700900123',
+      body: 'Hi Sarah, please set up Leo’s payments: http://localhost:8000/reg_setup/BRQSIM0123',
+    };
+    await outbox.enqueue(message);
+    await outbox.enqueue({ ...message, body: 'a different text under the same key' });
+    expect(await outbox.list()).toEqual([
+      { ...message, status: 'sent', queuedAt: '2025-08-01T10:00:00.000Z', attempts: 1 },
+    ]);
+    expect(logged).toEqual([
+      [
+        'sms.sent',
+        {
+          to: '+4477•••••123',
+          link: 'http://localhost:8000/reg_setup/BRQSIM0123',
+          length: message.body.length,
+        },
+      ],
+    ]);
+    expect(JSON.stringify(logged)).not.toMatch(/Sarah|Leo|7700900/);
+    db.close();
+  });
+});
+
+describe('rows that fail validation on read', () => {
+  it.each([
+    [
+      'a registration with an invalid e-mail',
+      `UPDATE registrations SET fields = json_set(fields, '$.parent_email', 'nope')`,
+      (path: string) => createSqliteRegistrationStore(openDatabase(path)).get('reg-1'),
+    ],
+    [
+      'a registration that is not JSON',
+      `UPDATE registrations SET fields = '{broken'`,
+      (path: string) => createSqliteRegistrationStore(openDatabase(path)).list(),
+    ],
+    [
+      'a snapshot with a negative revision',
+      `UPDATE machine_instances SET revision = -1`,
+      (path: string) =>
+        createSqliteSnapshotStore(openDatabase(path)).load({ machine: 'session', id: 's1' }),
+    ],
+    [
+      'a key-value entry that is not JSON',
+      `UPDATE key_values SET value = 'not json'`,
+      (path: string) => createSqliteKeyValueStore(openDatabase(path), 'ledger').get('key'),
+    ],
+  ])('throw a clear error for %s instead of reading it as absent', async (_, corrupt, read) => {
+    const path = tempDatabasePath('corrupt');
+    const db = openDatabase(path);
+    await createSqliteRegistrationStore(db).upsert('reg-1', registrationFixture());
+    const held = await createSqliteSnapshotStore(db).acquire({ machine: 'session', id: 's1' });
+    await held.commit({ version: '1', snapshot: {}, savedAt: 'now', extra: {} }, 60_000);
+    await createSqliteKeyValueStore(db, 'ledger').set('key', { done: true });
+    db.exec(corrupt);
+    await expect(read(path)).rejects.toThrow(/unreadable/);
+  });
+});
+
+describe('the SQLite file', () => {
+  it('and its journal files are readable by the owner only, in a folder only the owner can open', async () => {
+    const path = join(tempDatabasePath('modes'), 'nested', 'club.sqlite');
+    const db = openDatabase(path);
+    await createSqliteKeyValueStore(db, 'ledger').set('key', 'value');
+    const folder = dirname(path);
+    const modes = Object.fromEntries(
+      readdirSync(folder).map((name) => [name, statSync(join(folder, name)).mode & 0o777]),
+    );
+    expect(modes).toEqual({
+      'club.sqlite': 0o600,
+      'club.sqlite-wal': 0o600,
+      'club.sqlite-shm': 0o600,
+    });
+    expect(statSync(folder).mode & 0o777).toBe(0o700);
+    db.close();
+  });
+});

@@ -1,0 +1,178 @@
+import { z } from 'zod';
+import {
+  ensureSchema,
+  inWriteTransaction,
+  isUniqueViolation,
+  reaching,
+  type SqliteDatabase,
+} from '../sqlite/database.ts';
+import {
+  RegistrationFields,
+  RegistrationNotFoundError,
+  type RegistrationStore,
+  type StoredRegistration,
+} from './registrations.ts';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS registrations (
+  id TEXT NOT NULL UNIQUE,
+  fields TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS shirt_numbers (
+  season TEXT NOT NULL,
+  team TEXT NOT NULL,
+  age_group TEXT NOT NULL,
+  number INTEGER NOT NULL,
+  registration_id TEXT NOT NULL REFERENCES registrations (id) ON DELETE CASCADE,
+  PRIMARY KEY (season, team, age_group, number)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS shirt_numbers_by_holder ON shirt_numbers (registration_id);
+`;
+
+const SERVICE = 'registrations';
+
+/** A shirt number's place: the team's name and age group compared case-insensitively. */
+type ShirtClaim = {
+  season: string;
+  team: string;
+  ageGroup: string;
+  number: number;
+  registrationId: string;
+};
+
+const claimOf = (id: string, fields: RegistrationFields): ShirtClaim | null =>
+  fields.shirt_number === undefined
+    ? null
+    : {
+        season: fields.season,
+        team: fields.team.trim().toLowerCase(),
+        ageGroup: fields.age_group.trim().toLowerCase(),
+        number: Number(fields.shirt_number),
+        registrationId: id,
+      };
+
+const Row = z.object({ id: z.string(), fields: z.string() });
+
+/** A stored row checked against RegistrationFields; a row that does not fit is an error. */
+function registrationFromRow(row: unknown): StoredRegistration {
+  const { id, fields } = Row.parse(row);
+  let json: unknown;
+  try {
+    json = JSON.parse(fields);
+  } catch (cause) {
+    throw new Error('A stored registration is unreadable: not JSON', { cause });
+  }
+  const checked = RegistrationFields.safeParse(json);
+  if (!checked.success) {
+    throw new Error(`A stored registration is unreadable: ${z.prettifyError(checked.error)}`);
+  }
+  return { id, fields: checked.data };
+}
+
+/** A shirt number already held by another child: the record keeping it is left as it was. */
+export class ShirtNumberTakenError extends Error {
+  constructor(number: number) {
+    super(`Shirt number ${number} is already held by another player of the team`);
+    this.name = 'ShirtNumberTakenError';
+  }
+}
+
+/**
+ * Registrations in the embedded SQLite file, shared by every process that opens it. Shirt numbers
+ * are unique per season, team (any case) and age group by the shirt_numbers table's primary key,
+ * kept in step with each record's `shirt_number` in the same transaction as the record.
+ */
+export function createSqliteRegistrationStore(db: SqliteDatabase): RegistrationStore {
+  ensureSchema(db, SCHEMA);
+  const statements = {
+    get: db.prepare('SELECT id, fields FROM registrations WHERE id = ?'),
+    list: db.prepare('SELECT id, fields FROM registrations ORDER BY rowid'),
+    upsert: db.prepare(
+      `INSERT INTO registrations (id, fields, updated_at) VALUES (@id, @fields, @updatedAt)
+       ON CONFLICT (id) DO UPDATE SET fields = excluded.fields, updated_at = excluded.updated_at`,
+    ),
+    claimsOf: db.prepare<[string], ShirtClaim>(
+      `SELECT season, team, age_group AS ageGroup, number, registration_id AS registrationId
+       FROM shirt_numbers WHERE registration_id = ?`,
+    ),
+    holder: db.prepare<ShirtClaim, { registrationId: string }>(
+      `SELECT registration_id AS registrationId FROM shirt_numbers
+       WHERE season = @season AND team = @team AND age_group = @ageGroup AND number = @number`,
+    ),
+    claim: db.prepare(
+      `INSERT INTO shirt_numbers (season, team, age_group, number, registration_id)
+       VALUES (@season, @team, @ageGroup, @number, @registrationId)`,
+    ),
+    unclaim: db.prepare<ShirtClaim>(
+      `DELETE FROM shirt_numbers
+       WHERE season = @season AND team = @team AND age_group = @ageGroup AND number = @number`,
+    ),
+  };
+
+  const read = (id: string) => {
+    const row = statements.get.get(id);
+    return row ? registrationFromRow(row) : null;
+  };
+
+  /** Writes the record and makes the shirt table agree with its shirt_number, atomically. */
+  const write = (id: string, fields: RegistrationFields) => {
+    statements.upsert.run({
+      id,
+      fields: JSON.stringify(fields),
+      updatedAt: new Date().toISOString(),
+    });
+    const wanted = claimOf(id, fields);
+    const sameAsWanted = (claim: ShirtClaim) =>
+      wanted !== null &&
+      claim.season === wanted.season &&
+      claim.team === wanted.team &&
+      claim.ageGroup === wanted.ageGroup &&
+      claim.number === wanted.number;
+    const held = statements.claimsOf.all(id);
+    held.filter((claim) => !sameAsWanted(claim)).forEach((claim) => statements.unclaim.run(claim));
+    if (!wanted || held.some(sameAsWanted)) return;
+    try {
+      statements.claim.run(wanted);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ShirtNumberTakenError(wanted.number);
+      throw error;
+    }
+  };
+
+  return {
+    async upsert(id, fields) {
+      const checked = RegistrationFields.parse(fields);
+      inWriteTransaction(db, SERVICE, () => write(id, { ...read(id)?.fields, ...checked }));
+    },
+    async update(id, fields) {
+      inWriteTransaction(db, SERVICE, () => {
+        const current = read(id);
+        if (!current) throw new RegistrationNotFoundError(id);
+        write(id, RegistrationFields.parse({ ...current.fields, ...fields }));
+      });
+    },
+    async get(id) {
+      return reaching(SERVICE, () => read(id));
+    },
+    async list() {
+      return reaching(SERVICE, () => statements.list.all().map(registrationFromRow));
+    },
+    async reserveShirtNumber({ registrationId, team, ageGroup, season, number }) {
+      return inWriteTransaction(db, SERVICE, () => {
+        const own = read(registrationId);
+        if (!own) throw new RegistrationNotFoundError(registrationId);
+        const fields = RegistrationFields.parse({ ...own.fields, shirt_number: String(number) });
+        const claim = claimOf(registrationId, fields);
+        const asked = claimOf(registrationId, { ...fields, team, age_group: ageGroup, season });
+        if (!claim || JSON.stringify(claim) !== JSON.stringify(asked)) {
+          throw new Error('A shirt number is reserved for the team the registration is in');
+        }
+        const holder = statements.holder.get(claim);
+        if (holder && holder.registrationId !== registrationId) return 'taken';
+        write(registrationId, fields);
+        return 'reserved';
+      });
+    },
+  };
+}

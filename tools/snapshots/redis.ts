@@ -1,0 +1,166 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { connectRedisClient } from '../redis/connection.ts';
+import { ToolUnavailableError } from '../tool.ts';
+import {
+  InstanceBusyError,
+  RevisionConflictError,
+  SNAPSHOT_STORE_DEFAULTS,
+  StoredInstance,
+  type HeldInstance,
+  type InstanceKey,
+  type SnapshotStore,
+  type SnapshotStoreOptions,
+} from './port.ts';
+
+export type RedisSnapshotStoreOptions = SnapshotStoreOptions & {
+  /** Put before every key, so that several stores (or tests) can share one Redis. */
+  prefix: string;
+};
+
+/** KEYS: lock, data. ARGV: token, lock ttl. Takes the lock if free and returns the data with it. */
+const ACQUIRE = `
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  return {1, redis.call('GET', KEYS[2])}
+end
+return {0}`;
+
+/**
+ * KEYS: lock, data. ARGV: token, expected revision (-1: none), new value, ttl.
+ * Saves only while holding the lock and when the stored revision is the expected one.
+ * Returns {saved 1/0, revision found (-1: none, -2: unreadable)}.
+ */
+const COMMIT = `
+local current = redis.call('GET', KEYS[2])
+local found = -1
+if current then
+  local ok, decoded = pcall(cjson.decode, current)
+  if ok and type(decoded) == 'table' and type(decoded.revision) == 'number' then
+    found = decoded.revision
+  else
+    found = -2
+  end
+end
+if redis.call('GET', KEYS[1]) ~= ARGV[1] or found ~= tonumber(ARGV[2]) then
+  return {0, found}
+end
+redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4])
+redis.call('DEL', KEYS[1])
+return {1, found}`;
+
+/** KEYS: lock. ARGV: token. Deletes the lock only if it is still ours. */
+const RELEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
+const AcquireReply = z.union([
+  z.tuple([z.literal(1), z.string().nullable()]),
+  z.tuple([z.literal(1)]),
+  z.tuple([z.literal(0)]),
+]);
+const CommitReply = z.tuple([z.union([z.literal(0), z.literal(1)]), z.number()]);
+
+const SERVICE = 'snapshots';
+const POLL_MS = 25;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A Redis failure is the store being unavailable: it is thrown, never read as "no instance". */
+async function reaching<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (cause) {
+    throw new ToolUnavailableError(SERVICE, { cause });
+  }
+}
+
+function parseStored(key: InstanceKey, json: string | null): StoredInstance | null {
+  if (json === null) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch (cause) {
+    throw new Error(`A stored ${key.machine} instance is unreadable: not JSON`, { cause });
+  }
+  const stored = StoredInstance.safeParse(value);
+  if (!stored.success) {
+    throw new Error(
+      `A stored ${key.machine} instance is unreadable: ${z.prettifyError(stored.error)}`,
+    );
+  }
+  return stored.data;
+}
+
+/**
+ * Persisted machine instances in Redis, shared by every process: one round trip to take a lock and
+ * load (SET NX PX + GET in a script), one to save (check the lock and revision, SET, DEL).
+ */
+export async function createRedisSnapshotStore(
+  url: string,
+  options: Partial<RedisSnapshotStoreOptions> = {},
+): Promise<SnapshotStore> {
+  const { waitMs, lockTtlMs, prefix } = { ...SNAPSHOT_STORE_DEFAULTS, prefix: '', ...options };
+  const { client, close } = await connectRedisClient(url);
+  const lockKey = ({ machine, id }: InstanceKey) => `${prefix}lock:${machine}:${id}`;
+  const dataKey = ({ machine, id }: InstanceKey) => `${prefix}instance:${machine}:${id}`;
+  const keys = (key: InstanceKey) => [lockKey(key), dataKey(key)];
+
+  const tryAcquire = async (key: InstanceKey, token: string) => {
+    const reply = await reaching(() =>
+      client.eval(ACQUIRE, { keys: keys(key), arguments: [token, String(lockTtlMs)] }),
+    );
+    const [taken, json] = AcquireReply.parse(reply);
+    return taken === 1 ? { stored: parseStored(key, json ?? null) } : null;
+  };
+
+  const held = (key: InstanceKey, token: string, stored: StoredInstance | null): HeldInstance => ({
+    stored,
+    async commit(record, ttlMs) {
+      const expected = stored?.revision ?? -1;
+      const next: StoredInstance = {
+        ...record,
+        machine: key.machine,
+        revision: (stored?.revision ?? 0) + 1,
+      };
+      const reply = await reaching(() =>
+        client.eval(COMMIT, {
+          keys: keys(key),
+          arguments: [
+            token,
+            String(expected),
+            JSON.stringify(next),
+            String(Math.max(1, Math.round(ttlMs))),
+          ],
+        }),
+      );
+      const [saved, found] = CommitReply.parse(reply);
+      if (found === -2) throw new Error(`A stored ${key.machine} instance is unreadable`);
+      if (saved !== 1) {
+        throw new RevisionConflictError(key, stored?.revision ?? 0, found < 0 ? null : found);
+      }
+    },
+    async release() {
+      await reaching(() => client.eval(RELEASE, { keys: [lockKey(key)], arguments: [token] }));
+    },
+  });
+
+  return {
+    async acquire(key) {
+      const token = randomUUID();
+      const deadline = Date.now() + waitMs;
+      for (;;) {
+        const got = await tryAcquire(key, token);
+        if (got) return held(key, token, got.stored);
+        if (Date.now() >= deadline) throw new InstanceBusyError();
+        await sleep(Math.min(POLL_MS, Math.max(1, deadline - Date.now())));
+      }
+    },
+    async load(key) {
+      const json = await reaching(() => client.get(dataKey(key)));
+      return parseStored(key, json);
+    },
+    async delete(key) {
+      await reaching(() => client.del(dataKey(key)));
+    },
+    close,
+  };
+}

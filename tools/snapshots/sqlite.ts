@@ -1,0 +1,172 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import {
+  ensureSchema,
+  inWriteTransaction,
+  reaching,
+  type SqliteDatabase,
+} from '../sqlite/database.ts';
+import {
+  InstanceBusyError,
+  RevisionConflictError,
+  SNAPSHOT_STORE_DEFAULTS,
+  StoredInstance,
+  type HeldInstance,
+  type InstanceKey,
+  type SnapshotStore,
+  type SnapshotStoreOptions,
+} from './port.ts';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS machine_instances (
+  machine TEXT NOT NULL,
+  id TEXT NOT NULL,
+  version TEXT NOT NULL,
+  revision INTEGER NOT NULL,
+  snapshot TEXT NOT NULL,
+  saved_at TEXT NOT NULL,
+  extra TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  PRIMARY KEY (machine, id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS machine_instances_by_expiry ON machine_instances (expires_at);
+CREATE TABLE IF NOT EXISTS machine_locks (
+  machine TEXT NOT NULL,
+  id TEXT NOT NULL,
+  token TEXT NOT NULL,
+  until INTEGER NOT NULL,
+  PRIMARY KEY (machine, id)
+) WITHOUT ROWID;
+`;
+
+const SERVICE = 'snapshots';
+const POLL_MS = 25;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const InstanceRow = z.object({
+  machine: z.string(),
+  version: z.string(),
+  revision: z.number(),
+  snapshot: z.string(),
+  saved_at: z.string(),
+  extra: z.string(),
+});
+
+/** A stored row checked as a StoredInstance; a row that does not fit is an error, never a guess. */
+function instanceFromRow(key: InstanceKey, row: unknown): StoredInstance {
+  const unreadable = (why: string, cause?: unknown) =>
+    new Error(`A stored ${key.machine} instance is unreadable: ${why}`, { cause });
+  const columns = InstanceRow.safeParse(row);
+  if (!columns.success) throw unreadable(z.prettifyError(columns.error));
+  let snapshot: unknown, extra: unknown;
+  try {
+    snapshot = JSON.parse(columns.data.snapshot);
+    extra = JSON.parse(columns.data.extra);
+  } catch (cause) {
+    throw unreadable('not JSON', cause);
+  }
+  const { saved_at: savedAt, ...rest } = columns.data;
+  const stored = StoredInstance.safeParse({ ...rest, snapshot, extra, savedAt });
+  if (!stored.success) throw unreadable(z.prettifyError(stored.error));
+  return stored.data;
+}
+
+/**
+ * Persisted machine instances in the embedded SQLite file, shared by every process that opens it:
+ * a lock row per instance taken with a single upsert, and a commit that checks the lock and the
+ * revision and writes, in one BEGIN IMMEDIATE transaction.
+ */
+export function createSqliteSnapshotStore(
+  db: SqliteDatabase,
+  options: Partial<SnapshotStoreOptions> = {},
+): SnapshotStore {
+  const { waitMs, lockTtlMs } = { ...SNAPSHOT_STORE_DEFAULTS, ...options };
+  ensureSchema(db, SCHEMA);
+  const statements = {
+    takeLock: db.prepare(
+      `INSERT INTO machine_locks (machine, id, token, until) VALUES (@machine, @id, @token, @until)
+       ON CONFLICT (machine, id) DO UPDATE SET token = excluded.token, until = excluded.until
+       WHERE machine_locks.until <= @now`,
+    ),
+    lockHolder: db.prepare<[string, string], { token: string; until: number }>(
+      'SELECT token, until FROM machine_locks WHERE machine = ? AND id = ?',
+    ),
+    dropLock: db.prepare('DELETE FROM machine_locks WHERE machine = ? AND id = ? AND token = ?'),
+    read: db.prepare<[string, string, number], Record<string, unknown>>(
+      `SELECT machine, version, revision, snapshot, saved_at, extra FROM machine_instances
+       WHERE machine = ? AND id = ? AND expires_at > ?`,
+    ),
+    write: db.prepare(
+      `INSERT OR REPLACE INTO machine_instances
+       (machine, id, version, revision, snapshot, saved_at, extra, expires_at)
+       VALUES (@machine, @id, @version, @revision, @snapshot, @savedAt, @extra, @expiresAt)`,
+    ),
+    remove: db.prepare('DELETE FROM machine_instances WHERE machine = ? AND id = ?'),
+    purgeExpired: db.prepare('DELETE FROM machine_instances WHERE expires_at <= ?'),
+  };
+
+  const readInstance = (key: InstanceKey) => {
+    const row = statements.read.get(key.machine, key.id, Date.now());
+    return row ? instanceFromRow(key, row) : null;
+  };
+
+  /** Takes the lock if it is free or expired, and loads the instance, in one transaction. */
+  const tryAcquire = (key: InstanceKey, token: string) =>
+    inWriteTransaction(db, SERVICE, () => {
+      const now = Date.now();
+      const taken = statements.takeLock.run({ ...key, token, until: now + lockTtlMs, now });
+      return taken.changes === 1 ? { stored: readInstance(key) } : null;
+    });
+
+  const held = (key: InstanceKey, token: string, stored: StoredInstance | null): HeldInstance => ({
+    stored,
+    async commit(record, ttlMs) {
+      inWriteTransaction(db, SERVICE, () => {
+        const now = Date.now();
+        const lock = statements.lockHolder.get(key.machine, key.id);
+        const current = readInstance(key);
+        const expected = stored?.revision ?? null;
+        const found = current?.revision ?? null;
+        if (lock?.token !== token || lock.until <= now || found !== expected) {
+          throw new RevisionConflictError(key, expected ?? 0, found);
+        }
+        statements.purgeExpired.run(now);
+        statements.write.run({
+          ...key,
+          version: record.version,
+          revision: (expected ?? 0) + 1,
+          snapshot: JSON.stringify(record.snapshot),
+          savedAt: record.savedAt,
+          extra: JSON.stringify(record.extra),
+          expiresAt: now + ttlMs,
+        });
+        statements.dropLock.run(key.machine, key.id, token);
+      });
+    },
+    async release() {
+      inWriteTransaction(db, SERVICE, () => statements.dropLock.run(key.machine, key.id, token));
+    },
+  });
+
+  return {
+    async acquire(key) {
+      const token = randomUUID();
+      const deadline = Date.now() + waitMs;
+      for (;;) {
+        const got = tryAcquire(key, token);
+        if (got) return held(key, token, got.stored);
+        if (Date.now() >= deadline) throw new InstanceBusyError();
+        await sleep(Math.min(POLL_MS, Math.max(1, deadline - Date.now())));
+      }
+    },
+    async load(key) {
+      return reaching(SERVICE, () => readInstance(key));
+    },
+    async delete(key) {
+      inWriteTransaction(db, SERVICE, () => statements.remove.run(key.machine, key.id));
+    },
+    async close() {
+      // The database belongs to the caller, who closes it once every store is done.
+    },
+  };
+}
