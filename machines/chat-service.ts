@@ -76,8 +76,6 @@ export interface ChatService {
 /** Messages kept for a model's context, and how much of each. */
 const RECENT_TURNS = 6;
 const RECENT_CHARS = 500;
-/** A message repeated this soon, with no hint from the client, is a resend (a double tap). */
-const RESEND_WINDOW_MS = 10_000;
 
 /** What is kept beside the snapshot: the last few messages and the last message applied. */
 const Conversation = z.object({
@@ -88,8 +86,11 @@ const Conversation = z.object({
     .object({
       /** A digest of the text: what the parent typed is not kept for this. */
       digest: z.string(),
+      /** The routine it answered, and the routine its turn left the parent on. */
       routineNumber: z.number().nullable(),
-      at: z.string(),
+      routineAfter: z.number().nullable(),
+      /** When its turn was applied (the real clock, milliseconds). */
+      appliedAt: z.number(),
       reply: z.string(),
     })
     .nullable()
@@ -146,12 +147,21 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
 
   /**
    * A message the session has already applied, sent again (a double tap, a resend after a
-   * timeout): the same text, from a client that had not yet seen the reply to it.
+   * timeout): the same text, which moved the parent on, from a client that had not seen the reply
+   * to it. The club's frontend says where it was (`routine_number`); without that, a message
+   * received before the last one was applied cannot have answered the reply it had not seen yet.
+   * A message that did not move the parent on (unclear, or a retry) is simply applied again.
    */
-  function isResend(last: Conversation['last'], text: string, hint: ClientHint | undefined) {
+  function isResend(
+    last: Conversation['last'],
+    text: string,
+    hint: ClientHint | undefined,
+    receivedAt: number,
+  ) {
     if (!last || last.digest !== digestOf(text)) return false;
+    if (last.routineAfter === last.routineNumber) return false;
     if (hint && hint.routineNumber !== undefined) return hint.routineNumber === last.routineNumber;
-    return now().getTime() - Date.parse(last.at) < RESEND_WINDOW_MS;
+    return receivedAt <= last.appliedAt;
   }
 
   /**
@@ -244,7 +254,8 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
               ? {
                   digest: digestOf(done.said),
                   routineNumber: numberBefore,
-                  at: now().toISOString(),
+                  routineAfter: turnResult.routineNumber,
+                  appliedAt: Date.now(),
                   reply: turnResult.reply,
                 }
               : conversation.last;
@@ -260,9 +271,10 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
   }
 
   return {
-    reply: ({ sessionId, text, hint, signal }) =>
-      turn(sessionId, signal, async (actor, conversation) => {
-        if (isResend(conversation.last, text, hint)) {
+    reply: ({ sessionId, text, hint, signal }) => {
+      const receivedAt = Date.now();
+      return turn(sessionId, signal, async (actor, conversation) => {
+        if (isResend(conversation.last, text, hint, receivedAt)) {
           return { said: text, resend: conversation.last?.reply ?? '' };
         }
         const { event, preface } = await understand(actor, text, conversation.recent, signal);
@@ -272,7 +284,8 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
           actor.send({ type: 'user.answered', answer: event.answer });
         }
         return { said: text, applied: true, ...(preface ? { preface } : {}) };
-      }),
+      });
+    },
     uploadedPhoto: ({ sessionId, uploadId, signal }) =>
       turn(sessionId, signal, async (actor) => {
         const { context } = actor.getSnapshot();

@@ -143,6 +143,7 @@ export const registrationFlow = sessionSetup.createStateConfig({
         ],
       })),
       { guard: 'isRefusedAfterSave', actions: 'noteNotChangedAfterSave' },
+      { guard: 'hasSavedRecord', actions: 'noteWhatToChange' },
       { guard: 'isSimpleCorrection', actions: 'saveCorrection' },
       { actions: 'noteCorrectAtSummary' },
     ],
@@ -379,11 +380,12 @@ export const registrationFlow = sessionSetup.createStateConfig({
     }),
     resuming: {
       always: [
-        ...RESUME_POINTS.map((at) => ({
+        ...RESUME_POINTS.filter((at) => at !== 'registered').map((at) => ({
           guard: { type: 'resumesAt' as const, params: { at } },
           target: at,
+          actions: 'forgetResumePoint' as const,
         })),
-        { target: 'registered' },
+        { target: 'registered', actions: 'forgetResumePoint' },
       ],
     },
     /** An effect's service was unavailable: any message from the parent tries it again. */

@@ -260,10 +260,8 @@ export const sessionSetup = setup({
       return { draft: settleDraft({ ...context.draft, ...event.answer }) };
     }),
     rememberResumePoint: assign((_, params: { at: ResumePoint }) => ({ resumeAt: params.at })),
-    noteUpdated: assign(({ context }) => ({
-      resumeAt: null,
-      notices: note(context, { kind: 'updated' }),
-    })),
+    noteUpdated: assign(({ context }) => ({ notices: note(context, { kind: 'updated' }) })),
+    forgetResumePoint: assign({ resumeAt: null }),
     noteNotChangedAfterSave: assign(({ context, event }) => {
       assertEvent(event, 'user.corrected');
       return { notices: note(context, { kind: 'notChangedAfterSave', routine: event.routine }) };
@@ -358,6 +356,7 @@ export const sessionSetup = setup({
       context.recordSaved &&
       event.type === 'user.corrected' &&
       !UPDATABLE_AFTER_SAVE.has(event.routine),
+    hasSavedRecord: ({ context }) => context.recordSaved,
     resumesAt: ({ context }, params: { at: ResumePoint }) => context.resumeAt === params.at,
     isBug: ({ event }) => event.type === 'effect.failed' && event.kind === 'bug',
     failedTooOften: ({ context, event }) =>

@@ -3,7 +3,7 @@ import Koa, { type Middleware } from 'koa';
 import { koaBody } from 'koa-body';
 import type { ChatService } from '../machines/chat-service.ts';
 import type { RegistrationStore } from '../tools/registrations/registrations.ts';
-import type { SessionStore } from '../tools/snapshots/session-store.ts';
+import type { SnapshotStore } from '../tools/snapshots/port.ts';
 import type { UploadStatusStore } from '../tools/upload-status/upload-status.ts';
 import type { AgentModeSetting } from './agent-mode.ts';
 import { errorBoundary, logAppError } from './http-errors.ts';
@@ -21,7 +21,8 @@ import { uploadsRouter } from './routes/uploads.ts';
 export type AppDeps = {
   chat: ChatService;
   uploads: PhotoUploads;
-  sessions: SessionStore;
+  /** Persisted machines, for an admin to clear a session. */
+  snapshots: SnapshotStore;
   statuses: UploadStatusStore;
   registrations: RegistrationStore;
   agentMode: AgentModeSetting;

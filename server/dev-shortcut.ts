@@ -1,5 +1,5 @@
 import type { ChatService, TurnResult } from '../machines/chat-service.ts';
-import { SnapshotIncompatibleError } from '../machines/snapshot.ts';
+import { SnapshotIncompatibleError } from '../machines/runner.ts';
 import type { Log } from './log.ts';
 
 /**
@@ -52,7 +52,12 @@ export function withDevShortcut(chat: ChatService, log: Log): ChatService {
       log('dev.shortcut_started', { sessionId: input.sessionId });
       let turn: TurnResult | undefined;
       for (const text of LAH_SCRIPT) {
-        turn = await chat.reply({ ...input, text });
+        // Sent as the club's frontend would, with the routine it was on.
+        turn = await chat.reply({
+          ...input,
+          text,
+          hint: { routineNumber: turn?.routineNumber ?? null },
+        });
         if (turn.routineNumber === LAH_TARGET_ROUTINE) return turn;
       }
       log('dev.shortcut_failed', { sessionId: input.sessionId, routine: turn?.routineNumber });

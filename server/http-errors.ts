@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 import { z } from 'zod';
-import { SessionBusyError } from '../tools/snapshots/session-store.ts';
+import { InstanceBusyError } from '../tools/snapshots/port.ts';
 import { ToolUnavailableError } from '../tools/tool.ts';
 import { describeError, type Log } from './log.ts';
 
@@ -97,7 +97,7 @@ function fromThirdParty(error: unknown): HttpError | null {
 
 export function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
-  if (error instanceof SessionBusyError) {
+  if (error instanceof InstanceBusyError) {
     return new HttpError(409, 'session_busy', error.message, { cause: error });
   }
   if (error instanceof ToolUnavailableError) {

@@ -6,17 +6,21 @@ import { pathToFileURL } from 'node:url';
 import { createChatService } from '../machines/chat-service.ts';
 import type { EffectPorts } from '../machines/effects.ts';
 import { createOfflineInterpreter } from '../machines/interpreter.ts';
+import { createRunner } from '../machines/runner.ts';
 import { createDemoAddressLookup } from '../tools/address-lookup/address-lookup.ts';
-import { createSimulatedPayments } from '../tools/payments/payments.ts';
+import type { KeyValueStore } from '../tools/kv/port.ts';
+import { createRedisKeyValueStore } from '../tools/kv/redis.ts';
+import { createSqliteKeyValueStore } from '../tools/kv/sqlite.ts';
+import { createSqliteSimulatedPayments } from '../tools/payments/simulator-sqlite.ts';
 import { createLocalPhotoStore } from '../tools/photos/photos.ts';
-import { createEmbeddedRegistrationStore } from '../tools/registrations/registrations.ts';
-import { createMemorySessionStore, createRedisSessionStore } from '../tools/snapshots/session-store.ts';
-import { createLoggingSmsOutbox } from '../tools/sms/sms.ts';
-import { createEmbeddedTeamDirectory } from '../tools/teams/teams.ts';
-import {
-  createMemoryUploadStatusStore,
-  createRedisUploadStatusStore,
-} from '../tools/upload-status/upload-status.ts';
+import { createSqliteRegistrationStore } from '../tools/registrations/sqlite.ts';
+import { createSqliteLoggingSmsOutbox } from '../tools/sms/outbox-sqlite.ts';
+import type { SnapshotStore } from '../tools/snapshots/port.ts';
+import { createRedisSnapshotStore } from '../tools/snapshots/redis.ts';
+import { createSqliteSnapshotStore } from '../tools/snapshots/sqlite.ts';
+import { openDatabase, type SqliteDatabase } from '../tools/sqlite/database.ts';
+import { createSqliteTeamDirectory } from '../tools/teams/sqlite.ts';
+import { createUploadStatusStore } from '../tools/upload-status/upload-status.ts';
 import { createAgentModeSetting } from './agent-mode.ts';
 import { createApp } from './app.ts';
 import { createBackground } from './background.ts';
@@ -39,20 +43,61 @@ export type StartOptions = {
 };
 export type RunningServer = { url: string; close(): Promise<void> };
 
-/** The embedded adapters: files under DATA_DIR, seeded from the club's demo teams. */
-async function embeddedPorts(config: Config, log: Log): Promise<EffectPorts> {
-  const file = (name: string) => join(config.dataDir, name);
+/** The embedded SQLite file under DATA_DIR, shared by every process of this machine. */
+export const databasePath = (config: Config) => join(config.dataDir, 'club.sqlite');
+
+/** What every process shares: Redis when configured, else the embedded SQLite file. */
+type SharedStores = {
+  snapshots: SnapshotStore;
+  ledger: KeyValueStore;
+  uploads: KeyValueStore;
+  close(): Promise<void>;
+};
+
+async function sharedStores(config: Config, db: SqliteDatabase): Promise<SharedStores> {
+  if (!config.redisUrl) {
+    return {
+      snapshots: createSqliteSnapshotStore(db),
+      ledger: createSqliteKeyValueStore(db, 'ledger'),
+      uploads: createSqliteKeyValueStore(db, 'upload-status'),
+      close: async () => {},
+    };
+  }
+  const url = config.redisUrl;
+  const [snapshots, ledger, uploads] = await Promise.all([
+    createRedisSnapshotStore(url),
+    createRedisKeyValueStore(url, 'ledger'),
+    createRedisKeyValueStore(url, 'upload-status'),
+  ]);
+  return {
+    snapshots,
+    ledger,
+    uploads,
+    close: async () => {
+      await Promise.all([snapshots.close(), ledger.close(), uploads.close()]);
+    },
+  };
+}
+
+/** The embedded adapters: tables in the SQLite file and a photo folder under DATA_DIR. */
+function embeddedPorts(
+  config: Config,
+  db: SqliteDatabase,
+  ledger: KeyValueStore,
+  log: Log,
+): EffectPorts {
   const { club } = config;
   return {
-    teams: await createEmbeddedTeamDirectory(
-      file('teams.json'),
+    teams: createSqliteTeamDirectory(
+      db,
       club.demoTeams.map((team) => ({ ...team, season: club.season.code })),
     ),
     addressLookup: createDemoAddressLookup(),
-    registrations: await createEmbeddedRegistrationStore(file('registrations.json')),
-    payments: await createSimulatedPayments(file('payments.json')),
-    sms: await createLoggingSmsOutbox(file('sms-outbox.json'), log),
-    photos: createLocalPhotoStore(file('photos')),
+    registrations: createSqliteRegistrationStore(db),
+    payments: createSqliteSimulatedPayments(db),
+    sms: createSqliteLoggingSmsOutbox(db, log),
+    photos: createLocalPhotoStore(join(config.dataDir, 'photos')),
+    ledger,
   };
 }
 
@@ -118,20 +163,20 @@ function listen(server: Server, port: number, host: string) {
 /** Composition root: config → adapters → chat service → app (not yet listening). */
 async function wire(config: Config, log: Log, options: StartOptions) {
   const now = options.now ?? (() => new Date());
-  await mkdir(config.dataDir, { recursive: true });
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   for (const service of config.configuredServices) {
     log('config.not_wired', { service, using: 'embedded adapter' });
   }
-  const { redisUrl, club, publicBaseUrl } = config;
-  const sessions = redisUrl ? await createRedisSessionStore(redisUrl) : createMemorySessionStore();
-  const statuses = redisUrl
-    ? await createRedisUploadStatusStore(redisUrl)
-    : createMemoryUploadStatusStore();
-  const ports = await embeddedPorts(config, log);
+  const { club, publicBaseUrl } = config;
+  const db = openDatabase(databasePath(config));
+  const stores = await sharedStores(config, db);
+  const statuses = createUploadStatusStore(stores.uploads);
+  const ports = embeddedPorts(config, db, stores.ledger, log);
+  const runner = createRunner({ store: stores.snapshots, log, now });
   const understanding = modelUnderstanding(config, ports, log);
   const service = createChatService({
     club,
-    sessions,
+    runner,
     interpreter: understanding.interpreter,
     ports,
     ...(understanding.photoCheck ? { photoCheck: understanding.photoCheck } : {}),
@@ -146,13 +191,13 @@ async function wire(config: Config, log: Log, options: StartOptions) {
   const app = createApp({
     chat,
     uploads,
-    sessions,
+    snapshots: stores.snapshots,
     statuses,
     log,
     registrations: ports.registrations,
     agentMode: createAgentModeSetting(false, understanding.model),
     health: {
-      sessions: async () => void (await sessions.load('health-probe')),
+      sessions: async () => void (await stores.snapshots.load({ machine: 'health', id: 'probe' })),
       uploadStatus: async () => void (await statuses.get('health-probe')),
       dataDir: () => dataDirWritable(config.dataDir),
     },
@@ -162,8 +207,10 @@ async function wire(config: Config, log: Log, options: StartOptions) {
     trustProxy: config.trustProxy,
     ...(options.turnDeadlineMs ? { turnDeadlineMs: options.turnDeadlineMs } : {}),
   });
-  const closeStores = () =>
-    Promise.all([closeWithin(sessions.close()), closeWithin(statuses.close())]);
+  const closeStores = async () => {
+    await closeWithin(stores.close());
+    db.close();
+  };
   return { app, background, closeStores };
 }
 

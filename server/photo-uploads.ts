@@ -1,7 +1,7 @@
 import type { ChatService, SessionId, TurnResult } from '../machines/chat-service.ts';
-import { SnapshotIncompatibleError } from '../machines/snapshot.ts';
+import { SnapshotIncompatibleError } from '../machines/runner.ts';
 import type { PhotoStore } from '../tools/photos/photos.ts';
-import { SessionBusyError } from '../tools/snapshots/session-store.ts';
+import { InstanceBusyError } from '../tools/snapshots/port.ts';
 import type { UploadStatus, UploadStatusStore } from '../tools/upload-status/upload-status.ts';
 import type { Background } from './background.ts';
 import { HttpError } from './http-errors.ts';
@@ -41,7 +41,7 @@ async function patiently<T>(work: () => Promise<T>, attempts = 3): Promise<T> {
     try {
       return await work();
     } catch (error) {
-      if (!(error instanceof SessionBusyError) || attempt >= attempts) throw error;
+      if (!(error instanceof InstanceBusyError) || attempt >= attempts) throw error;
     }
   }
 }
@@ -100,7 +100,7 @@ export function createPhotoUploads(deps: PhotoUploadsDeps): PhotoUploads {
         try {
           await done(await handOver(upload));
         } catch (error) {
-          const code = error instanceof SessionBusyError ? 'session_busy' : 'upload_failed';
+          const code = error instanceof InstanceBusyError ? 'session_busy' : 'upload_failed';
           await record(upload.sessionId, {
             state: 'failed',
             reply: FAILED,

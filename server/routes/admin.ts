@@ -4,7 +4,7 @@ import type { Middleware } from 'koa';
 import { z } from 'zod';
 import { SessionId } from '../../machines/chat-service.ts';
 import type { RegistrationStore } from '../../tools/registrations/registrations.ts';
-import type { SessionStore } from '../../tools/snapshots/session-store.ts';
+import type { SnapshotStore } from '../../tools/snapshots/port.ts';
 import type { UploadStatusStore } from '../../tools/upload-status/upload-status.ts';
 import type { AgentModeSetting } from '../agent-mode.ts';
 import { HttpError, parseOr400 } from '../http-errors.ts';
@@ -39,7 +39,7 @@ const RegistrationParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,150
 
 export type AdminRouterDeps = {
   adminToken: string | null;
-  sessions: SessionStore;
+  snapshots: SnapshotStore;
   statuses: UploadStatusStore;
   registrations: RegistrationStore;
   agentMode: AgentModeSetting;
@@ -48,14 +48,20 @@ export type AdminRouterDeps = {
 
 /** Club-volunteer and developer tools, behind the admin token. */
 export function adminRouter(deps: AdminRouterDeps) {
-  const { sessions, statuses, registrations, agentMode, log } = deps;
+  const { snapshots, statuses, registrations, agentMode, log } = deps;
   const router = new Router();
   const admin = requireAdmin(deps.adminToken);
 
   router.post('/clear', admin, async (ctx) => {
     requireBodyType(ctx, 'json');
     const { session_id: sessionId } = parseOr400(ClearBody, ctx.request.body);
-    await sessions.withLock(sessionId, () => sessions.delete(sessionId));
+    const key = { machine: 'session', id: sessionId };
+    const held = await snapshots.acquire(key);
+    try {
+      await snapshots.delete(key);
+    } finally {
+      await held.release();
+    }
     await statuses.delete(sessionId);
     log('admin.session_cleared', { sessionId });
     ctx.body = { cleared: true, session_id: sessionId };

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createRunner } from '../../machines/runner.ts';
 import { createChatService } from '../../machines/chat-service.ts';
 import { createOfflineInterpreter } from '../../machines/interpreter.ts';
 import { createLlmMetrics } from '../../machines/llm-interpreter.ts';
@@ -48,7 +49,11 @@ describe('the photo check at routine 34', () => {
     const metrics = createLlmMetrics();
     const chat = createChatService({
       club: harness.club,
-      sessions: harness.sessions,
+      runner: createRunner({
+        store: harness.snapshots,
+        log,
+        now: () => new Date('2025-08-01T10:00:00Z'),
+      }),
       interpreter: createOfflineInterpreter(harness.club),
       ports: harness.ports,
       publicBaseUrl: 'http://localhost:8000',

@@ -1,3 +1,4 @@
+import { ToolUnavailableError } from '../../tools/tool.ts';
 import { describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../support/harness.ts';
 
@@ -155,12 +156,12 @@ describe('conversations', () => {
     const original = harness.ports.sms.enqueue;
     let failures = 1;
     harness.ports.sms.enqueue = async (message) => {
-      if (failures-- > 0) throw new Error('provider down');
+      if (failures-- > 0) throw new ToolUnavailableError('sms');
       return original(message);
     };
     const failed = await harness.say('15');
     expect(failed.routineNumber).toBe(29);
-    expect(failed.reply).toMatch(/nothing was lost/);
+    expect(failed.reply).toMatch(/Nothing you've told me is lost/);
     expect((await harness.say('15')).routineNumber).toBe(30);
     expect(await harness.ports.sms.list()).toHaveLength(1);
     expect(await harness.ports.registrations.list()).toHaveLength(1);

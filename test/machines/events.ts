@@ -1,8 +1,9 @@
 import type { SnapshotFrom } from 'xstate';
 import { whereIs } from '../../machines/chat-service.ts';
 import type { sessionMachine } from '../../machines/session.machine.ts';
-import type { EffectId, SessionEvent } from '../../machines/setup.ts';
+import { RESUME_POINTS, type EffectId, type SessionEvent } from '../../machines/setup.ts';
 import type { Draft } from '../../routines/draft.ts';
+import { identityOf, registrationIdOf } from '../../routines/identity.ts';
 import { routines, type QuestionRoutineId } from '../../routines/index.ts';
 import type { RegistrationCode } from '../../routines/registration-code.ts';
 
@@ -66,7 +67,39 @@ const CORRECTIONS: SessionEvent[] = [
   ).map((routine): SessionEvent => ({ type: 'user.corrected', routine, answer: null })),
 ];
 
+/** Corrections after the save: one written to the record, one refused, one with no value. */
+const AFTER_SAVE: SessionEvent[] = [
+  { type: 'user.corrected', routine: 'parentEmail', answer: { parentEmail: 'new@example.com' } },
+  { type: 'user.corrected', routine: 'paymentDay', answer: { paymentDay: 20 } },
+  { type: 'user.corrected', routine: 'parentPostcode', answer: null },
+  { type: 'user.corrected', routine: 'parentEmail', answer: null },
+];
+
+const registrationIdIn = ({ context }: Snapshot) => {
+  const identity = context.code ? identityOf(context.code.season, context.draft) : null;
+  return identity ? registrationIdOf(identity) : 'reg-none';
+};
+
+/** Both ways an effect can fail: its service unavailable, or a bug. */
+const failures = (effect: EffectId): SessionEvent[] => [
+  { type: 'effect.failed', effect, kind: 'unavailable', reason: 'down' },
+  { type: 'effect.failed', effect, kind: 'bug', reason: 'TypeError' },
+];
+
 const OUTCOMES: Record<EffectId, (snapshot: Snapshot) => SessionEvent[]> = {
+  claimRegistration: (snapshot) => [
+    { type: 'registration.claimed', registrationId: registrationIdIn(snapshot) },
+    { type: 'registration.elsewhere', registrationId: registrationIdIn(snapshot) },
+    { type: 'registration.complete' },
+    ...failures('claimRegistration'),
+  ],
+  takeOverRegistration: (snapshot) => [
+    { type: 'registration.claimed', registrationId: registrationIdIn(snapshot) },
+    { type: 'registration.complete' },
+    ...failures('takeOverRegistration'),
+  ],
+  updateRecord: () => [{ type: 'record.updated' }, ...failures('updateRecord')],
+  flagForClub: () => [{ type: 'club.flagged' }, ...failures('flagForClub')],
   findTeam: ({ context }) => [
     ...(context.pendingCode
       ? [
@@ -81,44 +114,37 @@ const OUTCOMES: Record<EffectId, (snapshot: Snapshot) => SessionEvent[]> = {
         ]
       : []),
     { type: 'team.notFound' },
-    { type: 'effect.failed', effect: 'findTeam', reason: 'down' },
+    ...failures('findTeam'),
   ],
   lookUpParentAddress: () => [
     { type: 'address.found', address: ADDRESS },
     { type: 'address.notFound' },
-    { type: 'effect.failed', effect: 'lookUpParentAddress', reason: 'down' },
+    ...failures('lookUpParentAddress'),
   ],
   lookUpChildAddress: () => [
     { type: 'address.found', address: ADDRESS },
     { type: 'address.notFound' },
-    { type: 'effect.failed', effect: 'lookUpChildAddress', reason: 'down' },
+    ...failures('lookUpChildAddress'),
   ],
   saveRegistration: () => [
     { type: 'registration.saved' },
-    { type: 'effect.failed', effect: 'saveRegistration', reason: 'down' },
+    { type: 'registration.takenOver' },
+    { type: 'registration.complete' },
+    ...failures('saveRegistration'),
   ],
-  createPayment: () => [
-    { type: 'payment.created' },
-    { type: 'effect.failed', effect: 'createPayment', reason: 'down' },
-  ],
-  sendPaymentLink: () => [
-    { type: 'sms.queued' },
-    { type: 'effect.failed', effect: 'sendPaymentLink', reason: 'down' },
-  ],
+  createPayment: () => [{ type: 'payment.created' }, ...failures('createPayment')],
+  sendPaymentLink: () => [{ type: 'sms.queued' }, ...failures('sendPaymentLink')],
   checkKit: () => [
     { type: 'kit.checked', needsNewKit: true },
     { type: 'kit.checked', needsNewKit: false },
-    { type: 'effect.failed', effect: 'checkKit', reason: 'down' },
+    ...failures('checkKit'),
   ],
   reserveShirtNumber: () => [
     { type: 'shirt.reserved' },
     { type: 'shirt.taken' },
-    { type: 'effect.failed', effect: 'reserveShirtNumber', reason: 'down' },
+    ...failures('reserveShirtNumber'),
   ],
-  savePhoto: () => [
-    { type: 'photo.saved', photoLink: 'photos/x.jpg' },
-    { type: 'effect.failed', effect: 'savePhoto', reason: 'down' },
-  ],
+  savePhoto: () => [{ type: 'photo.saved', photoLink: 'photos/x.jpg' }, ...failures('savePhoto')],
 };
 
 const SIDE_EVENTS: SessionEvent[] = [
@@ -130,6 +156,10 @@ const SIDE_EVENTS: SessionEvent[] = [
 export function eventsFor(snapshot: Snapshot): SessionEvent[] {
   const where = whereIs(snapshot);
   if (where.effect) return OUTCOMES[where.effect](snapshot);
+  if (snapshot.matches({ newRegistration: 'waitingToRetry' })) return [{ type: 'user.chatted' }];
+  if (snapshot.matches({ newRegistration: 'handedOff' })) {
+    return [{ type: 'user.chatted' }, { type: 'user.gaveCode', code: CODES.lions }];
+  }
   if (snapshot.matches('generic') || snapshot.matches('returningPlayer')) {
     return [
       { type: 'user.gaveCode', code: CODES.lions },
@@ -156,6 +186,7 @@ export function eventsFor(snapshot: Snapshot): SessionEvent[] {
     ...SIDE_EVENTS,
   ];
   if (where.routine === 'confirmDetails') events.push(...CORRECTIONS);
+  if ((RESUME_POINTS as readonly string[]).includes(where.routine)) events.push(...AFTER_SAVE);
   if (where.routine === 'photo') events.push({ type: 'user.uploadedPhoto', uploadId: 'u1' });
   if (where.routine === 'registered')
     events.push(
@@ -168,8 +199,8 @@ export function eventsFor(snapshot: Snapshot): SessionEvent[] {
       { type: 'user.uploadedPhoto', uploadId: 'u0' },
       {
         type: 'user.corrected',
-        routine: 'childName',
-        answer: { childFirstName: 'Leo', childLastName: 'Jones' },
+        routine: 'parentEmail',
+        answer: { parentEmail: 'sarah.jones@example.com' },
       },
       { type: 'user.corrected', routine: 'parentPostcode', answer: null },
     );
@@ -195,5 +226,10 @@ export function serializeForGraph(snapshot: Snapshot): string {
     emailClash: draft.playerEmail !== undefined && draft.playerEmail === draft.parentEmail,
     hasPlayerMobile: draft.playerMobile !== undefined,
     hasPlayerEmail: draft.playerEmail !== undefined,
+    saved: context.recordSaved,
+    failure: context.failure,
+    resumeAt: context.resumeAt,
+    identityMoved:
+      context.registrationId !== null && context.registrationId !== registrationIdIn(snapshot),
   });
 }

@@ -9,67 +9,95 @@ import {
 } from '../../machines/chat-service.ts';
 import type { EffectPorts } from '../../machines/effects.ts';
 import { createOfflineInterpreter, type Interpreter } from '../../machines/interpreter.ts';
+import { createRunner } from '../../machines/runner.ts';
 import { defaultClub, type ClubConfig } from '../../routines/club.ts';
 import { createDemoAddressLookup } from '../../tools/address-lookup/address-lookup.ts';
-import { createSimulatedPayments } from '../../tools/payments/payments.ts';
+import { createSqliteKeyValueStore } from '../../tools/kv/sqlite.ts';
+import { createSqliteSimulatedPayments } from '../../tools/payments/simulator-sqlite.ts';
 import { createLocalPhotoStore } from '../../tools/photos/photos.ts';
-import { createEmbeddedRegistrationStore } from '../../tools/registrations/registrations.ts';
-import { createMemorySessionStore, type SessionStore } from '../../tools/snapshots/session-store.ts';
-import { createLoggingSmsOutbox } from '../../tools/sms/sms.ts';
-import { createEmbeddedTeamDirectory } from '../../tools/teams/teams.ts';
+import { createSqliteRegistrationStore } from '../../tools/registrations/sqlite.ts';
+import { createSqliteLoggingSmsOutbox } from '../../tools/sms/outbox-sqlite.ts';
+import type { SnapshotStore } from '../../tools/snapshots/port.ts';
+import { createSqliteSnapshotStore } from '../../tools/snapshots/sqlite.ts';
+import { openDatabase, type SqliteDatabase } from '../../tools/sqlite/database.ts';
+import { createSqliteTeamDirectory } from '../../tools/teams/sqlite.ts';
 
 export type Harness = {
   chat: ChatService;
   ports: EffectPorts;
-  sessions: SessionStore;
+  snapshots: SnapshotStore;
+  db: SqliteDatabase;
   club: ClubConfig;
   logs: { event: string; data?: Record<string, unknown> }[];
+  /** Sends a message as the club's frontend does, with the routine number of the last reply. */
   say: (text: string) => ReturnType<ChatService['reply']>;
   sessionId: SessionId;
 };
+
+/** The embedded adapters on one SQLite database (in memory unless a path is given). */
+export async function embeddedPorts(db: SqliteDatabase, club: ClubConfig, log: Log) {
+  const photosRoot = await mkdtemp(join(tmpdir(), 'photos-'));
+  const ports: EffectPorts = {
+    teams: createSqliteTeamDirectory(
+      db,
+      club.demoTeams.map((team) => ({ ...team, season: club.season.code })),
+    ),
+    addressLookup: createDemoAddressLookup(),
+    registrations: createSqliteRegistrationStore(db),
+    payments: createSqliteSimulatedPayments(db),
+    sms: createSqliteLoggingSmsOutbox(db, log),
+    photos: createLocalPhotoStore(photosRoot),
+    ledger: createSqliteKeyValueStore(db, 'ledger'),
+  };
+  return ports;
+}
 
 /** The whole product with its embedded adapters, in memory, for one test. */
 export async function createHarness(
   options: {
     club?: ClubConfig;
     interpreter?: Interpreter;
-    sessions?: SessionStore;
+    /** Share stores (and so registrations) with another harness. */
+    shareWith?: Harness;
+    snapshots?: SnapshotStore;
+    ports?: Partial<EffectPorts>;
     now?: () => Date;
   } = {},
 ): Promise<Harness> {
   const club = options.club ?? defaultClub;
   const logs: Harness['logs'] = [];
   const log: Log = (event, data) => logs.push(data ? { event, data } : { event });
-  const photosRoot = await mkdtemp(join(tmpdir(), 'photos-'));
-  const ports: EffectPorts = {
-    teams: await createEmbeddedTeamDirectory(
-      null,
-      club.demoTeams.map((team) => ({ ...team, season: club.season.code })),
-    ),
-    addressLookup: createDemoAddressLookup(),
-    registrations: await createEmbeddedRegistrationStore(null),
-    payments: await createSimulatedPayments(null),
-    sms: await createLoggingSmsOutbox(null, log),
-    photos: createLocalPhotoStore(photosRoot),
+  const db = options.shareWith?.db ?? openDatabase(':memory:');
+  const ports = {
+    ...(options.shareWith?.ports ?? (await embeddedPorts(db, club, log))),
+    ...options.ports,
   };
-  const sessions = options.sessions ?? createMemorySessionStore();
+  const snapshots =
+    options.snapshots ?? options.shareWith?.snapshots ?? createSqliteSnapshotStore(db);
+  const now = options.now ?? (() => new Date('2025-08-01T10:00:00Z'));
   const chat = createChatService({
     club,
-    sessions,
+    runner: createRunner({ store: snapshots, log, now }),
     interpreter: options.interpreter ?? createOfflineInterpreter(club),
     ports,
     publicBaseUrl: 'http://localhost:8000',
     log,
-    now: options.now ?? (() => new Date('2025-08-01T10:00:00Z')),
+    now,
   });
   const sessionId = SessionId.parse(`session-test-${Math.random().toString(36).slice(2, 11)}`);
+  let routineNumber: number | null = null;
   return {
     chat,
     ports,
-    sessions,
+    snapshots,
+    db,
     club,
     logs,
     sessionId,
-    say: (text) => chat.reply({ sessionId, text }),
+    say: async (text) => {
+      const turn = await chat.reply({ sessionId, text, hint: { routineNumber } });
+      routineNumber = turn.routineNumber;
+      return turn;
+    },
   };
 }
