@@ -23,7 +23,8 @@ export function runScript(script: string, args: string[]): ScriptProcess {
     lines.push(line);
     waiting.forEach((check) => check());
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  // "close", not "exit": every line the process printed has been read by then.
+  const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
   const line = (match: (line: string, index: number) => boolean, timeoutMs = 15_000) =>
     new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => {
