@@ -19,26 +19,29 @@ afterAll(async () => {
   expect(await Promise.all(racers.map((racer) => racer.exited))).toEqual([0, 0]);
 });
 
-/** Tells both racers to race at once and returns what each got. */
-async function race(command: string) {
-  const before = racers.map((racer) => racer.lines.length);
-  racers.forEach((racer) => racer.child.stdin.write(`${command}\n`));
+/** Sends `command` to each racer (at once) and returns the next JSON line each prints. */
+async function tell(who: ScriptProcess[], command: string) {
+  const before = who.map((racer) => racer.lines.length);
+  who.forEach((racer) => racer.child.stdin.write(`${command}\n`));
   const results = await Promise.all(
-    racers.map((racer, i) => racer.line((line, n) => n >= before[i]! && line.startsWith('{'))),
+    who.map((racer, i) => racer.line((line, n) => n >= before[i]! && line.startsWith('{'))),
   );
   return results.map((line) => JSON.parse(line) as Record<string, unknown>);
 }
+const race = (command: string) => tell(racers, command);
 
 describe('two processes on the same SQLite file', () => {
   it('take turns on one snapshot instance: exactly one holds it and saves', async () => {
     const path = tempDatabasePath('race-snapshot');
     const [a, b] = await race(`snapshot ${path}`);
-    expect([a?.outcome, b?.outcome].sort()).toEqual(['busy', 'won']);
+    expect([a?.outcome, b?.outcome].sort()).toEqual(['busy', 'holding']);
+    const winner = a?.outcome === 'holding' ? 'a' : 'b';
+    expect(await tell([racers[winner === 'a' ? 0 : 1]!], 'commit')).toEqual([{ outcome: 'won' }]);
     const db = openDatabase(path);
     const stored = await createSqliteSnapshotStore(db).load({ machine: 'session', id: 'raced' });
     expect(stored).toMatchObject({
       revision: 1,
-      snapshot: { winner: a?.outcome === 'won' ? 'a' : 'b' },
+      snapshot: { winner },
     });
     db.close();
   });

@@ -1,8 +1,9 @@
 /**
  * One of two processes racing on the same SQLite file (run by cross-process.test.ts):
  * `node --import tsx race-child.ts <label>`. Prints `ready`, then for each line on stdin,
- * `snapshot <database>` or `shirt <database> <numbers>`, races at once and prints one JSON line
- * with what it got. Exits when stdin ends.
+ * `snapshot <database>` or `shirt <database> <numbers>`, races at once and prints JSON lines with
+ * what it got (the snapshot race's winner prints `holding` and saves when told `commit`). Exits when
+ * stdin ends.
  */
 import { createInterface } from 'node:readline';
 import { createSqliteRegistrationStore } from '../../tools/registrations/sqlite.ts';
@@ -10,18 +11,22 @@ import { InstanceBusyError } from '../../tools/snapshots/port.ts';
 import { createSqliteSnapshotStore } from '../../tools/snapshots/sqlite.ts';
 import { openDatabase } from '../../tools/sqlite/database.ts';
 
-/** How long the winner of the snapshot race holds the lock: far longer than the loser waits. */
-const HOLD_MS = 500;
-
 const label = process.argv[2] ?? 'racer';
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const input = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+const nextLine = async () => {
+  const { value, done } = await input.next();
+  return done ? null : String(value);
+};
+const print = (result: Record<string, unknown>) =>
+  process.stdout.write(`${JSON.stringify(result)}\n`);
 
 async function raceForSnapshot(path: string) {
   const db = openDatabase(path);
   const store = createSqliteSnapshotStore(db, { waitMs: 100, lockTtlMs: 10_000 });
   try {
     const held = await store.acquire({ machine: 'session', id: 'raced' });
-    await sleep(HOLD_MS);
+    print({ outcome: 'holding' });
+    if ((await nextLine()) !== 'commit') throw new Error('expected commit');
     const record = { version: '1', snapshot: { winner: label }, savedAt: 'now', extra: {} };
     await held.commit(record, 60_000);
     return { outcome: 'won' };
@@ -47,9 +52,9 @@ async function raceForShirts(path: string, numbers: number) {
 }
 
 process.stdout.write('ready\n');
-for await (const line of createInterface({ input: process.stdin })) {
+for (let line = await nextLine(); line !== null; line = await nextLine()) {
   const [mode, path = '', numbers = '25'] = line.split(' ');
-  const result =
-    mode === 'snapshot' ? await raceForSnapshot(path) : await raceForShirts(path, Number(numbers));
-  process.stdout.write(`${JSON.stringify(result)}\n`);
+  print(
+    mode === 'snapshot' ? await raceForSnapshot(path) : await raceForShirts(path, Number(numbers)),
+  );
 }
