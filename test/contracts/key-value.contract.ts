@@ -61,10 +61,10 @@ export function keyValueContract(name: string, backend: OpenKeyValueStore) {
     it('reads an entry past its ttl as absent, and keeps one without ttl', async () => {
       const store = await openStores()();
       try {
-        await store.set('short', 'gone soon', 100);
+        await store.set('short', 'gone soon', 300);
         await store.set('kept', 'here');
         expect(await store.get('short')).toBe('gone soon');
-        await sleep(200);
+        await sleep(400);
         expect(await store.get('short')).toBeUndefined();
         expect(await store.get('kept')).toBe('here');
       } finally {
@@ -110,9 +110,9 @@ export function keyValueContract(name: string, backend: OpenKeyValueStore) {
     it('stores again with setIfAbsent once the earlier entry expired', async () => {
       const store = await openStores()();
       try {
-        expect((await store.setIfAbsent('key', 'first', 100)).stored).toBe(true);
-        expect((await store.setIfAbsent('key', 'second', 100)).stored).toBe(false);
-        await sleep(200);
+        expect((await store.setIfAbsent('key', 'first', 300)).stored).toBe(true);
+        expect((await store.setIfAbsent('key', 'second', 300)).stored).toBe(false);
+        await sleep(400);
         expect(await store.setIfAbsent('key', 'third')).toEqual({ stored: true, value: 'third' });
         expect(await store.get('key')).toBe('third');
       } finally {

@@ -198,9 +198,9 @@ export function snapshotStoreContract(name: string, backend: OpenSnapshotStore) 
       const open = openStores();
       const store = await open();
       try {
-        await (await store.acquire(key)).commit(record('parentName'), 100);
+        await (await store.acquire(key)).commit(record('parentName'), 300);
         expect(await store.load(key)).not.toBeNull();
-        await sleep(200);
+        await sleep(400);
         expect(await store.load(key)).toBeNull();
         const again = await store.acquire(key);
         expect(again.stored).toBeNull();

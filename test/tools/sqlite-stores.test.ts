@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { createSqliteKeyValueStore } from '../../tools/kv/sqlite.ts';
 import { createSimulatedPayments } from '../../tools/payments/payments.ts';
 import { createSqliteSimulatedPayments } from '../../tools/payments/simulator-sqlite.ts';
-import { createSqliteRegistrationStore } from '../../tools/registrations/sqlite.ts';
+import {
+  createSqliteRegistrationStore,
+  ShirtNumberTakenError,
+} from '../../tools/registrations/sqlite.ts';
 import { createSqliteLoggingSmsOutbox } from '../../tools/sms/outbox-sqlite.ts';
 import { createSqliteSnapshotStore } from '../../tools/snapshots/sqlite.ts';
 import { openDatabase } from '../../tools/sqlite/database.ts';
@@ -103,6 +106,54 @@ describe('the SQLite SMS outbox', () => {
       ],
     ]);
     expect(JSON.stringify(logged)).not.toMatch(/Sarah|Leo|7700900/);
+    db.close();
+  });
+});
+
+describe('shirt numbers in the SQLite registration store', () => {
+  const shirt = { team: 'Lions', ageGroup: 'u10', season: '2526', number: 7 };
+
+  it('refuses a record that would give a held number to another child, and keeps it as it was', async () => {
+    const db = openDatabase(tempDatabasePath('shirts'));
+    const store = createSqliteRegistrationStore(db);
+    await store.upsert('leo', registrationFixture());
+    await store.upsert('mia', registrationFixture({ player_first_name: 'Mia' }));
+    await store.reserveShirtNumber({ ...shirt, registrationId: 'leo' });
+    await expect(
+      store.upsert('mia', registrationFixture({ player_first_name: 'Mia', shirt_number: '7' })),
+    ).rejects.toBeInstanceOf(ShirtNumberTakenError);
+    await expect(store.update('mia', { team: 'LIONS', shirt_number: '7' })).rejects.toBeInstanceOf(
+      ShirtNumberTakenError,
+    );
+    expect((await store.get('mia'))?.fields).toEqual(
+      registrationFixture({ player_first_name: 'Mia' }),
+    );
+    db.close();
+  });
+
+  it('moves a child’s number with the child when the record changes team', async () => {
+    const db = openDatabase(tempDatabasePath('shirts'));
+    const store = createSqliteRegistrationStore(db);
+    await store.upsert('leo', registrationFixture());
+    await store.upsert('mia', registrationFixture({ player_first_name: 'Mia' }));
+    await store.upsert('sam', registrationFixture({ player_first_name: 'Sam', team: 'Tigers' }));
+    await store.reserveShirtNumber({ ...shirt, registrationId: 'leo' });
+    await store.update('leo', { team: 'Tigers' });
+    expect(await store.reserveShirtNumber({ ...shirt, registrationId: 'mia' })).toBe('reserved');
+    expect(
+      await store.reserveShirtNumber({ ...shirt, team: 'tigers', registrationId: 'sam' }),
+    ).toBe('taken');
+    db.close();
+  });
+
+  it('refuses a number asked for a team the record is not in', async () => {
+    const db = openDatabase(tempDatabasePath('shirts'));
+    const store = createSqliteRegistrationStore(db);
+    await store.upsert('leo', registrationFixture());
+    await expect(
+      store.reserveShirtNumber({ ...shirt, team: 'Tigers', registrationId: 'leo' }),
+    ).rejects.toThrow(/team the registration is in/);
+    expect((await store.get('leo'))?.fields.shirt_number).toBeUndefined();
     db.close();
   });
 });

@@ -104,12 +104,22 @@ export async function createRedisSnapshotStore(
   const dataKey = ({ machine, id }: InstanceKey) => `${prefix}instance:${machine}:${id}`;
   const keys = (key: InstanceKey) => [lockKey(key), dataKey(key)];
 
+  const release = (key: InstanceKey, token: string) =>
+    reaching(() => client.eval(RELEASE, { keys: [lockKey(key)], arguments: [token] }));
+
+  /** Takes the lock if it is free and loads the instance, in one round trip. */
   const tryAcquire = async (key: InstanceKey, token: string) => {
     const reply = await reaching(() =>
       client.eval(ACQUIRE, { keys: keys(key), arguments: [token, String(lockTtlMs)] }),
     );
     const [taken, json] = AcquireReply.parse(reply);
-    return taken === 1 ? { stored: parseStored(key, json ?? null) } : null;
+    if (taken !== 1) return null;
+    try {
+      return { stored: parseStored(key, json ?? null) };
+    } catch (error) {
+      await release(key, token);
+      throw error;
+    }
   };
 
   const held = (key: InstanceKey, token: string, stored: StoredInstance | null): HeldInstance => ({
@@ -139,7 +149,7 @@ export async function createRedisSnapshotStore(
       }
     },
     async release() {
-      await reaching(() => client.eval(RELEASE, { keys: [lockKey(key)], arguments: [token] }));
+      await release(key, token);
     },
   });
 

@@ -1,0 +1,45 @@
+import type { RegistrationFields } from '../../tools/registrations/registrations.ts';
+
+/** A complete, valid registration (Leo of the u10 Lions, 2025-26); override what a test needs. */
+export function registrationFixture(
+  overrides: Partial<RegistrationFields> = {},
+): RegistrationFields {
+  return {
+    player_first_name: 'Leo',
+    player_last_name: "O'Brien",
+    player_dob: '03-02-2016',
+    player_gender: 'Male',
+    age_group: 'u10',
+    team: 'Lions',
+    player_has_any_medical_issues: 'N',
+    played_for_urmston_town_last_season: 'N',
+    age_group_mismatch: 'N',
+    parent_first_name: 'Sarah',
+    parent_last_name: "O'Brien",
+    parent_relationship_to_player: 'Mother',
+    registree_role: 'Parent',
+    parent_telephone: '07700900123',
+    parent_email: 'sarah.obrien@example.com',
+    parent_dob: '14-07-1985',
+    communication_consent: 'Y',
+    parent_full_address: '12 Sandy Lane, Stretford, Manchester, M32 8JL',
+    parent_house_number: '12',
+    parent_address_line_1: '12 Sandy Lane',
+    parent_town: 'Stretford',
+    parent_city: 'Manchester',
+    parent_post_code: 'M32 8JL',
+    registration_code: '200-Lions-U10-2526',
+    registration_type: '200',
+    season: '2526',
+    registration_status: 'pending_payment',
+    initial_db_write_timestamp: '2025-08-01T10:00:00.000Z',
+    preferred_payment_day: -1,
+    signing_on_fee_amount: 45,
+    monthly_subscription_amount: 27.5,
+    signing_on_fee_paid: 'N',
+    mandate_authorised: 'N',
+    subscription_activated: 'N',
+    payment_follow_up_count: 0,
+    ...overrides,
+  };
+}
