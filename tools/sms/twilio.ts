@@ -42,8 +42,6 @@ const TwilioHttpError = z.object({
 
 /** Our own short words for Twilio's refusals: its messages may quote the phone number. */
 const REASONS: Record<number, string> = {
-  20003: 'Twilio refused the account credentials',
-  20404: 'Twilio account or resource not found',
   21211: 'invalid phone number',
   21408: 'sending to this region is not enabled',
   21602: 'empty message',
@@ -96,6 +94,8 @@ export function createTwilioSmsSender(config: TwilioSmsConfig): SmsSender {
     baseUrl === undefined ? null : new URL(baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
   const httpClient = new TwilioHttpClient(base, timeoutMs);
   const client = twilio(accountSid, authToken, { httpClient, autoRetry: false });
+  // the SDK loads the Messages API on first use: do it now, not inside the first send's timeout
+  const messages = client.messages;
   const sender = from.startsWith('MG') ? { messagingServiceSid: from } : { from };
 
   return {
@@ -113,7 +113,7 @@ export function createTwilioSmsSender(config: TwilioSmsConfig): SmsSender {
       try {
         created = await httpClient.withSignal(
           signal ? AbortSignal.any([signal, timeout]) : timeout,
-          () => client.messages.create(params),
+          () => messages.create(params),
         );
       } catch (error) {
         throw toSendError(error);
@@ -125,9 +125,12 @@ export function createTwilioSmsSender(config: TwilioSmsConfig): SmsSender {
   };
 }
 
+/** Not the message's fault: our credentials or account (fixed by configuration), or Twilio's load. */
+const RETRYABLE_4XX = new Set([401, 403, 404, 408, 429]);
+
 /**
- * 429, 408 and 5xx may pass if tried later; any other 4xx is a refusal. The cause is rebuilt from
- * the status and code only: the SDK's errors carry the request, phone number and text included.
+ * 5xx and the statuses above may pass if tried later; any other 4xx refuses this message. The
+ * cause is rebuilt from status and code: the SDK's errors carry the request, number and text.
  */
 function toSendError(error: unknown) {
   const http = TwilioHttpError.safeParse(error);
@@ -139,7 +142,7 @@ function toSendError(error: unknown) {
   const cause = new Error(
     `Twilio answered HTTP ${status}${code === undefined ? '' : `, code ${code}`}`,
   );
-  if (status === 408 || status === 429 || status >= 500) {
+  if (status >= 500 || RETRYABLE_4XX.has(status)) {
     return new ToolUnavailableError(SERVICE, { cause });
   }
   const reason = (code === undefined ? undefined : REASONS[code]) ?? `refused (HTTP ${status})`;
