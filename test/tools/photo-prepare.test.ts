@@ -108,6 +108,14 @@ describe('preparePhoto', () => {
     expect(tags).not.toContain('IFD0:Orientation');
   });
 
+  it('reports a missing heif-convert as the tool being unavailable, not as a bad photo', async () => {
+    const heic = sources.get(cases[1].name) ?? new Uint8Array();
+    const decoder = createHeifConvertDecoder({ command: 'heif-convert-not-installed' });
+    await expect(preparePhoto(heic, { heic: decoder })).rejects.toBeInstanceOf(
+      ToolUnavailableError,
+    );
+  });
+
   it('keeps the event loop free while a HEIC is decoded in the worker thread', async () => {
     const decoder = createWasmHeicDecoder();
     const delay = monitorEventLoopDelay({ resolution: 5 });
@@ -119,6 +127,7 @@ describe('preparePhoto', () => {
       await decoder.close();
     }
     expect(delay.max / 1e6).toBeLessThan(50);
+    expect(delay.count).toBeGreaterThan(0);
   });
 
   it('refuses a HEIC cut short in its picture data, and the worker goes on decoding', async () => {
