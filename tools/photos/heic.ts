@@ -29,6 +29,8 @@ export type WasmHeicDecoderOptions = {
   /** An idle thread ends after this long, giving its WASM memory back (default 30 s). */
   idleTimeoutMs?: number;
   timeoutMs?: number;
+  /** Lowers the threads' CPU priority (Linux nice, default 10) so chat turns go first. */
+  niceIncrement?: number;
 };
 
 const Decoded = z.object({
@@ -38,12 +40,17 @@ const Decoded = z.object({
 });
 
 /**
- * The default route: heic-decode (libheif 1.19+ built to WASM, so a hostile file stays inside
- * the WASM sandbox) in a piscina pool. Measured on a 4032×3024 HEIC (5.9 MB) on this 2-core
- * machine under other agents' load, decode + sharp to 1600 px JPEG: 1.6–2.2 s decode, 1.8–2.5 s
- * in all, process peak RSS ~246 MB. heif-convert (Debian libheif 1.15.1, child process) on the
- * same file: 1.3–2.7 s, child peak 109 MB, 1.6–3.1 s in all. Neither is clearly faster here;
- * this route needs nothing installed and keeps the parser in a sandbox, so it is the default.
+ * The default route: heic-decode (libheif built to WASM, so a hostile file stays inside the WASM
+ * sandbox) in a piscina pool. Measured on one 4032×3024 HEVC HEIC (5.9 MB, heif-enc, irot) on
+ * this 2-core machine, decode + sharp to a 1600 px JPEG, fresh process each run:
+ * - load ~2: WASM 1.8–2.5 s in all (decode 1.6–2.2 s), peak RSS ~246 MB (Node + sharp ~110 MB);
+ *   heif-convert 1.6–3.1 s in all (child 1.3–2.7 s, child peak 109 MB), Node ~115 MB.
+ * - load ~17 (other agents' tests): through preparePhoto, WASM 6.3–9.4 s, peak 323 MB;
+ *   heif-convert 4.6–7.4 s, peak 150 MB.
+ * heif-convert is up to ~1.4× faster and needs ~170 MB less, but it is a native parser of
+ * untrusted files from Debian's libheif 1.15.1 and must be installed; the WASM route needs
+ * nothing outside npm and keeps a hostile file in the sandbox. One thread at a time keeps the
+ * memory bounded, so the WASM route is the default and heif-convert the measured alternative.
  */
 export function createWasmHeicDecoder(options: WasmHeicDecoderOptions = {}): HeicDecoder {
   const threads = options.threads ?? 1;
@@ -53,6 +60,7 @@ export function createWasmHeicDecoder(options: WasmHeicDecoderOptions = {}): Hei
     maxThreads: threads,
     maxQueue: options.maxQueue ?? 8,
     idleTimeout: options.idleTimeoutMs ?? 30_000,
+    niceIncrement: options.niceIncrement ?? 10,
   });
   const timeoutMs = options.timeoutMs ?? 60_000;
   return {
