@@ -21,8 +21,8 @@ const sameCandidate = (a: Candidate, b: Candidate) =>
   `${b.address.line1}|${b.address.postcode}`.toLowerCase();
 
 /** The cached candidates when they answer this house; incomplete ones only when the house is there. */
-const answers = (cached: Cached | null, house: string): cached is Cached =>
-  cached !== null && (cached.complete || matchHouse(house, cached.candidates).length > 0);
+const answers = (cached: Cached, house: string) =>
+  cached.complete || matchHouse(house, cached.candidates).length > 0;
 
 /**
  * Keeps each postcode's raw candidates for `ttlMs`, so that the parent and then the child at the
@@ -54,7 +54,7 @@ export function withAddressCache(
   return candidateSearch(provider, async (query, signal): Promise<PostcodeCandidates> => {
     const key = keyOf(provider, query.postcode);
     const cached = await read(key);
-    if (answers(cached, query.house)) {
+    if (cached !== null && answers(cached, query.house)) {
       log('address.cache.hit', { provider, candidates: cached.candidates.length });
       return { kind: 'known', ...cached };
     }
