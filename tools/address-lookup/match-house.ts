@@ -13,7 +13,7 @@ export type HouseQuery = {
 const SUB_WORDS = 'flat|apartment|apt|unit|room|suite|studio|maisonette';
 const SUB = new RegExp(`\\b(?:${SUB_WORDS}) (\\d+[a-z]?|[a-z])\\b`);
 const NUMBER = /^\d+[a-z]?$/;
-const NOISE = new Set(['the', 'no', 'number', 'house', 'nr', 'num']);
+const NOISE = new Set(['the', 'no', 'number', 'nr', 'num']);
 
 /** Lower case, apostrophes and dots dropped, everything else that is not a letter or digit a space. */
 const words = (text: string) =>
@@ -37,19 +37,27 @@ function joinLetters(tokens: string[]): string[] {
   return joined;
 }
 
-/** Reads "12", "12a", "Flat 2, 12", "2, 12", "Rose Cottage" or "no 7" into its parts. */
+/** Reads "12", "12a", "Flat 2, 12", "2/12", "Rose Cottage" or "no 7" into its parts. */
 export function parseHouse(house: string): HouseQuery {
-  let text = joinLetters(words(house)).join(' ');
-  const sub = SUB.exec(text);
-  let subId = sub?.[1] ?? null;
-  if (sub) text = text.replace(sub[0], ' ');
-  const tokens = text.split(' ').filter((word) => word !== '');
+  let sub: string | null = null;
+  const rest: string[] = [];
+  // a flat is looked for within one comma-separated part: "Ground floor flat, 16" is not flat 16
+  for (const part of house.split(/[,;/]/)) {
+    const text = joinLetters(words(part)).join(' ');
+    const found = sub === null ? SUB.exec(text) : null;
+    sub = found?.[1] ?? sub;
+    rest.push(found ? text.replace(found[0], ' ') : text);
+  }
+  const tokens = rest
+    .join(' ')
+    .split(' ')
+    .filter((word) => word !== '');
   const numbers = tokens.filter((token) => NUMBER.test(token));
   const nameWords = tokens.filter((token) => !NUMBER.test(token) && !NOISE.has(token));
-  if (subId === null && numbers.length >= 2) subId = numbers[0] ?? null;
+  if (sub === null && numbers.length >= 2) sub = numbers[0] ?? null;
   return {
-    number: numbers.at(subId !== null && numbers.length >= 2 ? -1 : 0) ?? null,
-    sub: subId,
+    number: numbers.at(sub !== null && numbers.length >= 2 ? -1 : 0) ?? null,
+    sub,
     name: nameWords.length > 0 ? nameWords.join(' ') : null,
   };
 }
@@ -96,15 +104,17 @@ export function matchHouse<T extends { premise: Premise }>(house: string, candid
       (candidate) => premiseNumbers(candidate.premise).includes(number) && subMatches(candidate),
     );
     if (name === null) return byNumber;
-    if (byNumber.length === 0 && sub === null) {
-      // "12 Kingsley Hall": flat 12 of a named building
-      return candidates.filter(
-        (candidate) =>
-          subId(candidate.premise) === number && sameName(candidate.premise.buildingName, name),
-      );
-    }
     const narrowed = byNumber.filter((candidate) => namedBy(candidate.premise, name));
-    return narrowed.length > 0 ? narrowed : byNumber;
+    if (narrowed.length > 0) return narrowed;
+    // "12 Kingsley Hall": flat 12 of a named building, rather than number 12 of the street
+    const flats =
+      sub === null
+        ? candidates.filter(
+            (candidate) =>
+              subId(candidate.premise) === number && sameName(candidate.premise.buildingName, name),
+          )
+        : [];
+    return flats.length > 0 ? flats : byNumber;
   }
   if (name !== null) {
     return candidates.filter(
