@@ -44,7 +44,7 @@ export function parseHouse(house: string): HouseQuery {
   // a flat is looked for within one comma-separated part: "Ground floor flat, 16" is not flat 16
   for (const part of house.split(/[,;/]/)) {
     const text = joinLetters(words(part)).join(' ');
-    const found = sub === null ? SUB.exec(text) : null;
+    const found: RegExpExecArray | null = sub === null ? SUB.exec(text) : null;
     sub = found?.[1] ?? sub;
     rest.push(found ? text.replace(found[0], ' ') : text);
   }
