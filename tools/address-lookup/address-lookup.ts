@@ -1,14 +1,9 @@
 import { z } from 'zod';
 import { defineTool, ToolUnavailableError } from '../tool.ts';
+import { DEMO_STREETS } from './demo.ts';
+import type { FoundAddress } from './port.ts';
 
-/** An address as a lookup service returns it, already split the way the club stores it. */
-export type FoundAddress = {
-  houseNumber: string;
-  line1: string;
-  town: string;
-  city: string;
-  postcode: string;
-};
+export type { FoundAddress } from './port.ts';
 
 /** Finds the address of a house number or name within a UK postcode. */
 export interface AddressLookup {
@@ -19,14 +14,6 @@ export interface AddressLookup {
 }
 
 type Street = { street: string; town: string; city: string };
-
-/** Demonstration streets for the embedded mode; any other postcode is "not found". */
-const DEMO_STREETS: Record<string, Street> = {
-  'M32 8JL': { street: 'Sandy Lane', town: 'Stretford', city: 'Manchester' },
-  'M41 0AA': { street: 'Moorside Road', town: 'Urmston', city: 'Manchester' },
-  'M41 5AB': { street: 'Flixton Road', town: 'Flixton', city: 'Manchester' },
-  'M33 7XX': { street: 'Washway Road', town: 'Sale', city: 'Manchester' },
-};
 
 /** The offline lookup used with no address service configured: a few known demo streets. */
 export function createDemoAddressLookup(
