@@ -44,6 +44,13 @@ const MandateReply = z.object({
   status: z.string().min(1),
   next_possible_charge_date: IsoDate.nullish(),
 });
+const PaymentReply = z.object({
+  id: z.string().min(1),
+  status: z.string().min(1),
+  amount: z.int(),
+  charge_date: IsoDate,
+  links: z.object({ subscription: z.string().min(1).optional() }).default({}),
+});
 const SubscriptionReply = z.object({
   id: z.string().min(1),
   status: z.string().min(1),
@@ -294,6 +301,19 @@ export function createGoCardlessPayments(config: GoCardlessConfig): Payments {
           id: reply.id,
           status: reply.status,
           nextPossibleChargeDate: reply.next_possible_charge_date ?? null,
+        };
+      }, signal);
+    },
+
+    getPayment(id, signal) {
+      return call(async () => {
+        const reply = PaymentReply.parse(await client.payments.find(id));
+        return {
+          id: reply.id,
+          status: reply.status,
+          amountPence: reply.amount,
+          chargeDate: reply.charge_date,
+          subscriptionId: reply.links.subscription ?? null,
         };
       }, signal);
     },

@@ -58,6 +58,17 @@ export type Mandate = {
   nextPossibleChargeDate: string | null;
 };
 
+export type Payment = {
+  id: string;
+  /** GoCardless's payment status, e.g. `submitted`, `confirmed`, `failed`, `charged_back`. */
+  status: string;
+  amountPence: number;
+  /** The date it is or was collected, YYYY-MM-DD: the month it counts for. */
+  chargeDate: string;
+  /** The subscription it belongs to; null for the signing-on fee. */
+  subscriptionId: string | null;
+};
+
 export type SubscriptionInput = Idempotent & {
   mandateId: string;
   amountPence: number;
@@ -85,6 +96,8 @@ export interface Payments {
   ): Promise<{ authorisationUrl: string; flowId: string }>;
   getBillingRequest(id: string, signal?: AbortSignal): Promise<BillingRequest>;
   getMandate(id: string, signal?: AbortSignal): Promise<Mandate>;
+  /** A payment's charge date and subscription: payment events carry neither. */
+  getPayment(id: string, signal?: AbortSignal): Promise<Payment>;
   createSubscription(
     input: SubscriptionInput,
     signal?: AbortSignal,
