@@ -1,6 +1,7 @@
 import { GoCardlessClient, Environments } from 'gocardless-nodejs';
 import { GoCardlessInternalError } from 'gocardless-nodejs/errors';
 import { createServer } from 'node:net';
+import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSimulatedPayments } from '../../tools/payments/payments.ts';
 import {
@@ -237,6 +238,28 @@ describe('GoCardless adapter on the wire', () => {
       code: 'validation_failed',
       fieldErrors: [{ field: 'start_date' }],
     });
+  });
+
+  it.each([
+    ['a 422', validationFailed({ field: 'prefilled_customer.email', message: 'is invalid' })],
+    ['a 500', serverError(500)],
+  ])('keeps the parent’s details out of the error after %s', async (_case, reply) => {
+    const { billingRequestId } = await payments.createBillingRequest(aBillingRequest());
+    fake.script('POST /billing_request_flows', reply);
+    const error = await payments
+      .createBillingRequestFlow({
+        idempotencyKey: 'click',
+        billingRequestId,
+        redirectUri: 'https://club.example/done',
+        exitUri: 'https://club.example/exit',
+        prefilledCustomer: aCustomer,
+      })
+      .catch((e: unknown) => e);
+    const printed = inspect(error, { depth: 10 });
+    expect(printed).toMatch(/GoCardless HTTP (422|500)/);
+    for (const detail of [aCustomer.email, aCustomer.address_line1, aCustomer.postal_code]) {
+      expect(printed).not.toContain(detail);
+    }
   });
 
   it('refuses metadata with more than 3 keys before sending anything', async () => {

@@ -1,21 +1,11 @@
 import { Environments, GoCardlessClient } from 'gocardless-nodejs';
-import {
-  ApiError,
-  GoCardlessInternalError,
-  IdempotentCreationConflictError,
-  MalformedResponseError,
-  RateLimitError,
-  AuthenticationError,
-  PermissionsError,
-} from 'gocardless-nodejs/errors';
+import { IdempotentCreationConflictError } from 'gocardless-nodejs/errors';
 import { z } from 'zod';
 import { ToolUnavailableError } from '../tool.ts';
-import {
-  PaymentMetadata,
-  PaymentRejectedError,
-  type PaymentFieldError,
-  type Payments,
-} from './port.ts';
+import { configureGoCardlessClient, failureSummary, toPortError } from './gocardless-client.ts';
+import { PaymentMetadata, PaymentRejectedError, type Payments } from './port.ts';
+
+export { configureGoCardlessClient } from './gocardless-client.ts';
 
 export type GoCardlessConfig = {
   accessToken: string;
@@ -58,84 +48,6 @@ const SubscriptionReply = z.object({
 });
 const DEAD_SUBSCRIPTION = new Set(['cancelled', 'finished']);
 
-/** Errors `got` (the SDK's HTTP client) throws when no HTTP answer came back. */
-const TRANSPORT_ERRORS = new Set([
-  'RequestError',
-  'TimeoutError',
-  'ReadError',
-  'UploadError',
-  'CacheError',
-  'MaxRedirectsError',
-  'ParseError',
-]);
-
-/** The SDK's request layer, reached past its private fields (it has no base-URL option). */
-type SdkApi = {
-  _baseUrl: string;
-  createRequestOptions: (...args: unknown[]) => Record<string, unknown>;
-};
-function isSdkApi(value: unknown): value is SdkApi {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof Reflect.get(value, '_baseUrl') === 'string' &&
-    typeof Reflect.get(value, 'createRequestOptions') === 'function'
-  );
-}
-
-/**
- * Points the client at `baseUrl` and makes each call one HTTP request with a timeout: `got` has no
- * default timeout and would retry GETs itself; retries belong to our job queue. A POST's
- * `Idempotency-Key` custom header wins over the random one the SDK makes for action endpoints,
- * which take no key of their own.
- */
-export function configureGoCardlessClient(
-  client: GoCardlessClient,
-  options: { baseUrl?: string; timeoutMs?: number; retry?: boolean },
-): void {
-  const api: unknown = Reflect.get(client, '_api');
-  if (!isSdkApi(api)) throw new Error('gocardless-nodejs: unexpected client internals');
-  if (options.baseUrl) api._baseUrl = options.baseUrl.replace(/\/+$/, '');
-  const original = api.createRequestOptions.bind(api);
-  api.createRequestOptions = (...args: unknown[]) => {
-    const requestOptions = original(...args);
-    const headers = z.record(z.string(), z.unknown()).parse(requestOptions.headers ?? {});
-    const custom = z
-      .record(z.string(), z.unknown())
-      .catch({})
-      .parse(args[4] ?? {});
-    const key = custom['Idempotency-Key'];
-    if (String(args[0]).toLowerCase() === 'post' && typeof key === 'string') {
-      headers['Idempotency-Key'] = key;
-    }
-    return {
-      ...requestOptions,
-      headers,
-      ...(options.timeoutMs ? { timeout: { request: options.timeoutMs } } : {}),
-      ...(options.retry === false ? { retry: { limit: 0 } } : {}),
-    };
-  };
-}
-
-/** Keeps only what a field error says, never the values sent (they may be personal data). */
-function fieldErrors(error: ApiError): PaymentFieldError[] {
-  const list = z
-    .array(
-      z.looseObject({
-        field: z.string().optional(),
-        reason: z.string().optional(),
-        message: z.string().catch(''),
-      }),
-    )
-    .catch([])
-    .parse(error.errors);
-  return list.map(({ field, reason, message }) => ({
-    ...(field ? { field } : {}),
-    ...(reason ? { reason } : {}),
-    message,
-  }));
-}
-
 /** Refuses metadata GoCardless would refuse, before anything is sent. */
 function checkMetadata(metadata: unknown): PaymentMetadata {
   const result = PaymentMetadata.safeParse(metadata);
@@ -145,34 +57,6 @@ function checkMetadata(metadata: unknown): PaymentMetadata {
     message: issue.message,
   }));
   throw new PaymentRejectedError('Invalid metadata', 'validation_failed', errors);
-}
-
-/** Maps what the SDK threw to our errors: outages are retryable, refusals are not. */
-function toPortError(error: unknown): unknown {
-  if (error instanceof ToolUnavailableError || error instanceof PaymentRejectedError) return error;
-  if (
-    error instanceof GoCardlessInternalError ||
-    error instanceof RateLimitError ||
-    error instanceof AuthenticationError ||
-    error instanceof PermissionsError ||
-    error instanceof MalformedResponseError ||
-    error instanceof z.ZodError
-  ) {
-    return new ToolUnavailableError(SERVICE, { cause: error });
-  }
-  if (error instanceof ApiError) {
-    const status = Reflect.get(Reflect.get(error, 'response') ?? {}, 'statusCode');
-    if (typeof status === 'number' && status >= 500) {
-      return new ToolUnavailableError(SERVICE, { cause: error });
-    }
-    const errors = fieldErrors(error);
-    const code = errors[0]?.reason ?? error.errorType ?? 'rejected';
-    return new PaymentRejectedError(error.message, code, errors, { cause: error });
-  }
-  if (error instanceof Error && TRANSPORT_ERRORS.has(error.name)) {
-    return new ToolUnavailableError(SERVICE, { cause: error });
-  }
-  return error;
 }
 
 /** The GoCardless adapter of the Payments port, on `gocardless-nodejs`. */
@@ -193,10 +77,12 @@ export function createGoCardlessPayments(config: GoCardlessConfig): Payments {
   async function call<T>(run: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     const timeout = AbortSignal.timeout(timeoutMs);
     const stop = signal ? AbortSignal.any([signal, timeout]) : timeout;
-    if (stop.aborted) throw new ToolUnavailableError(SERVICE, { cause: stop.reason });
+    if (stop.aborted)
+      throw new ToolUnavailableError(SERVICE, { cause: failureSummary(stop.reason) });
     let onAbort = () => {};
     const aborted = new Promise<never>((_, reject) => {
-      onAbort = () => reject(new ToolUnavailableError(SERVICE, { cause: stop.reason }));
+      onAbort = () =>
+        reject(new ToolUnavailableError(SERVICE, { cause: failureSummary(stop.reason) }));
       stop.addEventListener('abort', onAbort, { once: true });
     });
     try {
@@ -274,7 +160,7 @@ export function createGoCardlessPayments(config: GoCardlessConfig): Payments {
           // A flow cannot be read back, so a reused key is the caller's mistake: one key per click.
           if (error instanceof IdempotentCreationConflictError) {
             throw new PaymentRejectedError(error.message, 'idempotent_creation_conflict', [], {
-              cause: error,
+              cause: failureSummary(error),
             });
           }
           throw error;
