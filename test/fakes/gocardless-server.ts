@@ -225,7 +225,12 @@ export async function startGoCardlessServer(
     collection(name).set(resource.id, resource);
     return resource;
   };
-  const event = (type: string, links: Record<string, string>, at = now()): FakeEvent => {
+  const event = (
+    type: string,
+    links: Record<string, string>,
+    at = now(),
+    resourceMetadata?: Record<string, string>,
+  ): FakeEvent => {
     const [resourceType = '', action = ''] = type.split('.');
     const [origin, cause, description] = CAUSES[type] ?? ['gocardless', action, type];
     const made = {
@@ -236,6 +241,7 @@ export async function startGoCardlessServer(
       links,
       details: { origin, cause, description },
       metadata: {},
+      ...(resourceMetadata ? { resource_metadata: resourceMetadata } : {}),
     };
     events.push(made);
     return made;
@@ -563,6 +569,7 @@ export async function startGoCardlessServer(
             payment_request_payment: payment.id,
           },
           at,
+          z.record(z.string(), z.string()).parse(request.metadata ?? {}),
         ),
         event('mandates.created', { mandate: mandate.id, ...br }, at),
         event('payments.created', { payment: payment.id, mandate: mandate.id, ...br }, at),

@@ -77,8 +77,9 @@ export function createGoCardlessPayments(config: GoCardlessConfig): Payments {
   async function call<T>(run: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     const timeout = AbortSignal.timeout(timeoutMs);
     const stop = signal ? AbortSignal.any([signal, timeout]) : timeout;
-    if (stop.aborted)
+    if (stop.aborted) {
       throw new ToolUnavailableError(SERVICE, { cause: failureSummary(stop.reason) });
+    }
     let onAbort = () => {};
     const aborted = new Promise<never>((_, reject) => {
       onAbort = () =>
