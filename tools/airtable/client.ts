@@ -91,7 +91,8 @@ function classify(reason: unknown, path: string): Error | 'rate-limited' {
   if (statusCode === 429) return 'rate-limited';
   const hint = statusCode ? HINTS[statusCode] : undefined;
   if (hint) {
-    const cause = new Error(`${type} (HTTP ${statusCode}) on ${path}: ${hint}`);
+    const said = message ? ` (Airtable: ${message.slice(0, 200)})` : '';
+    const cause = new Error(`${type} (HTTP ${statusCode}) on ${path}: ${hint}${said}`);
     return new ToolUnavailableError(SERVICE, { cause });
   }
   if (statusCode === 400 || statusCode === 413 || statusCode === 422) {
