@@ -442,6 +442,8 @@ export async function startAirtableServer(
   let scripted: FakeReply[] = [];
   const requests: SeenRequest[] = [];
   const arrivals: number[] = [];
+  /** Requests let through the rate limit: a 429 does not use up the allowance. */
+  const allowed: number[] = [];
   const hanging = new Set<ServerResponse>();
 
   const tableNamed = (name: string) => {
@@ -502,12 +504,7 @@ export async function startAirtableServer(
     return fields as Record<string, CellValue>;
   }
 
-  function write(
-    table: Table,
-    record: StoredRecord,
-    fields: Record<string, CellValue>,
-    replace: boolean,
-  ) {
+  function write(record: StoredRecord, fields: Record<string, CellValue>, replace: boolean) {
     if (replace) record.fields = {};
     for (const [name, value] of Object.entries(fields)) {
       if (value === null || value === '') delete record.fields[name];
@@ -520,7 +517,7 @@ export async function startAirtableServer(
   function create(table: Table, fields: Record<string, CellValue>) {
     const now = new Date().toISOString();
     const record: StoredRecord = { id: newId(), createdTime: now, modifiedTime: now, fields: {} };
-    write(table, record, fields, false);
+    write(record, fields, false);
     table.rows.push(record);
     return record;
   }
@@ -577,7 +574,7 @@ export async function startAirtableServer(
     const records = planned.map(({ target, fields }) => {
       if (target) {
         updated.push(target.id);
-        return view(table, write(table, target, fields, replace));
+        return view(table, write(target, fields, replace));
       }
       const record = create(table, fields);
       created.push(record.id);
@@ -667,7 +664,7 @@ export async function startAirtableServer(
       return;
     }
     const limit = options.rateLimitPerSecond;
-    if (limit !== undefined && arrivals.filter((at) => at > now - 1000).length > limit) {
+    if (limit !== undefined && allowed.filter((at) => at > now - 1000).length >= limit) {
       send(response, 429, {
         errors: [
           { error: 'RATE_LIMIT_REACHED', message: 'Rate limit exceeded. Please try again later' },
@@ -675,6 +672,7 @@ export async function startAirtableServer(
       });
       return;
     }
+    allowed.push(now);
     try {
       if (parts[0] !== 'v0')
         throw new HttpError(404, 'NOT_FOUND', 'Could not find what you are looking for');
@@ -706,6 +704,7 @@ export async function startAirtableServer(
       scripted = [];
       requests.length = 0;
       arrivals.length = 0;
+      allowed.length = 0;
     },
     maxRequestsInAnySecond() {
       let most = 0;
