@@ -225,6 +225,17 @@ export function registrationRecordsContract(
       ).toEqual([]);
     });
 
+    it('finds a returning player in any age group of the team when none is given', async () => {
+      const records = await make();
+      await records.upsert(aRegistration({ season: '2425', age_group: 'u9' }));
+      const found = await records.findPrevious('2425', {
+        firstName: 'Jack',
+        lastName: 'Smith',
+        team: 'Lions',
+      });
+      expect(found.map((record) => record.fields.age_group)).toEqual(['u9']);
+    });
+
     it("lists one team's records with their shirt numbers", async () => {
       const records = await make();
       await records.upsert(aRegistration({ shirt_number: '4' }));

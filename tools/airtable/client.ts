@@ -130,14 +130,16 @@ const sleep = (ms: number, signal: AbortSignal) =>
  * Here a 429 is retried with the same jittered backoff, within the call's deadline and signal.
  */
 export function createAirtableClient(config: AirtableConfig): AirtableClient {
+  // every option is given, as airtable.js falls back to process.env for a missing key or host
+  if (!config.apiKey || !config.baseId) throw new Error('Airtable needs an API key and a base id');
+  const endpoint = (config.endpointUrl ?? 'https://api.airtable.com').replace(/\/$/, '');
   const base = new Airtable({
     apiKey: config.apiKey,
-    ...(config.endpointUrl ? { endpointUrl: config.endpointUrl.replace(/\/$/, '') } : {}),
+    endpointUrl: endpoint,
     noRetryIfRateLimited: true,
     requestTimeout: config.timeoutMs,
   }).base(config.baseId);
   const backoff = config.rateLimitRetry ?? { firstDelayMs: 5_000, maxDelayMs: 30_000 };
-  const endpoint = (config.endpointUrl ?? 'https://api.airtable.com').replace(/\/$/, '');
 
   async function request(options: RequestOptions, callerSignal?: AbortSignal) {
     const deadline = AbortSignal.timeout(config.timeoutMs);

@@ -35,8 +35,14 @@ export type RegistrationRecord = {
 
 export type TeamQuery = { season: string; team: string; ageGroup: string };
 
-/** A returning player as the code names them, with last season's team and age group. */
-export type PreviousQuery = { firstName: string; lastName: string; team: string; ageGroup: string };
+/** A returning player as the code names them, with their team (and age group) in that season. */
+export type PreviousQuery = {
+  firstName: string;
+  lastName: string;
+  team: string;
+  /** The age group in that season's table (a year below this season's); any when left out. */
+  ageGroup?: string;
+};
 
 /**
  * The club's registration records, one per child per season, in the club's field names and
@@ -96,11 +102,12 @@ const text = (value: unknown) => (typeof value === 'string' ? value : '');
 /** True when a stored record (as stored, maybe typed by hand) is the child of a team and age group. */
 export const inTeam = (
   fields: Partial<Record<MatchedFields, unknown>>,
-  query: { team: string; ageGroup: string },
+  query: { team: string; ageGroup?: string },
 ) =>
   sameTeam(text(fields.team), query.team) &&
-  ageGroupNumber(text(fields.age_group)) !== null &&
-  ageGroupNumber(text(fields.age_group)) === ageGroupNumber(query.ageGroup);
+  (query.ageGroup === undefined ||
+    (ageGroupNumber(text(fields.age_group)) !== null &&
+      ageGroupNumber(text(fields.age_group)) === ageGroupNumber(query.ageGroup)));
 
 /** True when a stored record is the returning player the query describes. */
 export const matchesPrevious = (
