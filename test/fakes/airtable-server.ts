@@ -590,6 +590,11 @@ export async function startAirtableServer(
     const table = tableNamed(decodeURIComponent(rawTable ?? ''));
     const payload = isObject(body) ? body : {};
     if (method === 'GET' && !rest) return list(table, query);
+    if (method === 'GET' && rest) {
+      const found = table.rows.find((record) => record.id === rest);
+      if (!found) throw new HttpError(404, 'NOT_FOUND', `Could not find record ${rest}`);
+      return view(table, found);
+    }
     if (method === 'POST' && rest === 'listRecords') return list(table, payload);
     if (method === 'POST' && !rest) {
       const typecast = payload.typecast === true;
