@@ -251,3 +251,27 @@ describe('Airtable failures', () => {
     await expect(pending).rejects.toBe(reason);
   });
 });
+
+describe('Airtable health probe', () => {
+  it('reports a reachable base without reading any record', async () => {
+    server.seed('team_info', { short_team_name: 'Lions' });
+    const client = createAirtableClient(configFor());
+    expect(await client.probe('team_info')).toEqual({ ok: true });
+    expect(server.requests[0]?.query).toMatchObject({
+      filterByFormula: 'FALSE()',
+      maxRecords: '1',
+    });
+  });
+
+  it.each([
+    ['a refused key', { apiKey: 'patWRONG' }, 'team_info', /401/],
+    ['a missing table', {}, 'no_such_table', /404.*no_such_table/],
+  ])('reports %s as unavailable with the cause', async (_, overrides, table, detail) => {
+    const health = await createAirtableClient(configFor(overrides)).probe(table);
+    expect(health).toEqual({
+      ok: false,
+      reason: 'unavailable',
+      detail: expect.stringMatching(detail),
+    });
+  });
+});

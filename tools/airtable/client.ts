@@ -73,7 +73,12 @@ export interface AirtableClient {
     query: { formula: string; maxRecords?: number },
     signal?: AbortSignal,
   ): Promise<AirtableRecordData[]>;
+  /** Whether the base answers for `table`, reading no record (for `/health`): a short reason. */
+  probe(table: string, signal?: AbortSignal): Promise<AirtableHealth>;
 }
+
+export type AirtableHealth =
+  { ok: true } | { ok: false; reason: 'unavailable' | 'rejected'; detail: string };
 
 export const tablePath = (table: string) => `/${encodeURIComponent(table)}`;
 
@@ -120,6 +125,8 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
     );
   });
 }
+
+const callerAborted = (signal?: AbortSignal) => signal?.aborted === true;
 
 const sleep = (ms: number, signal: AbortSignal) =>
   untilAborted(new Promise<void>((resolve) => setTimeout(resolve, ms).unref()), signal);
@@ -193,6 +200,21 @@ export function createAirtableClient(config: AirtableConfig): AirtableClient {
 
   return {
     request,
+    async probe(table, signal) {
+      try {
+        await page(table, { filterByFormula: 'FALSE()', maxRecords: 1 }, signal);
+        return { ok: true };
+      } catch (error) {
+        if (callerAborted(signal)) throw error;
+        const reason = error instanceof AirtableRejectedError ? 'rejected' : 'unavailable';
+        const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+        return {
+          ok: false,
+          reason,
+          detail: cause instanceof Error ? cause.message : String(cause),
+        };
+      }
+    },
     async list(table, { formula, maxRecords }, signal) {
       const records: AirtableRecordData[] = [];
       let offset: string | undefined;
