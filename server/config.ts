@@ -21,6 +21,10 @@ const Env = z.object({
   REDIS_URL: z
     .url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' })
     .optional(),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{0,40}$/, 'letters, digits, "_", "." or "-", at most 40')
+    .default(''),
   DATA_DIR: z.string().default('./data'),
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   CORS_ORIGINS: z
@@ -114,6 +118,8 @@ export type Config = {
   /** Where links sent by SMS point. */
   publicBaseUrl: string;
   redisUrl: string | null;
+  /** Put before every Redis key, so that several deployments (or test runs) can share one Redis. */
+  redisKeyPrefix: string;
   /** Absolute folder of the embedded stores. */
   dataDir: string;
   adminToken: string | null;
@@ -182,6 +188,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     host: vars.HOST,
     publicBaseUrl: vars.PUBLIC_BASE_URL ?? `http://localhost:${vars.PORT}`,
     redisUrl: vars.REDIS_URL ?? null,
+    redisKeyPrefix: vars.REDIS_KEY_PREFIX,
     dataDir: resolve(vars.DATA_DIR),
     adminToken: vars.ADMIN_TOKEN ?? null,
     corsOrigins: vars.CORS_ORIGINS,

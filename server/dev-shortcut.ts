@@ -10,7 +10,7 @@ export const LAH_SCRIPT = [
   '200-Leopards-U9-2526',
   'Test Parent',
   'Test Child',
-  '10/03/2017',
+  'BORN',
   'boy',
   'no',
   'no',
@@ -51,7 +51,11 @@ export function withDevShortcut(chat: ChatService, log: Log): ChatService {
       if (!isLah || !(await isNewSession(chat, input.sessionId))) return chat.reply(input);
       log('dev.shortcut_started', { sessionId: input.sessionId });
       let turn: TurnResult | undefined;
-      for (const text of LAH_SCRIPT) {
+      // Another invented child each time (one registration per child): born on a day in 2017.
+      const born = new Date(Date.UTC(2017, 0, 1 + Math.floor(Math.random() * 180)));
+      const bornText = born.toISOString().slice(0, 10).split('-').reverse().join('/');
+      for (const scripted of LAH_SCRIPT) {
+        const text = scripted === 'BORN' ? bornText : scripted;
         // Sent as the club's frontend would, with the routine it was on.
         turn = await chat.reply({
           ...input,

@@ -63,11 +63,11 @@ async function sharedStores(config: Config, db: SqliteDatabase): Promise<SharedS
       close: async () => {},
     };
   }
-  const url = config.redisUrl;
+  const { redisUrl: url, redisKeyPrefix: prefix } = config;
   const [snapshots, ledger, uploads] = await Promise.all([
-    createRedisSnapshotStore(url),
-    createRedisKeyValueStore(url, 'ledger'),
-    createRedisKeyValueStore(url, 'upload-status'),
+    createRedisSnapshotStore(url, { prefix }),
+    createRedisKeyValueStore(url, `${prefix}ledger`),
+    createRedisKeyValueStore(url, `${prefix}upload-status`),
   ]);
   return {
     snapshots,

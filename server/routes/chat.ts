@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import Router from '@koa/router';
 import type { Middleware } from 'koa';
 import { z } from 'zod';
-import { SessionId, type ChatService, type TurnResult } from '../../machines/chat-service.ts';
+import {
+  SessionId,
+  type ChatService,
+  type ClientHint,
+  type TurnResult,
+} from '../../machines/chat-service.ts';
 import { parseOr400 } from '../http-errors.ts';
 import { requireBodyType, withinDeadline } from '../http.ts';
 import type { Log } from '../log.ts';
@@ -25,6 +30,14 @@ export const turnFields = (turn: TurnResult) => ({
   last_agent: turn.agent,
   routine_number: turn.routineNumber,
 });
+
+/** The routine the client says it was on, if it says: the only use a hint has is to spot a resend. */
+function hintOf(hints: Hints): ClientHint {
+  if (hints.routine_number === undefined) return {};
+  if (hints.routine_number === null || hints.routine_number === '') return { routineNumber: null };
+  const number = Number(hints.routine_number);
+  return Number.isInteger(number) ? { routineNumber: number } : {};
+}
 
 /** Notes (at debug level) a client whose idea of the routine was not the machine's. */
 function noteHints(log: Log, hints: Hints, turn: TurnResult) {
@@ -56,7 +69,7 @@ export function chatRouter({ chat, log, limit, deadlineMs }: ChatRouterDeps) {
     const body = parseOr400(ChatBody, ctx.request.body);
     const sessionId = body.session_id ?? SessionId.parse(`session-${randomUUID()}`);
     const turn = await withinDeadline(ctx, deadlineMs, (signal) =>
-      chat.reply({ sessionId, text: body.user_message, signal }),
+      chat.reply({ sessionId, text: body.user_message, hint: hintOf(body), signal }),
     );
     noteHints(log, body, turn);
     ctx.body = { ...turnFields(turn), session_id: sessionId };

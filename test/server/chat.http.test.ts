@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
-import { createRedisSessionStore, type SessionStore } from '../../tools/snapshots/session-store.ts';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createRedisSnapshotStore } from '../../tools/snapshots/redis.ts';
+
 import {
   bearer,
   IMAGES,
@@ -21,14 +21,11 @@ const FORGED_HINTS = [
 
 describe('POST /chat over Redis-backed sessions', () => {
   let server: TestServer;
-  let redisSessions: SessionStore;
 
   beforeAll(async () => {
     server = await startTestServer();
-    redisSessions = await createRedisSessionStore(inject('redisUrl'));
   });
   afterAll(async () => {
-    await redisSessions.close();
     await server.close();
   });
 
@@ -74,9 +71,6 @@ describe('POST /chat over Redis-backed sessions', () => {
     });
     expect(done.body.updated_at).toEqual(expect.any(String));
 
-    const stored = await redisSessions.load(String(sessionId));
-    expect(stored?.machine).toBe('session');
-
     const { status, body } = await server.get('/admin/registrations', bearer());
     expect(status).toBe(200);
     expect(body.count).toBe(1);
@@ -116,7 +110,7 @@ describe('POST /chat over Redis-backed sessions', () => {
 
   it('continues a session on a second instance sharing the Redis', async () => {
     const first = await server.post('/chat', { user_message: '200-Tigers-U13-2526' });
-    const other = await startTestServer();
+    const other = await startTestServer({ REDIS_KEY_PREFIX: server.redisKeyPrefix });
     try {
       const next = await other.post('/chat', {
         user_message: 'Jo Bloggs',
@@ -131,17 +125,18 @@ describe('POST /chat over Redis-backed sessions', () => {
   it('answers 409 with a kind sentence while another turn holds the session', async () => {
     const { body } = await server.post('/chat', { user_message: 'hello' });
     const sessionId = String(body.session_id);
-    let release = () => {};
-    const held = new Promise<void>((resolve) => (release = resolve));
-    const holding = redisSessions.withLock(sessionId, () => held);
+    const store = await createRedisSnapshotStore(inject('redisUrl'), {
+      prefix: server.redisKeyPrefix,
+    });
+    const held = await store.acquire({ machine: 'session', id: sessionId });
     try {
       const busy = await server.post('/chat', { user_message: 'hello?', session_id: sessionId });
       expect(busy.status).toBe(409);
       expect(busy.body).toMatchObject({ error: { code: 'session_busy' } });
       expect(busy.body.response).toMatch(/send that again/);
     } finally {
-      release();
-      await holding;
+      await held.release();
+      await store.close();
     }
   });
 });

@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createRedisSessionStore, Envelope, type SessionStore } from '../../tools/snapshots/session-store.ts';
+import type { SnapshotStore } from '../../tools/snapshots/port.ts';
+import { createRedisSnapshotStore } from '../../tools/snapshots/redis.ts';
+import { storeSession, type LegacyEnvelope } from '../support/stored.ts';
 import { IMAGES, pollUpload, startTestServer, type TestServer } from './support.ts';
 
 const RESTARTED = /start again/;
@@ -11,34 +13,35 @@ const freshId = () => `session-stale-${process.pid}-${Date.now()}-${(counter += 
 
 describe('sessions stored by an older version', () => {
   let server: TestServer;
-  let sessions: SessionStore;
-  let v0: Envelope;
+  let sessions: SnapshotStore;
+  let v0: LegacyEnvelope;
 
   beforeAll(async () => {
     server = await startTestServer();
-    sessions = await createRedisSessionStore(inject('redisUrl'));
-    const stored = JSON.parse(await readFile(fixture, 'utf8')) as { envelope: unknown };
-    v0 = Envelope.parse(stored.envelope);
+    sessions = await createRedisSnapshotStore(inject('redisUrl'), {
+      prefix: server.redisKeyPrefix,
+    });
+    const stored = JSON.parse(await readFile(fixture, 'utf8')) as { envelope: LegacyEnvelope };
+    v0 = stored.envelope;
   });
   afterAll(async () => {
     await sessions.close();
     await server.close();
   });
 
-  /** Writes `stored` as the session's envelope, however wrong it is. */
-  async function storeRaw(stored: unknown) {
+  /** Stores `stored` as the session, however wrong its snapshot is. */
+  async function storeRaw(stored: LegacyEnvelope) {
     const sessionId = freshId();
-    await sessions.save(sessionId, stored as Envelope);
+    await storeSession(sessions, sessionId, stored);
     return sessionId;
   }
 
   it.each([
-    ['a v0 envelope (the committed fixture)', () => v0],
-    ['a string instead of an envelope', () => 'not an envelope at all'],
-    ['an envelope of another machine', () => ({ ...v0, machine: 'registration', version: '1' })],
+    ['a v0 session (the committed fixture)', () => v0],
+    ['a string instead of a snapshot', () => ({ version: '2', snapshot: 'not a snapshot' })],
     [
-      'a current envelope with an unreadable snapshot',
-      () => ({ ...v0, version: '1', snapshot: {} }),
+      'a current session with an unreadable snapshot',
+      () => ({ ...v0, version: '2', snapshot: {} }),
     ],
   ])('restarts %s politely, and the session works afterwards', async (_name, stored) => {
     const sessionId = await storeRaw(stored());
@@ -58,7 +61,7 @@ describe('sessions stored by an older version', () => {
       session_id: sessionId,
     });
     expect(next.body).toMatchObject({ last_agent: 'new_registration', routine_number: 1 });
-    expect((await sessions.load(sessionId))?.version).toBe('1');
+    expect((await sessions.load({ machine: 'session', id: sessionId }))?.version).toBe('2');
   });
 
   it('takes a photo for a stale session without a 500, restarting it politely', async () => {
@@ -73,6 +76,6 @@ describe('sessions stored by an older version', () => {
 
   it('never answered 500', () => {
     expect(server.logs.filter((line) => line.event === 'http.failed')).toEqual([]);
-    expect(server.logs.filter((line) => line.event === 'session.restarted')).toHaveLength(5);
+    expect(server.logs.filter((line) => line.event === 'instance.restarted')).toHaveLength(4);
   });
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,8 @@ export type LogLine = { event: string; data?: Record<string, unknown> };
 export type TestServer = RunningServer & {
   logs: LogLine[];
   dataDir: string;
+  /** The prefix of this server's keys in the shared test Redis. */
+  redisKeyPrefix: string;
   /** POST a JSON body (or a raw string) to `path`. */
   post(path: string, body: unknown, headers?: Record<string, string>): Promise<Reply>;
   get(path: string, headers?: Record<string, string>): Promise<Reply>;
@@ -47,11 +50,14 @@ export async function startTestServer(
   options: { turnDeadlineMs?: number } = {},
 ): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'server-test-'));
+  const redisKeyPrefix = `t${process.pid}-${randomUUID().slice(0, 8)}-`;
   const config = loadConfig({
     HOST: '127.0.0.1',
     PORT: '0',
     DATA_DIR: dataDir,
     REDIS_URL: inject('redisUrl'),
+    // Each test server has its own keys in the shared test Redis.
+    REDIS_KEY_PREFIX: redisKeyPrefix,
     ADMIN_TOKEN,
     NODE_ENV: 'test',
     RATE_LIMIT_PER_MINUTE: '1000',
@@ -68,6 +74,7 @@ export async function startTestServer(
     ...running,
     logs,
     dataDir,
+    redisKeyPrefix: env.REDIS_KEY_PREFIX ?? redisKeyPrefix,
     async close() {
       await running.close();
       await rm(dataDir, { recursive: true, force: true });
@@ -92,6 +99,11 @@ export async function startTestServer(
 
 export const bearer = (token = ADMIN_TOKEN) => ({ authorization: `Bearer ${token}` });
 
+const CHILDREN = ['Ava', 'Ben', 'Cara', 'Dan', 'Eve', 'Finn', 'Gus', 'Hana', 'Ivy', 'Jude', 'Kai'];
+
+/** The child's first name registerUntilPhoto uses with this shirt number. */
+export const childFor = (shirt: number) => CHILDREN[shirt % CHILDREN.length] ?? 'Leo';
+
 /** A new-player registration as a parent types it, with the routine each answer leads to. */
 export { REGISTRATION };
 
@@ -114,8 +126,10 @@ export const PERSONAL_DATA = [
  */
 export async function registerUntilPhoto(server: TestServer, shirt: number): Promise<string> {
   let sessionId: string | undefined;
+  // Each child is another child: one registration per child and season.
+  const child = `${childFor(shirt)} o’brien`;
   for (const [text] of REGISTRATION) {
-    const message = text === 'number 7' ? `number ${shirt}` : text;
+    const message = text === 'number 7' ? `number ${shirt}` : text === 'leo o’brien' ? child : text;
     const { body } = await server.post('/chat', { user_message: message, session_id: sessionId });
     sessionId = String(body.session_id);
   }

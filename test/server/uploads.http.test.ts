@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   bearer,
+  childFor,
   IMAGES,
   pollUpload,
   registerUntilPhoto,
@@ -20,10 +21,10 @@ describe('photo uploads', () => {
   });
   afterAll(() => server.close());
 
-  async function registrationOf(sessionId: string): Promise<Registration | undefined> {
+  async function registrationOf(shirt: number): Promise<Registration | undefined> {
     const { body } = await server.get('/admin/registrations', bearer());
     const all = body.registrations as Registration[];
-    return all.find((registration) => registration.id.startsWith(sessionId));
+    return all.find((registration) => registration.fields.player_first_name === childFor(shirt));
   }
 
   it.each([
@@ -46,7 +47,7 @@ describe('photo uploads', () => {
       const status = await pollUpload(server, sessionId);
       expect(status.body).toMatchObject({ complete: true, error: null, routine_number: 35 });
 
-      const registration = await registrationOf(sessionId);
+      const registration = await registrationOf(shirt);
       const link = registration?.fields.id_image_link ?? '';
       expect(link).toMatch(/^photos\/2526\/.+\.jpg$/);
       // The local photo store keeps `photos/<key>` under DATA_DIR/photos/stored/<key>.
