@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../support/redis.ts';
+import { readEmbedded } from '../support/embedded.ts';
 import { chat, eventually } from '../support/http.ts';
 import { REGISTRATION } from '../support/registration-script.ts';
 
@@ -38,6 +39,7 @@ describe('a server killed halfway through a registration', () => {
       PORT: String(await freePort()),
       HOST: '127.0.0.1',
       REDIS_URL: inject('redisUrl'),
+      REDIS_KEY_PREFIX: `restart-${process.pid}-`,
       DATA_DIR: await mkdtemp(join(tmpdir(), 'restart-')),
       ADMIN_TOKEN: 'restart-test-token',
       NODE_ENV: 'test',
@@ -68,10 +70,7 @@ describe('a server killed halfway through a registration', () => {
     expect(asked[0]).toMatch(/consent|club news/i);
     expect(asked.join('\n')).not.toMatch(/What's your mobile number/);
 
-    const stored = JSON.parse(await readFile(join(env.DATA_DIR, 'registrations.json'), 'utf8')) as {
-      registrations: Record<string, Record<string, unknown>>;
-    };
-    expect(Object.values(stored.registrations)).toEqual([
+    expect(readEmbedded(env.DATA_DIR).registrations).toEqual([
       expect.objectContaining({
         parent_first_name: 'Sarah',
         player_last_name: "O'Brien",
