@@ -3,7 +3,8 @@ import { GoCardlessInternalError } from 'gocardless-nodejs/errors';
 import { createServer } from 'node:net';
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSimulatedPayments } from '../../tools/payments/payments.ts';
+import { createSqliteSimulatedPayments } from '../../tools/payments/simulator-sqlite.ts';
+import { openDatabase } from '../../tools/sqlite/database.ts';
 import {
   configureGoCardlessClient,
   createGoCardlessPayments,
@@ -47,7 +48,7 @@ describe('GoCardless adapter against the local GoCardless', () => {
 
 describe('the offline simulator', () => {
   billingRequestContract(async () => ({
-    payments: await createSimulatedPayments(null),
+    payments: createSqliteSimulatedPayments(openDatabase(':memory:')),
     completeBillingRequest: () =>
       Promise.reject(new Error('the simulator has no payment page yet')),
     close: async () => {},

@@ -1,4 +1,3 @@
-import { createEmbeddedRegistrationStore } from '../../tools/registrations/registrations.ts';
 import { createSqliteRegistrationStore } from '../../tools/registrations/sqlite.ts';
 import { openDatabase } from '../../tools/sqlite/database.ts';
 import { registrationStoreContract } from '../contracts/registration-store.contract.ts';
@@ -13,8 +12,3 @@ registrationStoreContract('SQLite', async () => {
     },
   };
 });
-
-registrationStoreContract('JSON file (the store being replaced)', async () => ({
-  store: await createEmbeddedRegistrationStore(null),
-  close: async () => {},
-}));

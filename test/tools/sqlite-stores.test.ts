@@ -2,7 +2,6 @@ import { readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createSqliteKeyValueStore } from '../../tools/kv/sqlite.ts';
-import { createSimulatedPayments } from '../../tools/payments/payments.ts';
 import { createSqliteSimulatedPayments } from '../../tools/payments/simulator-sqlite.ts';
 import {
   createSqliteRegistrationStore,
@@ -63,10 +62,8 @@ describe('the SQLite payment simulator', () => {
       ...input,
       idempotencyKey: 'reg-2:billing:45',
     });
-    const legacy = await (await createSimulatedPayments(null)).createBillingRequest(input);
     expect(first.billingRequestId).toMatch(/^BRQSIM[0-9A-F]{12}$/);
     expect(again).toEqual(first);
-    expect(legacy).toEqual(first);
     expect(other.billingRequestId).not.toBe(first.billingRequestId);
     expect(one.prepare('SELECT count(*) AS n FROM simulated_billing_requests').get()).toEqual({
       n: 2,

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { openJsonFile } from '../json-file.ts';
 
 const YN = z.enum(['Y', 'N']);
 const UkDate = z.string().regex(/^\d{2}-\d{2}-\d{4}$/, 'DD-MM-YYYY');
@@ -99,54 +98,4 @@ export class RegistrationNotFoundError extends Error {
     super(`No registration ${id}`);
     this.name = 'RegistrationNotFoundError';
   }
-}
-
-type Data = { registrations: Record<string, RegistrationFields> };
-
-/** The embedded registration store: one JSON file under DATA_DIR (memory only without a path). */
-export async function createEmbeddedRegistrationStore(
-  path: string | null,
-): Promise<RegistrationStore> {
-  const file = await openJsonFile<Data>(path, () => ({ registrations: {} }));
-  const all = () => file.read().registrations;
-  return {
-    async upsert(id, fields) {
-      const checked = RegistrationFields.parse(fields);
-      await file.update((data) => {
-        data.registrations[id] = { ...data.registrations[id], ...checked };
-      });
-    },
-    async update(id, fields) {
-      const current = all()[id];
-      if (!current) throw new RegistrationNotFoundError(id);
-      const checked = RegistrationFields.parse({ ...current, ...fields });
-      await file.update((data) => {
-        data.registrations[id] = checked;
-      });
-    },
-    async get(id) {
-      const fields = all()[id];
-      return fields ? { id, fields: structuredClone(fields) } : null;
-    },
-    async list() {
-      return Object.entries(all()).map(([id, fields]) => ({ id, fields: structuredClone(fields) }));
-    },
-    async reserveShirtNumber({ registrationId, team, ageGroup, season, number }) {
-      const holder = Object.entries(all()).find(
-        ([id, fields]) =>
-          id !== registrationId &&
-          fields.team.toLowerCase() === team.toLowerCase() &&
-          fields.age_group === ageGroup.toLowerCase() &&
-          fields.season === season &&
-          fields.shirt_number === String(number),
-      );
-      if (holder) return 'taken';
-      await file.update((data) => {
-        const own = data.registrations[registrationId];
-        if (!own) throw new RegistrationNotFoundError(registrationId);
-        own.shirt_number = String(number);
-      });
-      return 'reserved';
-    },
-  };
 }
