@@ -100,7 +100,7 @@ describe('a whole registration with the offline interpreter', () => {
       kit_type_required: 'Outfield',
       kit_size: '9/10',
       shirt_number: '7',
-      id_image_link: `photos/2526/${record?.id ?? ""}.jpg`,
+      id_image_link: `photos/2526/${record?.id ?? ''}.jpg`,
     });
 
     const texts = await harness.ports.sms.list();

@@ -43,13 +43,12 @@ describe('the registration key', () => {
     expect(registrationIdOf({ ...jack, ...change })).toBe(registrationIdOf(jack));
   });
 
-  it.each([
-    { childDateOfBirth: '2016-02-04' },
-    { childFirstName: 'Jake' },
-    { season: '2627' },
-  ])('is another registration when %o', (change) => {
-    expect(registrationIdOf({ ...jack, ...change })).not.toBe(registrationIdOf(jack));
-  });
+  it.each([{ childDateOfBirth: '2016-02-04' }, { childFirstName: 'Jake' }, { season: '2627' }])(
+    'is another registration when %o',
+    (change) => {
+      expect(registrationIdOf({ ...jack, ...change })).not.toBe(registrationIdOf(jack));
+    },
+  );
 
   it('gives an id that carries no personal data and is safe in URLs, keys and job ids', () => {
     const id = registrationIdOf(jack);

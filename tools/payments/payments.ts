@@ -1,4 +1,3 @@
-
 export type BillingRequestInput = {
   /** The same key always gives the same billing request: a retry never makes a second one. */
   idempotencyKey: string;

@@ -1,4 +1,3 @@
-
 /** A text message waiting to be sent; `key` makes queueing the same message twice harmless. */
 export type OutgoingSms = { key: string; to: string; body: string };
 

@@ -1,4 +1,3 @@
-
 /** A team as the club lists it (the `team_info` table). */
 export type TeamInfo = { name: string; ageGroup: string; season: string; needsNewKit: boolean };
 
