@@ -1,0 +1,7 @@
+import { describe, inject } from 'vitest';
+import { jobsContract } from '../contracts/jobs.contract.ts';
+import { bullmqStore } from './jobs-subjects.ts';
+
+describe('BullMQ jobs', () => {
+  jobsContract(() => bullmqStore(inject('redisUrl')));
+});
