@@ -4,7 +4,7 @@ import { afterEach, expect, it } from 'vitest';
 import { InvalidJobNameError } from '../../tools/jobs/options.ts';
 import { PermanentJobError, type Job, type Jobs, type QueueCounts } from '../../tools/jobs/port.ts';
 import { eventually } from '../support/http.ts';
-import { openJobs, type StoreArgs } from '../tools/jobs-subjects.ts';
+import { openJobs, type JobsLogLine, type StoreArgs } from '../tools/jobs-subjects.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const CHILD = join(ROOT, 'test/tools/jobs-child.ts');
@@ -33,6 +33,14 @@ function recorder(behave: (job: Job) => Promise<void> = async () => {}) {
   return { runs, handler, mostAtOnce: () => mostAtOnce };
 }
 
+const failure = (attempt: number, retrying: boolean) => ({
+  queue: 'work',
+  id: 'doomed',
+  attempt,
+  error: 'TypeError',
+  retrying,
+});
+
 const ZERO: QueueCounts = { waiting: 0, active: 0, delayed: 0, failed: 0, completed: 0 };
 
 /** Runs test/tools/jobs-child.ts on the same store and resolves with its output once it exits. */
@@ -59,8 +67,9 @@ function child(mode: 'crash' | 'exit', store: StoreArgs) {
 export function jobsContract(makeStore: () => StoreArgs) {
   let store: StoreArgs;
   let opened: Jobs[] = [];
+  let logs: JobsLogLine[] = [];
   const open = () => {
-    const jobs = openJobs(store);
+    const jobs = openJobs(store, logs);
     opened.push(jobs);
     return jobs;
   };
@@ -68,6 +77,7 @@ export function jobsContract(makeStore: () => StoreArgs) {
   afterEach(async () => {
     await Promise.all(opened.map((jobs) => jobs.close()));
     opened = [];
+    logs = [];
   });
 
   const fresh = () => {
@@ -127,7 +137,7 @@ export function jobsContract(makeStore: () => StoreArgs) {
   it('keeps a job as failed once its attempts are spent', async () => {
     const jobs = fresh();
     const { runs, handler } = recorder(async () => {
-      throw new Error('always');
+      throw new TypeError('no parent named Jane Smith');
     });
     jobs.process('work', handler);
     await jobs.add('work', 'doomed', {}, { attempts: 2, backoffMs: 50 });
@@ -135,6 +145,20 @@ export function jobsContract(makeStore: () => StoreArgs) {
     await sleep(200);
     expect(runs.map((run) => run.attempt)).toEqual([1, 2]);
     expect(await jobs.counts('work')).toEqual({ ...ZERO, failed: 1 });
+  });
+
+  it('logs each failed attempt with ids and the error name, never its message', async () => {
+    const jobs = fresh();
+    jobs.process('work', async () => {
+      throw new TypeError('no parent named Jane Smith');
+    });
+    await jobs.add('work', 'doomed', {}, { attempts: 2, backoffMs: 50 });
+    await eventually(async () => expect((await jobs.counts('work')).failed).toBe(1));
+    expect(logs.filter((line) => line.event === 'jobs.attempt_failed')).toEqual([
+      { event: 'jobs.attempt_failed', data: failure(1, true) },
+      { event: 'jobs.attempt_failed', data: failure(2, false) },
+    ]);
+    expect(JSON.stringify(logs)).not.toContain('Jane');
   });
 
   it('fails a job at once, without its retries, on PermanentJobError', async () => {
