@@ -1,0 +1,33 @@
+import { describe, expect, inject, it } from 'vitest';
+import { createBullmqJobs } from '../../tools/jobs/bullmq.ts';
+import { ToolUnavailableError } from '../../tools/tool.ts';
+import { jobsContract } from '../contracts/jobs.contract.ts';
+import { freePort } from '../support/redis.ts';
+import { bullmqStore } from './jobs-subjects.ts';
+
+describe('BullMQ jobs', () => {
+  jobsContract(() => bullmqStore(inject('redisUrl')));
+});
+
+describe('BullMQ jobs, on their own', () => {
+  it('throws ToolUnavailableError from add() and counts() while Redis cannot be reached', async () => {
+    const logs: string[] = [];
+    const jobs = createBullmqJobs({
+      url: `redis://127.0.0.1:${await freePort()}`,
+      commandTimeoutMs: 300,
+      log: (event) => logs.push(event),
+    });
+    await expect(jobs.add('work', 'job-1', {})).rejects.toThrow(ToolUnavailableError);
+    await expect(jobs.counts('work')).rejects.toThrow(ToolUnavailableError);
+    await jobs.close();
+    expect(logs).toContain('jobs.redis_error');
+  });
+
+  it('refuses a second process() of one queue in one instance', async () => {
+    const [, url, prefix] = bullmqStore(inject('redisUrl'));
+    const jobs = createBullmqJobs({ url: url!, prefix: prefix! });
+    jobs.process('work', async () => {});
+    expect(() => jobs.process('work', async () => {})).toThrow(/already processed/);
+    await jobs.close();
+  });
+});

@@ -1,0 +1,105 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSqliteJobs, type SqliteJobsOptions } from '../../tools/jobs/sqlite.ts';
+import type { Job, Jobs } from '../../tools/jobs/port.ts';
+import { openDatabase, type SqliteDatabase } from '../../tools/sqlite/database.ts';
+import { jobsContract } from '../contracts/jobs.contract.ts';
+import { eventually } from '../support/http.ts';
+import { sqliteStore } from './jobs-subjects.ts';
+
+describe('SQLite jobs', () => {
+  jobsContract(sqliteStore);
+});
+
+describe('SQLite jobs, on their own', () => {
+  const DAY_MS = 24 * 60 * 60 * 1_000;
+  const opened: { jobs: Jobs; db: SqliteDatabase }[] = [];
+  const file = () => join(mkdtempSync(join(tmpdir(), 'jobs-')), 'club.sqlite');
+  const open = (path: string, options: SqliteJobsOptions = {}) => {
+    const db = openDatabase(path);
+    const jobs = createSqliteJobs(db, options);
+    opened.push({ jobs, db });
+    return { jobs, db };
+  };
+
+  afterEach(async () => {
+    for (const { jobs, db } of opened.splice(0)) {
+      await jobs.close();
+      db.close();
+    }
+  });
+
+  it('forgets completed jobs after 7 days, freeing their ids, and keeps failed ones', async () => {
+    const path = file();
+    let clock = Date.now();
+    const runs: string[] = [];
+    const handler = async (job: Job) => {
+      runs.push(job.id);
+      if (job.id === 'bad') throw new Error('no');
+    };
+    const first = open(path, { pollMs: 20, now: () => clock }).jobs;
+    first.process('work', handler);
+    await first.add('work', 'old', {});
+    await first.add('work', 'bad', {}, { attempts: 1 });
+    await eventually(async () =>
+      expect(await first.counts('work')).toMatchObject({ completed: 1, failed: 1 }),
+    );
+    await first.close();
+
+    clock += 7 * DAY_MS + 1;
+    const later = open(path, { pollMs: 20, now: () => clock }).jobs;
+    later.process('work', handler);
+    await later.add('work', 'old', {});
+    await later.add('work', 'bad', {});
+    await eventually(async () =>
+      expect(await later.counts('work')).toMatchObject({ completed: 1, failed: 1 }),
+    );
+    expect(runs).toEqual(['old', 'bad', 'old']);
+  });
+
+  it('wakes at once when this process adds a job, and when a delayed one is due', async () => {
+    const { jobs } = open(file(), { pollMs: 60_000 });
+    const started: number[] = [];
+    jobs.process('work', async () => void started.push(Date.now()));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const added = Date.now();
+    await jobs.add('work', 'now', {});
+    await jobs.add('work', 'soon', {}, { delayMs: 300 });
+    await eventually(async () => expect(started).toHaveLength(2), 2_000);
+    expect(started[0]! - added).toBeLessThan(200);
+    expect(started[1]! - added).toBeLessThan(800);
+  });
+
+  it('fails a job left running by a process that died once too often', async () => {
+    const path = file();
+    const logs: unknown[] = [];
+    const { jobs, db } = open(path, {
+      pollMs: 20,
+      log: (event, data) => logs.push({ event, data }),
+    });
+    await jobs.add('work', 'cursed', {});
+    db.prepare(
+      `UPDATE jobs SET state = 'active', attempt = 3, stalls = 2, lease_owner = 'dead',
+         lease_until = 0 WHERE id = 'cursed'`,
+    ).run();
+    const runs: string[] = [];
+    jobs.process('work', async (job) => void runs.push(job.id));
+    await eventually(async () => expect((await jobs.counts('work')).failed).toBe(1));
+    expect(runs).toEqual([]);
+    expect(db.prepare(`SELECT last_error FROM jobs WHERE id = 'cursed'`).get()).toEqual({
+      last_error: 'JobStalledError',
+    });
+    expect(logs).toContainEqual({
+      event: 'jobs.attempt_failed',
+      data: { queue: 'work', id: 'cursed', error: 'JobStalledError', retrying: false },
+    });
+  });
+
+  it('refuses a second process() of one queue in one instance', () => {
+    const { jobs } = open(file());
+    jobs.process('work', async () => {});
+    expect(() => jobs.process('work', async () => {})).toThrow(/already processed/);
+  });
+});

@@ -1,0 +1,324 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { ensureSchema, type SqliteDatabase } from '../sqlite/database.ts';
+import {
+  checkConcurrency,
+  checkJobId,
+  checkQueueName,
+  errorName,
+  KEEP_COMPLETED_MS,
+  MAX_STALLS,
+  resolveJobOptions,
+  type JobsLog,
+} from './options.ts';
+import { PermanentJobError, type JobHandler, type Jobs, type QueueCounts } from './port.ts';
+
+export type SqliteJobsOptions = {
+  /** How often an idle worker looks for due jobs (default 500 ms). */
+  pollMs?: number;
+  /** A running job's lease, renewed while it runs; once it lapses, any process takes the job up. */
+  leaseMs?: number;
+  log?: JobsLog;
+  /** The clock (tests move it on to see completed jobs pruned). */
+  now?: () => number;
+};
+
+const DEFAULT_POLL_MS = 500;
+const DEFAULT_LEASE_MS = 30_000;
+const PRUNE_EVERY_MS = 60 * 60 * 1_000;
+/** Never spin: even a due job that another process took first is looked for again only after this. */
+const MIN_WAIT_MS = 10;
+const MAX_ERROR_LENGTH = 500;
+
+// `attempt` counts the runs started, `stalls` those cut short by a dead process: a failure's number
+// is attempt - stalls, so a crash costs no retry (as in BullMQ, where stalls are counted apart).
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS jobs (
+  queue TEXT NOT NULL,
+  id TEXT NOT NULL,
+  data TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('waiting', 'active', 'completed', 'failed')),
+  attempt INTEGER NOT NULL DEFAULT 0,
+  stalls INTEGER NOT NULL DEFAULT 0,
+  max_attempts INTEGER NOT NULL CHECK (max_attempts >= 1),
+  backoff_ms INTEGER NOT NULL CHECK (backoff_ms >= 0),
+  run_at INTEGER NOT NULL,
+  lease_owner TEXT,
+  lease_until INTEGER,
+  last_error TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  finished_at INTEGER,
+  PRIMARY KEY (queue, id)
+) STRICT;
+CREATE INDEX IF NOT EXISTS jobs_due ON jobs (queue, state, run_at);
+CREATE INDEX IF NOT EXISTS jobs_finished ON jobs (state, finished_at);
+`;
+
+const ClaimedRow = z.object({
+  id: z.string(),
+  data: z.string(),
+  attempt: z.number().int().min(1),
+  stalls: z.number().int().min(0),
+  max_attempts: z.number().int().min(1),
+  backoff_ms: z.number().int().min(0),
+});
+type ClaimedRow = z.infer<typeof ClaimedRow>;
+
+const CountsRow = z.object({
+  waiting: z.number().nullable(),
+  delayed: z.number().nullable(),
+  active: z.number().nullable(),
+  failed: z.number().nullable(),
+  completed: z.number().nullable(),
+});
+const IdRow = z.object({ id: z.string() });
+const NextRow = z.object({ next: z.number().nullable() });
+
+type Running = { queue: string; id: string; token: string };
+type QueueWorker = {
+  queue: string;
+  handler: JobHandler;
+  concurrency: number;
+  running: Set<Promise<void>>;
+  timer?: NodeJS.Timeout;
+};
+
+function statements(db: SqliteDatabase) {
+  return {
+    insert: db.prepare(
+      `INSERT OR IGNORE INTO jobs (queue, id, data, state, max_attempts, backoff_ms, run_at, created_at, updated_at)
+       VALUES (@queue, @id, @data, 'waiting', @attempts, @backoffMs, @runAt, @now, @now)`,
+    ),
+    failStalled: db.prepare(
+      `UPDATE jobs SET state = 'failed', last_error = 'JobStalledError', lease_owner = NULL,
+         lease_until = NULL, finished_at = @now, updated_at = @now
+       WHERE queue = @queue AND state = 'active' AND lease_until <= @now AND stalls >= @maxStalls
+       RETURNING id`,
+    ),
+    recoverStalled: db.prepare(
+      `UPDATE jobs SET state = 'waiting', stalls = stalls + 1, run_at = @now, lease_owner = NULL,
+         lease_until = NULL, updated_at = @now
+       WHERE queue = @queue AND state = 'active' AND lease_until <= @now
+       RETURNING id`,
+    ),
+    take: db.prepare(
+      `UPDATE jobs SET state = 'active', attempt = attempt + 1, lease_owner = @token,
+         lease_until = @leaseUntil, updated_at = @now
+       WHERE (queue, id) = (
+         SELECT queue, id FROM jobs WHERE queue = @queue AND state = 'waiting' AND run_at <= @now
+         ORDER BY run_at, created_at LIMIT 1)
+       RETURNING id, data, attempt, stalls, max_attempts, backoff_ms`,
+    ),
+    renew: db.prepare(
+      `UPDATE jobs SET lease_until = @leaseUntil, updated_at = @now
+       WHERE queue = @queue AND id = @id AND lease_owner = @token AND state = 'active'`,
+    ),
+    complete: db.prepare(
+      `UPDATE jobs SET state = 'completed', lease_owner = NULL, lease_until = NULL,
+         last_error = NULL, finished_at = @now, updated_at = @now
+       WHERE queue = @queue AND id = @id AND lease_owner = @token AND state = 'active'`,
+    ),
+    fail: db.prepare(
+      `UPDATE jobs SET state = 'failed', lease_owner = NULL, lease_until = NULL,
+         last_error = @error, finished_at = @now, updated_at = @now
+       WHERE queue = @queue AND id = @id AND lease_owner = @token AND state = 'active'`,
+    ),
+    retry: db.prepare(
+      `UPDATE jobs SET state = 'waiting', lease_owner = NULL, lease_until = NULL,
+         last_error = @error, run_at = @runAt, updated_at = @now
+       WHERE queue = @queue AND id = @id AND lease_owner = @token AND state = 'active'`,
+    ),
+    nextDue: db.prepare(
+      `SELECT MIN(run_at) AS next FROM jobs WHERE queue = @queue AND state = 'waiting'`,
+    ),
+    counts: db.prepare(
+      `SELECT SUM(state = 'waiting' AND run_at <= @now) AS waiting,
+         SUM(state = 'waiting' AND run_at > @now) AS delayed,
+         SUM(state = 'active') AS active, SUM(state = 'failed') AS failed,
+         SUM(state = 'completed') AS completed
+       FROM jobs WHERE queue = @queue`,
+    ),
+    prune: db.prepare(`DELETE FROM jobs WHERE state = 'completed' AND finished_at < @before`),
+  };
+}
+
+/**
+ * The Jobs port on the embedded SQLite file, shared by every process that opens it: a job is taken
+ * by one process at a time under a lease it keeps renewing, so a job whose process died is taken up
+ * again once the lease lapses. `db` stays open: its owner closes it after close().
+ */
+export function createSqliteJobs(db: SqliteDatabase, options: SqliteJobsOptions = {}): Jobs {
+  const {
+    pollMs = DEFAULT_POLL_MS,
+    leaseMs = DEFAULT_LEASE_MS,
+    log = () => {},
+    now = Date.now,
+  } = options;
+  ensureSchema(db, SCHEMA);
+  const sql = statements(db);
+  const workers = new Map<string, QueueWorker>();
+  const leases = new Set<Running>();
+  let renewTimer: NodeJS.Timeout | undefined;
+  let pruneTimer: NodeJS.Timeout | undefined;
+  let closed = false;
+  let closing: Promise<void> | undefined;
+
+  // BEGIN IMMEDIATE: the write lock is taken before reading, so two processes never take one job.
+  const claim = db.transaction((queue: string): { row: ClaimedRow; token: string } | undefined => {
+    const at = now();
+    const failed = sql.failStalled.all({ queue, now: at, maxStalls: MAX_STALLS });
+    for (const { id } of failed.map((row) => IdRow.parse(row))) {
+      log('jobs.attempt_failed', { queue, id, error: 'JobStalledError', retrying: false });
+    }
+    const recovered = sql.recoverStalled.all({ queue, now: at });
+    for (const { id } of recovered.map((row) => IdRow.parse(row))) {
+      log('jobs.stalled', { queue, id });
+    }
+    const token = randomUUID();
+    const taken: unknown = sql.take.get({ queue, now: at, token, leaseUntil: at + leaseMs });
+    return taken === undefined ? undefined : { row: ClaimedRow.parse(taken), token };
+  });
+
+  function renewLeases() {
+    const at = now();
+    for (const lease of leases) {
+      if (sql.renew.run({ ...lease, now: at, leaseUntil: at + leaseMs }).changes === 0) {
+        leases.delete(lease);
+        log('jobs.lease_lost', { queue: lease.queue, id: lease.id });
+      }
+    }
+  }
+
+  function prune() {
+    const { changes } = sql.prune.run({ before: now() - KEEP_COMPLETED_MS });
+    if (changes > 0) log('jobs.pruned', { completed: changes });
+  }
+
+  function settle(lease: Running, row: ClaimedRow, error: unknown) {
+    const at = now();
+    const permanent = error instanceof PermanentJobError;
+    const failures = row.attempt - row.stalls;
+    const retrying = !permanent && failures < row.max_attempts;
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : errorName(error);
+    const params = { ...lease, now: at, error: message.slice(0, MAX_ERROR_LENGTH) };
+    const { changes } = retrying
+      ? sql.retry.run({ ...params, runAt: at + row.backoff_ms * 2 ** (failures - 1) })
+      : sql.fail.run(params);
+    log('jobs.attempt_failed', {
+      queue: lease.queue,
+      id: lease.id,
+      attempt: row.attempt,
+      error: errorName(error),
+      retrying,
+    });
+    if (changes === 0) log('jobs.lease_lost', { queue: lease.queue, id: lease.id });
+  }
+
+  async function run(worker: QueueWorker, row: ClaimedRow, token: string) {
+    const lease = { queue: worker.queue, id: row.id, token };
+    leases.add(lease);
+    try {
+      const data: unknown = JSON.parse(row.data);
+      await worker.handler({ id: row.id, queue: worker.queue, data, attempt: row.attempt });
+      leases.delete(lease);
+      if (sql.complete.run({ ...lease, now: now() }).changes === 0) {
+        log('jobs.lease_lost', { queue: lease.queue, id: lease.id });
+      }
+    } catch (error) {
+      leases.delete(lease);
+      settle(lease, row, error);
+    }
+  }
+
+  function pump(worker: QueueWorker) {
+    clearTimeout(worker.timer);
+    if (closed) return;
+    let wait = pollMs;
+    try {
+      while (worker.running.size < worker.concurrency) {
+        const claimed = claim.immediate(worker.queue);
+        if (!claimed) break;
+        const running: Promise<void> = run(worker, claimed.row, claimed.token)
+          .catch((error: unknown) => log('jobs.store_error', { error: errorName(error) }))
+          .finally(() => {
+            worker.running.delete(running);
+            pump(worker);
+          });
+        worker.running.add(running);
+      }
+      if (worker.running.size < worker.concurrency) {
+        const { next } = NextRow.parse(sql.nextDue.get({ queue: worker.queue }));
+        if (next !== null) wait = Math.min(pollMs, next - now());
+      }
+    } catch (error) {
+      log('jobs.store_error', { queue: worker.queue, error: errorName(error) });
+    }
+    worker.timer = setTimeout(() => pump(worker), Math.max(wait, MIN_WAIT_MS)).unref();
+  }
+
+  function assertOpen() {
+    if (closing) throw new Error('Jobs is closed');
+  }
+
+  return {
+    async add(queue, id, data, jobOptions) {
+      checkQueueName(queue);
+      checkJobId(id);
+      const { delayMs, attempts, backoffMs } = resolveJobOptions(jobOptions);
+      assertOpen();
+      const at = now();
+      const { changes } = sql.insert.run({
+        queue,
+        id,
+        data: JSON.stringify(data ?? null),
+        attempts,
+        backoffMs,
+        runAt: at + delayMs,
+        now: at,
+      });
+      const worker = workers.get(queue);
+      if (changes > 0 && worker) setImmediate(() => pump(worker));
+    },
+
+    process(queue, handler, processOptions = {}) {
+      checkQueueName(queue);
+      const concurrency = checkConcurrency(processOptions.concurrency ?? 1);
+      assertOpen();
+      if (workers.has(queue)) throw new Error(`Queue ${queue} is already processed here`);
+      const worker: QueueWorker = { queue, handler, concurrency, running: new Set() };
+      workers.set(queue, worker);
+      renewTimer ??= setInterval(renewLeases, Math.max(leaseMs / 3, MIN_WAIT_MS)).unref();
+      if (!pruneTimer) {
+        prune();
+        pruneTimer = setInterval(prune, PRUNE_EVERY_MS).unref();
+      }
+      setImmediate(() => pump(worker));
+    },
+
+    async counts(queue) {
+      checkQueueName(queue);
+      assertOpen();
+      const row = CountsRow.parse(sql.counts.get({ queue, now: now() }));
+      return {
+        waiting: row.waiting ?? 0,
+        active: row.active ?? 0,
+        delayed: row.delayed ?? 0,
+        failed: row.failed ?? 0,
+        completed: row.completed ?? 0,
+      } satisfies QueueCounts;
+    },
+
+    close() {
+      closing ??= (async () => {
+        closed = true;
+        for (const worker of workers.values()) clearTimeout(worker.timer);
+        clearInterval(pruneTimer);
+        // Leases are renewed until the last running job has finished.
+        await Promise.all([...workers.values()].flatMap((worker) => [...worker.running]));
+        clearInterval(renewTimer);
+      })();
+      return closing;
+    },
+  };
+}

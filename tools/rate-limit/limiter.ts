@@ -1,0 +1,38 @@
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { ToolUnavailableError } from '../tool.ts';
+import type { RateLimitDecision, RateLimitWindow } from './port.ts';
+
+/** rate-limiter-flexible's options for a window, refusing what it would silently round. */
+export function windowOptions({ points, durationMs }: RateLimitWindow) {
+  if (!Number.isInteger(points) || points < 1) {
+    throw new RangeError(`points must be a whole number of at least 1 (got ${points})`);
+  }
+  if (!Number.isInteger(durationMs / 1_000) || durationMs < 1_000) {
+    throw new RangeError(`durationMs must be a whole number of seconds (got ${durationMs})`);
+  }
+  return { points, duration: durationMs / 1_000 };
+}
+
+/** One request against `limiter`: a refusal is an answer, any other failure is the store's. */
+export async function consumeOne(
+  limiter: RateLimiterAbstract,
+  key: string,
+  timeoutMs?: number,
+): Promise<RateLimitDecision> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    if (timeoutMs === undefined) return;
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    await Promise.race([limiter.consume(key), timeout]);
+    return { allowed: true };
+  } catch (outcome) {
+    if (outcome instanceof RateLimiterRes) {
+      return { allowed: false, retryAfterMs: Math.max(0, outcome.msBeforeNext) };
+    }
+    throw new ToolUnavailableError('rateLimit', { cause: outcome });
+  } finally {
+    clearTimeout(timer);
+  }
+}

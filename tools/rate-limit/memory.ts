@@ -1,0 +1,12 @@
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { consumeOne, windowOptions } from './limiter.ts';
+import type { RateLimiter, RateLimitWindow } from './port.ts';
+
+/** A rate limit counted in this process only (the embedded mode: one process serves everyone). */
+export function createMemoryRateLimiter(window: RateLimitWindow): RateLimiter {
+  const limiter = new RateLimiterMemory(windowOptions(window));
+  return {
+    consume: (key) => consumeOne(limiter, key),
+    close: async () => {},
+  };
+}
