@@ -3,6 +3,7 @@ import Koa, { type Middleware } from 'koa';
 import { koaBody } from 'koa-body';
 import type { ChatService } from '../machines/chat-service.ts';
 import type { RegistrationStore } from '../tools/registrations/registrations.ts';
+import type { RateLimiter } from '../tools/rate-limit/port.ts';
 import type { SnapshotStore } from '../tools/snapshots/port.ts';
 import type { UploadStatusStore } from '../tools/upload-status/upload-status.ts';
 import type { AgentModeSetting } from './agent-mode.ts';
@@ -31,8 +32,8 @@ export type AppDeps = {
   adminToken: string | null;
   /** Browser origins allowed to call the API (the club frontend's). */
   corsOrigins: readonly string[];
-  /** Requests per minute and client address on /chat and the uploads. */
-  rateLimitPerMinute: number;
+  /** Counts requests per client address on /chat and the uploads, across every instance. */
+  rateLimiter: RateLimiter;
   /** Read the client address from X-Forwarded-For (behind a trusted proxy only). */
   trustProxy: boolean;
   /** How long a turn may take before the parent gets a 503 (default TURN_DEADLINE_MS). */
@@ -54,7 +55,7 @@ export function createApp(deps: AppDeps): Koa {
   const app = new Koa({ proxy: deps.trustProxy });
   app.on('error', logAppError(deps.log));
   const allowed = new Set(deps.corsOrigins);
-  const limit = rateLimit({ max: deps.rateLimitPerMinute, windowMs: 60_000 });
+  const limit = rateLimit(deps.rateLimiter, deps.log);
   const deadlineMs = deps.turnDeadlineMs ?? TURN_DEADLINE_MS;
 
   app.use(errorBoundary(deps.log));

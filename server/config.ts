@@ -82,6 +82,8 @@ const Env = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   TRUST_PROXY: Flag.default(false),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
+  RUN_WORKERS: Flag.default(true),
+  JOB_LOCK_MS: z.coerce.number().int().min(1_000).max(600_000).optional(),
 });
 type Env = z.infer<typeof Env>;
 
@@ -129,6 +131,10 @@ export type Config = {
   logLevel: Env['LOG_LEVEL'];
   trustProxy: boolean;
   rateLimitPerMinute: number;
+  /** Run the job workers in this process too (false: web only, with `npm run worker` apart). */
+  runWorkers: boolean;
+  /** How long a job stays with a worker that stopped answering before another takes it up. */
+  jobLockMs: number | null;
   /** The model, when OPENAI_API_KEY is set; null runs the offline interpreter alone. */
   openai: { apiKey: string; model: string; baseUrl: string | null } | null;
   /** Real services whose variables are set but which are not wired yet (later issues). */
@@ -197,6 +203,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     logLevel: vars.LOG_LEVEL,
     trustProxy: vars.TRUST_PROXY,
     rateLimitPerMinute: vars.RATE_LIMIT_PER_MINUTE,
+    runWorkers: vars.RUN_WORKERS,
+    jobLockMs: vars.JOB_LOCK_MS ?? null,
     openai: vars.OPENAI_API_KEY
       ? {
           apiKey: vars.OPENAI_API_KEY,

@@ -3,7 +3,9 @@ import { SnapshotIncompatibleError } from '../machines/runner.ts';
 import type { PhotoStore } from '../tools/photos/photos.ts';
 import { InstanceBusyError } from '../tools/snapshots/port.ts';
 import type { UploadStatus, UploadStatusStore } from '../tools/upload-status/upload-status.ts';
-import type { Background } from './background.ts';
+import type { Job, Jobs } from '../tools/jobs/port.ts';
+import { PermanentJobError } from '../tools/jobs/port.ts';
+import { z } from 'zod';
 import { HttpError } from './http-errors.ts';
 import type { Log } from './log.ts';
 import type { PhotoUpload } from './photo-form.ts';
@@ -24,16 +26,33 @@ export interface PhotoUploads {
   /** Processes the photo before answering (the synchronous /upload). */
   processNow(upload: PhotoUpload, signal?: AbortSignal): Promise<TurnResult>;
   status(sessionId: SessionId): Promise<UploadStatus | null>;
+  /**
+   * Runs one photo job (on a worker): the photo's turn, then its status. Run again after a crash,
+   * it applies the photo once (the session remembers the upload it took).
+   */
+  process(job: Job): Promise<void>;
 }
 
 export type PhotoUploadsDeps = {
   chat: ChatService;
   photos: PhotoStore;
   statuses: UploadStatusStore;
-  background: Background;
+  jobs: Jobs;
   log: Log;
   now: () => Date;
 };
+
+/** The queue photo jobs go on, and how often one is tried before the parent is asked again. */
+export const PHOTO_QUEUE = 'photos';
+const PHOTO_ATTEMPTS = 5;
+
+/** What a photo job carries: which session, which staged upload, where the parent stood. */
+const PhotoJobData = z.object({
+  sessionId: z.string(),
+  uploadId: z.string(),
+  agent: z.string().nullable(),
+  routineNumber: z.number().nullable(),
+});
 
 /** Tries a turn again while another message of the same session holds the lock. */
 async function patiently<T>(work: () => Promise<T>, attempts = 3): Promise<T> {
@@ -47,7 +66,7 @@ async function patiently<T>(work: () => Promise<T>, attempts = 3): Promise<T> {
 }
 
 export function createPhotoUploads(deps: PhotoUploadsDeps): PhotoUploads {
-  const { chat, photos, statuses, background, log, now } = deps;
+  const { chat, photos, statuses, jobs, log, now } = deps;
 
   async function standing(sessionId: SessionId): Promise<Standing> {
     try {
@@ -63,13 +82,12 @@ export function createPhotoUploads(deps: PhotoUploadsDeps): PhotoUploads {
     });
   }
 
-  async function handOver({ sessionId, bytes, type }: PhotoUpload, signal?: AbortSignal) {
-    const uploadId = await photos.stage(bytes, type);
+  async function handOver(sessionId: SessionId, uploadId: string, signal?: AbortSignal) {
     const started = Date.now();
     const turn = await patiently(() =>
       chat.uploadedPhoto({ sessionId, uploadId, ...(signal ? { signal } : {}) }),
     );
-    log('upload.completed', { sessionId, routine: turn.routineNumber, ms: Date.now() - started });
+    log('upload.completed', { routine: turn.routineNumber, ms: Date.now() - started });
     return turn;
   }
 
@@ -96,29 +114,34 @@ export function createPhotoUploads(deps: PhotoUploadsDeps): PhotoUploads {
         routineNumber,
         error: null,
       });
-      background.run('photo.upload', async () => {
-        try {
-          await done(await handOver(upload));
-        } catch (error) {
-          const code = error instanceof InstanceBusyError ? 'session_busy' : 'upload_failed';
-          await record(upload.sessionId, {
-            state: 'failed',
-            reply: FAILED,
-            agent,
-            routineNumber,
-            error: code,
-          });
-          throw error;
-        }
-      });
+      const uploadId = await photos.stage(upload.bytes, upload.type);
+      const data = { sessionId: upload.sessionId, uploadId, agent, routineNumber };
+      await jobs.add(PHOTO_QUEUE, `photo.${uploadId}`, data, { attempts: PHOTO_ATTEMPTS });
       return current;
     },
     async processNow(upload, signal) {
       await standing(upload.sessionId);
-      const turn = await handOver(upload, signal);
+      const uploadId = await photos.stage(upload.bytes, upload.type);
+      const turn = await handOver(upload.sessionId, uploadId, signal);
       await done(turn);
       return turn;
     },
     status: (sessionId) => statuses.get(sessionId),
+    async process(job) {
+      const parsed = PhotoJobData.safeParse(job.data);
+      if (!parsed.success) throw new PermanentJobError('A photo job without its session');
+      const { uploadId, agent, routineNumber } = parsed.data;
+      const sessionId = parsed.data.sessionId as SessionId;
+      try {
+        await done(await handOver(sessionId, uploadId));
+      } catch (error) {
+        // Retried by the queue; the parent hears of it only once no try is left.
+        if (job.attempt < PHOTO_ATTEMPTS && !(error instanceof PermanentJobError)) throw error;
+        const code = error instanceof InstanceBusyError ? 'session_busy' : 'upload_failed';
+        await record(sessionId, { state: 'failed', reply: FAILED, agent, routineNumber, error: code });
+        await photos.discard(uploadId);
+        throw new PermanentJobError('The photo could not be processed', { cause: error });
+      }
+    },
   };
 }

@@ -1,35 +1,26 @@
 import type { Middleware } from 'koa';
+import type { RateLimiter } from '../tools/rate-limit/port.ts';
+import { ToolUnavailableError } from '../tools/tool.ts';
 import { HttpError } from './http-errors.ts';
-
-export type RateLimitOptions = {
-  /** Requests allowed per client address in each window. */
-  max: number;
-  windowMs: number;
-  now?: () => number;
-};
+import type { Log } from './log.ts';
 
 /**
- * A small fixed-window limiter per client address, in this process only: enough to stop one
- * phone (or script) hammering the chat. Behind a proxy, set TRUST_PROXY so `ctx.ip` is the client.
+ * Requests per client address, counted by a limiter every instance shares (Redis when configured).
+ * Behind a proxy, set TRUST_PROXY so `ctx.ip` is the client. A limiter that cannot be reached lets
+ * the request through: the parent is not turned away for the limiter's sake.
  */
-export function rateLimit({ max, windowMs, now = Date.now }: RateLimitOptions): Middleware {
-  const windows = new Map<string, { startedAt: number; count: number }>();
-  let sweptAt = now();
+export function rateLimit(limiter: RateLimiter, log: Log): Middleware {
   return async (ctx, next) => {
-    const time = now();
-    if (time - sweptAt > windowMs) {
-      for (const [ip, window] of windows)
-        if (time - window.startedAt >= windowMs) windows.delete(ip);
-      sweptAt = time;
+    let decision: Awaited<ReturnType<RateLimiter['consume']>> = { allowed: true };
+    try {
+      decision = await limiter.consume(ctx.ip);
+    } catch (error) {
+      if (!(error instanceof ToolUnavailableError)) throw error;
+      log('rate_limit.unavailable', {});
     }
-    const current = windows.get(ctx.ip);
-    const window =
-      current && time - current.startedAt < windowMs ? current : { startedAt: time, count: 0 };
-    window.count += 1;
-    windows.set(ctx.ip, window);
-    if (window.count > max) {
-      ctx.set('Retry-After', String(Math.ceil((window.startedAt + windowMs - time) / 1000)));
-      throw new HttpError(429, 'rate_limited', `More than ${max} requests in ${windowMs / 1000} s`);
+    if (!decision.allowed) {
+      ctx.set('Retry-After', String(Math.ceil(decision.retryAfterMs / 1000)));
+      throw new HttpError(429, 'rate_limited', 'Too many requests from this address');
     }
     await next();
   };

@@ -67,20 +67,20 @@ export function adminRouter(deps: AdminRouterDeps) {
     ctx.body = { cleared: true, session_id: sessionId };
   });
 
-  router.get('/agent/status', admin, (ctx) => {
+  router.get('/agent/status', admin, async (ctx) => {
     const mcp = agentMode.mcpConfigured;
     ctx.body = {
-      mode: agentMode.get(),
+      mode: await agentMode.get(),
       available_modes: mcp ? ['local', 'mcp'] : ['local'],
       model: agentMode.model?.name ?? null,
       usage: agentMode.model?.usage ?? null,
     };
   });
 
-  router.post('/agent/mode', admin, (ctx) => {
+  router.post('/agent/mode', admin, async (ctx) => {
     requireBodyType(ctx, 'json');
     const { mode } = parseOr400(ModeBody, ctx.request.body);
-    if (!agentMode.set(mode)) {
+    if (!(await agentMode.set(mode))) {
       throw new HttpError(
         400,
         'mcp_not_configured',
@@ -88,7 +88,7 @@ export function adminRouter(deps: AdminRouterDeps) {
       );
     }
     log('admin.agent_mode', { mode });
-    ctx.body = { mode: agentMode.get() };
+    ctx.body = { mode: await agentMode.get() };
   });
 
   router.get('/admin/registrations', admin, async (ctx) => {
