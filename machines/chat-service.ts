@@ -10,7 +10,7 @@ import type { EffectPorts } from './effects.ts';
 import type { Interpretation, Interpreter, RecentTurn, UserEvent } from './interpreter.ts';
 import { renderNotice } from './messages.ts';
 import { MENTIONABLE } from './registration.machine.ts';
-import type { Log, Runner } from './runner.ts';
+import { SnapshotIncompatibleError, type Log, type Runner } from './runner.ts';
 import {
   sessionDefinition,
   whereIs,
@@ -286,13 +286,22 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
         return { said: text, applied: true, ...(preface ? { preface } : {}) };
       });
     },
-    uploadedPhoto: ({ sessionId, uploadId, signal }) =>
-      turn(sessionId, signal, async (actor) => {
+    async uploadedPhoto({ sessionId, uploadId, signal }) {
+      // The photo check (a model call, seconds) runs before the turn, not while holding the lock.
+      const before = await runner.peek(definition, sessionId).catch((error: unknown) => {
+        // A stale session: the turn itself restarts it politely.
+        if (error instanceof SnapshotIncompatibleError) return null;
+        throw error;
+      });
+      const wanted =
+        before !== null &&
+        whereIs(before.snapshot).routine === 'photo' &&
+        before.snapshot.context.lastUploadId !== uploadId;
+      const refused = wanted && deps.photoCheck ? await deps.photoCheck(uploadId, signal) : null;
+      return turn(sessionId, signal, async (actor) => {
         const { context } = actor.getSnapshot();
         // A photo job run again after a crash: the flow already took this upload.
         if (context.lastUploadId === uploadId) return { said: null };
-        const atPhoto = whereIs(actor.getSnapshot()).routine === 'photo';
-        const refused = atPhoto && deps.photoCheck ? await deps.photoCheck(uploadId, signal) : null;
         actor.send(
           refused
             ? { type: 'user.unclear', reason: refused }
@@ -303,7 +312,8 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
           await deps.ports.photos.discard(uploadId);
         }
         return { said: '[photo]' };
-      }),
+      });
+    },
     async peek(sessionId) {
       const found = await runner.peek(definition, sessionId);
       return found ? result(sessionId, found.snapshot) : null;
