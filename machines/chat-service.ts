@@ -98,6 +98,9 @@ const Conversation = z.object({
 });
 type Conversation = z.infer<typeof Conversation>;
 
+/** The wall clock to a fraction of a millisecond, comparable between processes of one machine. */
+const preciseNow = () => performance.timeOrigin + performance.now();
+
 const digestOf = (text: string) =>
   createHash('sha256').update(text.trim().toLowerCase().normalize('NFKC')).digest('hex');
 
@@ -255,7 +258,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
                   digest: digestOf(done.said),
                   routineNumber: numberBefore,
                   routineAfter: turnResult.routineNumber,
-                  appliedAt: Date.now(),
+                  appliedAt: preciseNow(),
                   reply: turnResult.reply,
                 }
               : conversation.last;
@@ -272,7 +275,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
 
   return {
     reply: ({ sessionId, text, hint, signal }) => {
-      const receivedAt = Date.now();
+      const receivedAt = preciseNow();
       return turn(sessionId, signal, async (actor, conversation) => {
         if (isResend(conversation.last, text, hint, receivedAt)) {
           return { said: text, resend: conversation.last?.reply ?? '' };

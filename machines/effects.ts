@@ -80,6 +80,18 @@ const registrationOf = (context: SessionContext, effect: EffectId) =>
 
 const isPaid = (status: string | undefined) => status === 'active';
 
+/**
+ * Whether this chat still holds its registration (another chat may have carried it on). A claim
+ * that has lapsed, or that a chat saved by an older version never made, is taken again.
+ */
+async function holdsRegistration(context: SessionContext, ports: EffectPorts) {
+  const id = context.registrationId;
+  if (!id) return false;
+  const owner = ownerOf(context.sessionId);
+  const claim = await ports.ledger.setIfAbsent(claimKey(id), { owner }, CLAIM_TTL_MS);
+  return claimOwner(claim.value) === owner;
+}
+
 /** What each effect state does. Every effect is idempotent: running it twice changes nothing more. */
 export const effects: Record<EffectId, (run: EffectRun) => Promise<SessionEvent>> = {
   async findTeam({ context, ports, signal }) {
@@ -144,6 +156,7 @@ export const effects: Record<EffectId, (run: EffectRun) => Promise<SessionEvent>
   /** A correction after the save: the stored record gets the new value before the parent is told. */
   async updateRecord({ context, ports, signal }) {
     const id = registrationOf(context, 'updateRecord');
+    if (!(await holdsRegistration(context, ports))) return { type: 'registration.takenOver' };
     await ports.registrations.update(id, recordCorrection(context), signal);
     return { type: 'record.updated' };
   },
@@ -223,6 +236,7 @@ export const effects: Record<EffectId, (run: EffectRun) => Promise<SessionEvent>
   },
   async reserveShirtNumber({ context, ports, club, signal }) {
     const id = registrationOf(context, 'reserveShirtNumber');
+    if (!(await holdsRegistration(context, ports))) return { type: 'registration.takenOver' };
     const team = need(context.team, 'reserveShirtNumber', 'a team');
     const number = need(context.draft.shirtNumber, 'reserveShirtNumber', 'a shirt number');
     const outcome = await ports.registrations.reserveShirtNumber(
@@ -251,6 +265,7 @@ export const effects: Record<EffectId, (run: EffectRun) => Promise<SessionEvent>
   },
   async savePhoto({ context, ports, signal }) {
     const id = registrationOf(context, 'savePhoto');
+    if (!(await holdsRegistration(context, ports))) return { type: 'registration.takenOver' };
     const upload = need(context.upload, 'savePhoto', 'an upload');
     const season = need(context.code, 'savePhoto', 'a code').season;
     const photoLink = await ports.photos.store(upload.id, `${season}/${id}.jpg`, signal);

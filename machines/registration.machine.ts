@@ -105,6 +105,12 @@ const whenFailed = [
 const critical = (id: keyof typeof RETRIED, on: Transitions) =>
   effect(id, { ...on, 'effect.failed': [...whenFailed] });
 
+/** Another chat carried this registration on: this one stops, writing nothing more. */
+const takenOver = {
+  target: '#session.generic',
+  actions: ['noteTakenOver', 'clearFailure'],
+} as const;
+
 /** A failure of an effect with its own fallback: a bug still hands off at once. */
 const orFallBack = (fallback: string | { target: string; actions: 'noteAddressNotFound' }) => [
   { guard: 'isBug' as const, target: 'handingOff', actions: 'handOff' as const },
@@ -316,10 +322,7 @@ export const registrationFlow = sessionSetup.createStateConfig({
     paymentDay: step('paymentDay', 'savingRegistration'),
     savingRegistration: critical('saveRegistration', {
       'registration.saved': { target: 'creatingPayment', actions: ['markSaved', 'clearFailure'] },
-      'registration.takenOver': {
-        target: '#session.generic',
-        actions: ['noteTakenOver', 'clearFailure'],
-      },
+      'registration.takenOver': takenOver,
       'registration.complete': {
         target: '#session.generic',
         actions: ['noteAlreadyRegistered', 'clearFailure'],
@@ -353,6 +356,7 @@ export const registrationFlow = sessionSetup.createStateConfig({
     shirtNumber: step('shirtNumber', 'reservingShirtNumber'),
     reservingShirtNumber: critical('reserveShirtNumber', {
       'shirt.reserved': { target: 'photo', actions: 'clearFailure' },
+      'registration.takenOver': takenOver,
       'shirt.taken': { target: 'shirtNumber', actions: ['releaseShirtNumber', 'clearFailure'] },
     }),
     photo: {
@@ -362,6 +366,7 @@ export const registrationFlow = sessionSetup.createStateConfig({
     },
     savingPhoto: critical('savePhoto', {
       'photo.saved': { target: 'registered', actions: ['savePhotoLink', 'clearFailure'] },
+      'registration.takenOver': takenOver,
     }),
     registered: {
       tags: 'finished',
@@ -377,6 +382,7 @@ export const registrationFlow = sessionSetup.createStateConfig({
     /** A correction after the save, written to the stored record before the parent is told. */
     updatingRecord: critical('updateRecord', {
       'record.updated': { target: 'resuming', actions: ['noteUpdated', 'clearFailure'] },
+      'registration.takenOver': takenOver,
     }),
     resuming: {
       always: [

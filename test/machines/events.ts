@@ -98,7 +98,11 @@ const OUTCOMES: Record<EffectId, (snapshot: Snapshot) => SessionEvent[]> = {
     { type: 'registration.complete' },
     ...failures('takeOverRegistration'),
   ],
-  updateRecord: () => [{ type: 'record.updated' }, ...failures('updateRecord')],
+  updateRecord: () => [
+    { type: 'record.updated' },
+    { type: 'registration.takenOver' },
+    ...failures('updateRecord'),
+  ],
   flagForClub: () => [{ type: 'club.flagged' }, ...failures('flagForClub')],
   findTeam: ({ context }) => [
     ...(context.pendingCode
@@ -141,10 +145,15 @@ const OUTCOMES: Record<EffectId, (snapshot: Snapshot) => SessionEvent[]> = {
   ],
   reserveShirtNumber: () => [
     { type: 'shirt.reserved' },
+    { type: 'registration.takenOver' },
     { type: 'shirt.taken' },
     ...failures('reserveShirtNumber'),
   ],
-  savePhoto: () => [{ type: 'photo.saved', photoLink: 'photos/x.jpg' }, ...failures('savePhoto')],
+  savePhoto: () => [
+    { type: 'photo.saved', photoLink: 'photos/x.jpg' },
+    { type: 'registration.takenOver' },
+    ...failures('savePhoto'),
+  ],
 };
 
 const SIDE_EVENTS: SessionEvent[] = [
