@@ -76,10 +76,7 @@ describe('one registration per child and season, whatever the session', () => {
     await b.sayAll(AFTER_THE_CHILD.slice(0, -1));
     expect((await b.say('number 8')).routineNumber).toBe(34);
     const records = await first.ports.registrations.list();
-    expect(records.map((record) => record.fields.player_first_name).sort()).toEqual([
-      'Leo',
-      'Max',
-    ]);
+    expect(records.map((record) => record.fields.player_first_name).sort()).toEqual(['Leo', 'Max']);
     expect(new Set(records.map((record) => record.id)).size).toBe(2);
     expect(await outcomes(first)).toEqual({ records: 2, billingRequests: 2, texts: 2 });
   });
