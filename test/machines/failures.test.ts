@@ -4,7 +4,7 @@ import type { EffectPorts } from '../../machines/effects.ts';
 import { MAX_EFFECT_FAILURES } from '../../machines/setup.ts';
 import { ToolUnavailableError } from '../../tools/tool.ts';
 import { createHarness, type Harness } from '../support/harness.ts';
-import { aParent, handOffFlag, journey, type Parent } from './journeys.ts';
+import { aParent, handOffFlag, type Parent } from './journeys.ts';
 
 const HANDED_OFF = /a volunteer will finish Leo's registration with you/;
 const RETRY_LATER = /Nothing you've told me is lost: send me any message/;
