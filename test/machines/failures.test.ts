@@ -234,3 +234,43 @@ describe('an unavailable service', () => {
     expect(await harness.ports.registrations.list()).toHaveLength(1);
   });
 });
+
+describe('the address lookup', () => {
+  it.each([
+    [
+      'is unavailable',
+      () => new ToolUnavailableError('addressLookup'),
+      14,
+      /type your full address/,
+    ],
+    ['fails with a bug', () => new TypeError('x is undefined'), null, HANDED_OFF],
+  ])(
+    'that %s asks for the address or hands off, in one turn',
+    async (_how, fault, routine, reply) => {
+      const { harness, parent } = await arrive(13);
+      const lookup = breakMethod(harness.ports, 'addressLookup', 'find', fault);
+      const turn = await parent.say('12');
+      expect(turn.routineNumber).toBe(routine);
+      expect(turn.reply).toMatch(reply);
+      expect(lookup.calls).toBe(1);
+    },
+  );
+});
+
+describe('a hand-off whose club flag cannot be written', () => {
+  it('still ends the loop and keeps the draft', async () => {
+    const { harness, parent } = await arrive(29);
+    breakMethod(harness.ports, 'registrations', 'upsert', () => new TypeError('bad'));
+    const flag = breakMethod(
+      harness.ports,
+      'ledger',
+      'set',
+      () => new ToolUnavailableError('ledger'),
+    );
+    expect((await parent.say('15')).reply).toMatch(HANDED_OFF);
+    expect((await parent.say('hello?')).reply).toMatch(HANDED_OFF);
+    expect(flag.calls).toBe(1);
+    expect((await parent.context())?.handOff).toEqual({ effect: 'saveRegistration', kind: 'bug' });
+    expect((await parent.context())?.draft.paymentDay).toBe(15);
+  });
+});

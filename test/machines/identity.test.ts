@@ -132,6 +132,24 @@ describe('a session lost mid-way', () => {
   });
 });
 
+describe("a corrected child's name or date of birth", () => {
+  it('lets go of the first child and offers to carry on with a child under way elsewhere', async () => {
+    const { first, a, b } = await twoChats();
+    await a.reach(28, LEO);
+    await b.sayAll([CODE, 'Sarah OBrien', MAX.name]);
+    expect((await b.say(MAX.dateOfBirth)).routineNumber).toBe(4);
+
+    const moved = await a.say("his name is Max O'Brien");
+    expect(moved.routineNumber).toBe(3);
+    expect(moved.reply).toMatch(/Max already has a registration under way/);
+
+    const c = aParent(await createHarness({ shareWith: first }));
+    await c.sayAll([CODE, 'Sarah OBrien', LEO_AGAIN.name]);
+    expect((await c.say(LEO_AGAIN.dateOfBirth)).routineNumber).toBe(4);
+    expect(await outcomes(first)).toEqual({ records: 0, billingRequests: 0, texts: 0 });
+  });
+});
+
 describe('two chats racing for the same child', () => {
   it('lets one claim the child and offers the other to carry on', async () => {
     const { first, a, b } = await twoChats();
