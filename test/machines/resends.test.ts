@@ -130,15 +130,14 @@ describe('the same words given to the next question', () => {
     expect((await parent.context())?.draft.childLivesWithParent).toBe(true);
   });
 
-  // TODO(#7): isResend compares millisecond clocks with <=, so a message received in the same
-  // millisecond as the last turn was applied counts as a resend. Remove .fails once it does not.
-  it.fails(
-    'are applied to it with no hint even in the millisecond the reply was sent',
-    async () => {
-      const { parent } = await atRoutine(15);
-      vi.useFakeTimers({ toFake: ['Date'] });
+  it('are applied to it with no hint even in the millisecond the reply was sent', async () => {
+    const { parent } = await atRoutine(15);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
       await parent.sayBare('yes');
       expect((await parent.sayBare('yes')).routineNumber).toBe(28);
-    },
-  );
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });
