@@ -85,7 +85,7 @@ export function createBullmqJobs(options: BullmqJobsOptions): Jobs {
       const id = job.id ?? '';
       // attemptsStarted also counts a run cut short by a dead worker, as the SQLite queue does.
       const attempt = Math.max(job.attemptsStarted, job.attemptsMade + 1);
-      const run = handler({ id, queue, data: job.data, attempt });
+      const run = Promise.resolve().then(() => handler({ id, queue, data: job.data, attempt }));
       running.add(run);
       try {
         await run;
@@ -167,7 +167,12 @@ export function createBullmqJobs(options: BullmqJobsOptions): Jobs {
     close() {
       closing ??= (async () => {
         // Workers first: they take no more jobs and let the running ones finish.
-        const closed = workers.map((worker) => worker.close().then(() => true));
+        const closed = workers.map((worker) =>
+          worker.close().then(
+            () => true,
+            () => false,
+          ),
+        );
         await Promise.allSettled([...running]);
         let timer: NodeJS.Timeout | undefined;
         const late = new Promise<false>((resolve) => {
