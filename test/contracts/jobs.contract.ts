@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { InvalidJobNameError } from '../../tools/jobs/options.ts';
@@ -43,13 +43,16 @@ const failure = (attempt: number, retrying: boolean) => ({
 
 const ZERO: QueueCounts = { waiting: 0, active: 0, delayed: 0, failed: 0, completed: 0 };
 
-/** Runs test/tools/jobs-child.ts on the same store and resolves with its output once it exits. */
+const children: ChildProcess[] = [];
+
+/** Starts test/tools/jobs-child.ts on the same store; the test's end kills it if it still runs. */
 function child(mode: 'crash' | 'exit', store: StoreArgs) {
   const process_ = spawn(process.execPath, ['--import', 'tsx', CHILD, mode, ...store], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  children.push(process_);
   let stdout = '';
   let stderr = '';
   process_.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -75,6 +78,8 @@ export function jobsContract(makeStore: () => StoreArgs) {
   };
 
   afterEach(async () => {
+    // A no-op for a child that has exited: Node signals only a process it still holds.
+    children.splice(0).forEach((running) => running.kill('SIGKILL'));
     await Promise.all(opened.map((jobs) => jobs.close()));
     opened = [];
     logs = [];
@@ -259,7 +264,6 @@ export function jobsContract(makeStore: () => StoreArgs) {
     const worker = child('exit', store);
     const timeout = sleep(10_000).then(() => 'still running' as const);
     const exit = await Promise.race([worker.exited, timeout]);
-    if (exit === 'still running') worker.process.kill('SIGKILL');
     expect({ exit, stdout: worker.output().stdout }).toEqual({
       exit: { code: 0, signal: null },
       stdout: 'done\n',
