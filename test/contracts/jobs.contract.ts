@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { InvalidJobNameError } from '../../tools/jobs/options.ts';
@@ -43,13 +43,16 @@ const failure = (attempt: number, retrying: boolean) => ({
 
 const ZERO: QueueCounts = { waiting: 0, active: 0, delayed: 0, failed: 0, completed: 0 };
 
-/** Runs test/tools/jobs-child.ts on the same store and resolves with its output once it exits. */
+const children: ChildProcess[] = [];
+
+/** Starts test/tools/jobs-child.ts on the same store; the test's end kills it if it still runs. */
 function child(mode: 'crash' | 'exit', store: StoreArgs) {
   const process_ = spawn(process.execPath, ['--import', 'tsx', CHILD, mode, ...store], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  children.push(process_);
   let stdout = '';
   let stderr = '';
   process_.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -75,6 +78,8 @@ export function jobsContract(makeStore: () => StoreArgs) {
   };
 
   afterEach(async () => {
+    // A no-op for a child that has exited: Node signals only a process it still holds.
+    children.splice(0).forEach((running) => running.kill('SIGKILL'));
     await Promise.all(opened.map((jobs) => jobs.close()));
     opened = [];
     logs = [];
@@ -91,7 +96,7 @@ export function jobsContract(makeStore: () => StoreArgs) {
     jobs.process('work', handler);
     await jobs.add('work', 'job-1', { photo: 'a.jpg' });
     await eventually(async () => expect((await jobs.counts('work')).completed).toBe(1));
-    await sleep(200);
+    await sleep(150);
     expect(runs.map(({ id, queue, data, attempt }) => ({ id, queue, data, attempt }))).toEqual([
       { id: 'job-1', queue: 'work', data: { photo: 'a.jpg' }, attempt: 1 },
     ]);
@@ -112,7 +117,7 @@ export function jobsContract(makeStore: () => StoreArgs) {
     );
     await jobs.add('work', 'twice', { n: 3 });
     await jobs.add('work', 'refused', {});
-    await sleep(300);
+    await sleep(150);
     expect(runs.map(({ id, data }) => ({ id, data }))).toEqual([
       { id: 'twice', data: { n: 1 } },
       { id: 'refused', data: {} },
@@ -134,7 +139,7 @@ export function jobsContract(makeStore: () => StoreArgs) {
     expect(third! - second!).toBeGreaterThanOrEqual(300 - CLOCK_SLACK_MS);
   });
 
-  it('keeps a job as failed once its attempts are spent', async () => {
+  it('keeps a job as failed once its attempts are spent, logging ids and error names', async () => {
     const jobs = fresh();
     const { runs, handler } = recorder(async () => {
       throw new TypeError('no parent named Jane Smith');
@@ -142,18 +147,9 @@ export function jobsContract(makeStore: () => StoreArgs) {
     jobs.process('work', handler);
     await jobs.add('work', 'doomed', {}, { attempts: 2, backoffMs: 50 });
     await eventually(async () => expect((await jobs.counts('work')).failed).toBe(1));
-    await sleep(200);
+    await sleep(150);
     expect(runs.map((run) => run.attempt)).toEqual([1, 2]);
     expect(await jobs.counts('work')).toEqual({ ...ZERO, failed: 1 });
-  });
-
-  it('logs each failed attempt with ids and the error name, never its message', async () => {
-    const jobs = fresh();
-    jobs.process('work', async () => {
-      throw new TypeError('no parent named Jane Smith');
-    });
-    await jobs.add('work', 'doomed', {}, { attempts: 2, backoffMs: 50 });
-    await eventually(async () => expect((await jobs.counts('work')).failed).toBe(1));
     expect(logs.filter((line) => line.event === 'jobs.attempt_failed')).toEqual([
       { event: 'jobs.attempt_failed', data: failure(1, true) },
       { event: 'jobs.attempt_failed', data: failure(2, false) },
@@ -169,7 +165,7 @@ export function jobsContract(makeStore: () => StoreArgs) {
     jobs.process('work', handler);
     await jobs.add('work', 'refused', {}, { attempts: 5, backoffMs: 50 });
     await eventually(async () => expect((await jobs.counts('work')).failed).toBe(1));
-    await sleep(300);
+    await sleep(150);
     expect(runs).toHaveLength(1);
     expect(await jobs.counts('work')).toEqual({ ...ZERO, failed: 1 });
   });
@@ -178,16 +174,16 @@ export function jobsContract(makeStore: () => StoreArgs) {
     const jobs = fresh();
     const { runs, handler } = recorder();
     const added = Date.now();
-    await jobs.add('work', 'later', {}, { delayMs: 700 });
+    await jobs.add('work', 'later', {}, { delayMs: 400 });
     expect(await jobs.counts('work')).toEqual({ ...ZERO, delayed: 1 });
     jobs.process('work', handler);
     await eventually(async () => expect(runs).toHaveLength(1));
-    expect(runs[0]!.at - added).toBeGreaterThanOrEqual(700 - CLOCK_SLACK_MS);
+    expect(runs[0]!.at - added).toBeGreaterThanOrEqual(400 - CLOCK_SLACK_MS);
   });
 
   it.each([1, 3])('runs at most %i job(s) at once when asked to', async (concurrency) => {
     const jobs = fresh();
-    const { runs, handler, mostAtOnce } = recorder(() => sleep(200));
+    const { runs, handler, mostAtOnce } = recorder(() => sleep(150));
     const count = 2 * concurrency + 1;
     for (let n = 0; n < count; n += 1) await jobs.add('work', `job-${n}`, { n });
     jobs.process('work', handler, { concurrency });
@@ -211,7 +207,7 @@ export function jobsContract(makeStore: () => StoreArgs) {
   it('never lets a second instance take a job whose worker runs longer than its lease', async () => {
     const jobs = fresh();
     const second = open();
-    const { runs, handler } = recorder(() => sleep(2_200));
+    const { runs, handler } = recorder(() => sleep(1_800));
     jobs.process('work', handler);
     await jobs.add('work', 'long', {});
     await eventually(async () => expect(runs).toHaveLength(1));
@@ -268,7 +264,6 @@ export function jobsContract(makeStore: () => StoreArgs) {
     const worker = child('exit', store);
     const timeout = sleep(10_000).then(() => 'still running' as const);
     const exit = await Promise.race([worker.exited, timeout]);
-    if (exit === 'still running') worker.process.kill('SIGKILL');
     expect({ exit, stdout: worker.output().stdout }).toEqual({
       exit: { code: 0, signal: null },
       stdout: 'done\n',

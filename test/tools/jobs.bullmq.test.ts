@@ -23,6 +23,21 @@ describe('BullMQ jobs, on their own', () => {
     expect(logs).toContain('jobs.redis_error');
   });
 
+  it('lets close() finish while Redis cannot be reached', async () => {
+    const logs: string[] = [];
+    const jobs = createBullmqJobs({
+      url: `redis://127.0.0.1:${await freePort()}`,
+      closeGraceMs: 300,
+      log: (event) => logs.push(event),
+    });
+    jobs.process('work', async () => {});
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const started = Date.now();
+    await jobs.close();
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(logs).toContain('jobs.close_abandoned');
+  });
+
   it('refuses a second process() of one queue in one instance', async () => {
     const [, url, prefix] = bullmqStore(inject('redisUrl'));
     const jobs = createBullmqJobs({ url: url!, prefix: prefix! });

@@ -22,18 +22,30 @@ export type BullmqJobsOptions = {
   stalledIntervalMs?: number;
   /** add() and counts() give up after this long without Redis (default 5 s). */
   commandTimeoutMs?: number;
+  /**
+   * close() waits this long, once the running jobs have finished, for BullMQ to record them; a
+   * worker that cannot reach Redis is then let go (default 3 s).
+   */
+  closeGraceMs?: number;
   log?: JobsLog;
 };
 
 const DEFAULT_COMMAND_TIMEOUT_MS = 5_000;
+const DEFAULT_CLOSE_GRACE_MS = 3_000;
 
 /** The Jobs port on BullMQ: shared through Redis by every web and worker process. */
 export function createBullmqJobs(options: BullmqJobsOptions): Jobs {
-  const { url, log = () => {}, commandTimeoutMs = DEFAULT_COMMAND_TIMEOUT_MS } = options;
+  const {
+    url,
+    log = () => {},
+    commandTimeoutMs = DEFAULT_COMMAND_TIMEOUT_MS,
+    closeGraceMs = DEFAULT_CLOSE_GRACE_MS,
+  } = options;
   const prefix = options.prefix === undefined ? {} : { prefix: options.prefix };
   const queues = new Map<string, Queue>();
   const workers: Worker[] = [];
   const processed = new Set<string>();
+  const running = new Set<Promise<void>>();
   let closing: Promise<void> | undefined;
 
   const onError = (queue: string) => (error: Error) =>
@@ -73,14 +85,18 @@ export function createBullmqJobs(options: BullmqJobsOptions): Jobs {
       const id = job.id ?? '';
       // attemptsStarted also counts a run cut short by a dead worker, as the SQLite queue does.
       const attempt = Math.max(job.attemptsStarted, job.attemptsMade + 1);
+      const run = Promise.resolve().then(() => handler({ id, queue, data: job.data, attempt }));
+      running.add(run);
       try {
-        await handler({ id, queue, data: job.data, attempt });
+        await run;
       } catch (error) {
         const permanent = error instanceof PermanentJobError;
         const retrying = !permanent && job.attemptsMade + 1 < (job.opts.attempts ?? 1);
         log('jobs.attempt_failed', { queue, id, attempt, error: errorName(error), retrying });
         if (permanent) throw new UnrecoverableError(error.message);
         throw error instanceof Error ? error : new Error(`job threw ${typeof error}`);
+      } finally {
+        running.delete(run);
       }
     };
   }
@@ -150,9 +166,34 @@ export function createBullmqJobs(options: BullmqJobsOptions): Jobs {
 
     close() {
       closing ??= (async () => {
-        // Workers first: each lets its running jobs finish before it lets go of its connections.
-        await Promise.all(workers.map((worker) => worker.close()));
-        await Promise.all([...queues.values()].map((queue) => queue.close()));
+        // Workers first: they take no more jobs and let the running ones finish.
+        const closed = workers.map((worker) =>
+          worker.close().then(
+            () => true,
+            () => false,
+          ),
+        );
+        await Promise.allSettled([...running]);
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<false>((resolve) => {
+          timer = setTimeout(resolve, closeGraceMs, false);
+        });
+        const outcomes = await Promise.all(closed.map((close) => Promise.race([close, late])));
+        clearTimeout(timer);
+        workers.forEach((worker, n) => {
+          if (outcomes[n]) return;
+          // BullMQ retries recording the outcome until Redis is back: stop waiting, and reconnecting.
+          log('jobs.close_abandoned', { queue: worker.name });
+          worker.disconnect().catch(() => {});
+        });
+        await Promise.all(
+          [...queues.values()].map((queue) =>
+            queue.close().catch((error: unknown) => {
+              log('jobs.close_abandoned', { queue: queue.name, error: errorName(error) });
+              queue.disconnect().catch(() => {});
+            }),
+          ),
+        );
       })();
       return closing;
     },

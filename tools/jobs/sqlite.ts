@@ -165,20 +165,26 @@ export function createSqliteJobs(db: SqliteDatabase, options: SqliteJobsOptions 
   let closing: Promise<void> | undefined;
 
   // BEGIN IMMEDIATE: the write lock is taken before reading, so two processes never take one job.
-  const claim = db.transaction((queue: string): { row: ClaimedRow; token: string } | undefined => {
+  const claim = db.transaction((queue: string) => {
     const at = now();
-    const failed = sql.failStalled.all({ queue, now: at, maxStalls: MAX_STALLS });
-    for (const { id } of failed.map((row) => IdRow.parse(row))) {
-      log('jobs.attempt_failed', { queue, id, error: 'JobStalledError', retrying: false });
-    }
-    const recovered = sql.recoverStalled.all({ queue, now: at });
-    for (const { id } of recovered.map((row) => IdRow.parse(row))) {
-      log('jobs.stalled', { queue, id });
-    }
+    const ids = (rows: unknown[]) => rows.map((row) => IdRow.parse(row).id);
+    const failed = ids(sql.failStalled.all({ queue, now: at, maxStalls: MAX_STALLS }));
+    const stalled = ids(sql.recoverStalled.all({ queue, now: at }));
     const token = randomUUID();
     const taken: unknown = sql.take.get({ queue, now: at, token, leaseUntil: at + leaseMs });
-    return taken === undefined ? undefined : { row: ClaimedRow.parse(taken), token };
+    const job = taken === undefined ? undefined : { row: ClaimedRow.parse(taken), token };
+    return { job, failed, stalled };
   });
+
+  /** Takes the next due job of `queue`, first taking back those whose process died. */
+  function claimNext(queue: string) {
+    const { job, failed, stalled } = claim.immediate(queue);
+    for (const id of failed) {
+      log('jobs.attempt_failed', { queue, id, error: 'JobStalledError', retrying: false });
+    }
+    for (const id of stalled) log('jobs.stalled', { queue, id });
+    return job;
+  }
 
   function renewLeases() {
     const at = now();
@@ -218,16 +224,18 @@ export function createSqliteJobs(db: SqliteDatabase, options: SqliteJobsOptions 
   async function run(worker: QueueWorker, row: ClaimedRow, token: string) {
     const lease = { queue: worker.queue, id: row.id, token };
     leases.add(lease);
+    let failure: { error: unknown } | undefined;
     try {
       const data: unknown = JSON.parse(row.data);
       await worker.handler({ id: row.id, queue: worker.queue, data, attempt: row.attempt });
-      leases.delete(lease);
-      if (sql.complete.run({ ...lease, now: now() }).changes === 0) {
-        log('jobs.lease_lost', { queue: lease.queue, id: lease.id });
-      }
     } catch (error) {
-      leases.delete(lease);
-      settle(lease, row, error);
+      failure = { error };
+    }
+    leases.delete(lease);
+    if (failure) {
+      settle(lease, row, failure.error);
+    } else if (sql.complete.run({ ...lease, now: now() }).changes === 0) {
+      log('jobs.lease_lost', { queue: lease.queue, id: lease.id });
     }
   }
 
@@ -237,7 +245,7 @@ export function createSqliteJobs(db: SqliteDatabase, options: SqliteJobsOptions 
     let wait = pollMs;
     try {
       while (worker.running.size < worker.concurrency) {
-        const claimed = claim.immediate(worker.queue);
+        const claimed = claimNext(worker.queue);
         if (!claimed) break;
         const running: Promise<void> = run(worker, claimed.row, claimed.token)
           .catch((error: unknown) => log('jobs.store_error', { error: errorName(error) }))
