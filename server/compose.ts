@@ -49,11 +49,7 @@ type SharedStores = {
   close(): Promise<void>;
 };
 
-async function sharedStores(
-  config: Config,
-  db: SqliteDatabase,
-  log: Log,
-): Promise<SharedStores> {
+async function sharedStores(config: Config, db: SqliteDatabase, log: Log): Promise<SharedStores> {
   const window = { points: config.rateLimitPerMinute, durationMs: 60_000 };
   if (!config.redisUrl) {
     const jobs = createSqliteJobs(db, { log });
@@ -80,7 +76,9 @@ async function sharedStores(
     url,
     prefix: `${prefix}bull`,
     log,
-    ...(config.jobLockMs ? { lockDurationMs: config.jobLockMs, stalledIntervalMs: config.jobLockMs } : {}),
+    ...(config.jobLockMs
+      ? { lockDurationMs: config.jobLockMs, stalledIntervalMs: config.jobLockMs }
+      : {}),
   });
   return {
     snapshots,

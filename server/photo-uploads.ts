@@ -138,7 +138,13 @@ export function createPhotoUploads(deps: PhotoUploadsDeps): PhotoUploads {
         // Retried by the queue; the parent hears of it only once no try is left.
         if (job.attempt < PHOTO_ATTEMPTS && !(error instanceof PermanentJobError)) throw error;
         const code = error instanceof InstanceBusyError ? 'session_busy' : 'upload_failed';
-        await record(sessionId, { state: 'failed', reply: FAILED, agent, routineNumber, error: code });
+        await record(sessionId, {
+          state: 'failed',
+          reply: FAILED,
+          agent,
+          routineNumber,
+          error: code,
+        });
         await photos.discard(uploadId);
         throw new PermanentJobError('The photo could not be processed', { cause: error });
       }
