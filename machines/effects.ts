@@ -92,6 +92,43 @@ async function holdsRegistration(context: SessionContext, ports: EffectPorts) {
   return claimOwner(claim.value) === owner;
 }
 
+type Shirt = {
+  registrationId: string;
+  team: string;
+  ageGroup: string;
+  season: string;
+  number: number;
+};
+const shirtKey = ({ season, team, ageGroup, number }: Shirt) =>
+  `shirt.${season}.${team.trim().toLowerCase().replace(/\s+/g, '-')}.${ageGroup.toLowerCase()}.${number}`;
+const holderOf = (value: unknown) =>
+  typeof value === 'object' && value !== null && 'registrationId' in value
+    ? String(value.registrationId)
+    : null;
+
+/**
+ * Holds a shirt number for one child in the ledger, atomically across every process (Redis when
+ * configured), and lets go of the number the same child held before.
+ */
+async function holdShirtNumber(ledger: KeyValueStore, shirt: Shirt) {
+  const key = shirtKey(shirt);
+  const held = await ledger.setIfAbsent(key, { registrationId: shirt.registrationId });
+  if (holderOf(held.value) !== shirt.registrationId) return false;
+  const mine = `shirt-of.${shirt.registrationId}`;
+  const previous = await ledger.get(mine);
+  if (typeof previous === 'string' && previous !== key) {
+    if (holderOf(await ledger.get(previous)) === shirt.registrationId)
+      await ledger.delete(previous);
+  }
+  await ledger.set(mine, key);
+  return true;
+}
+
+async function letGoOfShirtNumber(ledger: KeyValueStore, shirt: Shirt) {
+  const key = shirtKey(shirt);
+  if (holderOf(await ledger.get(key)) === shirt.registrationId) await ledger.delete(key);
+}
+
 /** What each effect state does. Every effect is idempotent: running it twice changes nothing more. */
 export const effects: Record<EffectId, (run: EffectRun) => Promise<SessionEvent>> = {
   async findTeam({ context, ports, signal }) {
@@ -239,17 +276,14 @@ export const effects: Record<EffectId, (run: EffectRun) => Promise<SessionEvent>
     if (!(await holdsRegistration(context, ports))) return { type: 'registration.takenOver' };
     const team = need(context.team, 'reserveShirtNumber', 'a team');
     const number = need(context.draft.shirtNumber, 'reserveShirtNumber', 'a shirt number');
-    const outcome = await ports.registrations.reserveShirtNumber(
-      {
-        registrationId: id,
-        team: team.name,
-        ageGroup: team.ageGroup,
-        season: need(context.code, 'reserveShirtNumber', 'a code').season,
-        number,
-      },
-      signal,
-    );
-    if (outcome === 'taken') return { type: 'shirt.taken' };
+    const season = need(context.code, 'reserveShirtNumber', 'a code').season;
+    const shirt = { registrationId: id, team: team.name, ageGroup: team.ageGroup, season, number };
+    if (!(await holdShirtNumber(ports.ledger, shirt))) return { type: 'shirt.taken' };
+    const outcome = await ports.registrations.reserveShirtNumber(shirt, signal);
+    if (outcome === 'taken') {
+      await letGoOfShirtNumber(ports.ledger, shirt);
+      return { type: 'shirt.taken' };
+    }
     await ports.registrations.update(
       id,
       {
