@@ -113,9 +113,8 @@ describe('two web processes and a worker sharing one Redis', () => {
 
     // The same child (another spelling) from another device, on the other web process.
     const again = REGISTRATION.map(([text]) => (text === 'leo o’brien' ? "Leo O'Brien" : text));
-    let second: string | undefined;
     let turn = await chat(two.base, { user_message: String(again[0]) });
-    second = turn.body.session_id;
+    const second = turn.body.session_id;
     for (const text of again.slice(1, 4)) {
       turn = await chat(two.base, { user_message: text, session_id: second });
     }
