@@ -14,7 +14,6 @@ export type WebhooksRouterDeps = { texts: Texts; twilio: TwilioWebhookConfig | n
 
 /** Twilio's callbacks are small forms: a few hundred bytes. */
 const FORM_LIMIT = '16kb';
-const UNPARSED = Symbol.for('unparsedBody');
 
 /** Form bodies for this route only (the app's parser takes JSON alone); the raw text is kept. */
 const formBody = koaBody({
@@ -31,11 +30,7 @@ function formParams(ctx: Context): WebhookParams {
   if (!ctx.is('application/x-www-form-urlencoded')) {
     throw new HttpError(400, 'invalid_form', 'The body must be application/x-www-form-urlencoded');
   }
-  const body: unknown = ctx.request.body;
-  const raw =
-    typeof body === 'object' && body !== null && UNPARSED in body
-      ? (body as Record<symbol, unknown>)[UNPARSED]
-      : undefined;
+  const raw: unknown = ctx.request.rawBody;
   const form = new URLSearchParams(typeof raw === 'string' ? raw : '');
   const params: Record<string, string | string[]> = {};
   for (const name of new Set(form.keys())) {
