@@ -157,7 +157,12 @@ export function createTexts(deps: TextsDeps): Texts {
       // The one window left: the provider took the text and this process died before the next
       // line. The job runs again and sends a second copy (Twilio has no idempotency key).
       await recordSent(text, receipt.providerId, receipt.status);
-      log('sms.sent', { key, providerId: receipt.providerId, to: maskPhone(text.to) });
+      log('sms.accepted', {
+        key,
+        providerId: receipt.providerId,
+        to: maskPhone(text.to),
+        attempt: job.attempt,
+      });
     },
 
     async recordStatus(callback) {
