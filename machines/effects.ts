@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ClubConfig } from '../routines/club.ts';
+import { fillText, type ClubConfig } from '../routines/club.ts';
 import { effectKey, identityOf, registrationIdOf } from '../routines/identity.ts';
 import { toE164 } from '../routines/parsers/phones.ts';
 import type { KeyValueStore } from '../tools/kv/port.ts';
@@ -240,13 +240,15 @@ export const effects: Record<EffectId, (run: EffectRun) => Promise<SessionEvent>
       `reg_setup/${encodeURIComponent(billingRequestId)}`,
       `${publicBaseUrl.replace(/\/$/, '')}/`,
     );
-    const body = [
-      `Hi ${context.draft.parentFirstName ?? ''}, this is the registration assistant from ${club.name}.`,
-      `${context.draft.childFirstName ?? 'Your child'}'s registration is almost complete: please pay the signing-on fee and set up the monthly Direct Debit here:`,
-      link.href,
-    ].join(' ');
+    const body = fillText(club.texts.paymentLink, {
+      clubName: club.name,
+      parentFirstName: context.draft.parentFirstName,
+      childFirstName: context.draft.childFirstName ?? 'Your child',
+      link: link.href,
+    });
+    // Queued only: the worker sends it, so a provider outage never holds up the parent's turn.
     const key = effectKey(id, 'sendPaymentLink', [mobile]);
-    await ports.sms.enqueue({ key, to: toE164(mobile), body }, signal);
+    await ports.sms.enqueue({ key, registrationId: id, to: toE164(mobile), body }, signal);
     await ports.registrations.update(
       id,
       { sms_sent_at: now.toISOString(), sms_delivery_status: 'pending' },

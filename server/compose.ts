@@ -8,7 +8,7 @@ import { createPhotoCheck } from '../machines/photo-check.ts';
 import { createRunner } from '../machines/runner.ts';
 import { createDemoAddressLookup } from '../tools/address-lookup/address-lookup.ts';
 import { createBullmqJobs } from '../tools/jobs/bullmq.ts';
-import type { Jobs } from '../tools/jobs/port.ts';
+import type { JobOptions, Jobs } from '../tools/jobs/port.ts';
 import { createSqliteJobs } from '../tools/jobs/sqlite.ts';
 import type { KeyValueStore } from '../tools/kv/port.ts';
 import { createRedisKeyValueStore } from '../tools/kv/redis.ts';
@@ -20,7 +20,11 @@ import { createMemoryRateLimiter } from '../tools/rate-limit/memory.ts';
 import type { RateLimiter } from '../tools/rate-limit/port.ts';
 import { createRedisRateLimiter } from '../tools/rate-limit/redis.ts';
 import { createSqliteRegistrationStore } from '../tools/registrations/sqlite.ts';
-import { createSqliteLoggingSmsOutbox } from '../tools/sms/outbox-sqlite.ts';
+import { createLogSmsSender } from '../tools/sms/log-sender.ts';
+import { createSqliteSmsOutbox } from '../tools/sms/outbox-sqlite.ts';
+import type { SmsSender } from '../tools/sms/port.ts';
+import type { SmsOutboxRecords } from '../tools/sms/sms.ts';
+import { createTwilioSmsSender } from '../tools/sms/twilio.ts';
 import type { SnapshotStore } from '../tools/snapshots/port.ts';
 import { createRedisSnapshotStore } from '../tools/snapshots/redis.ts';
 import { createSqliteSnapshotStore } from '../tools/snapshots/sqlite.ts';
@@ -32,8 +36,13 @@ import type { Config } from './config.ts';
 import { withDevShortcut } from './dev-shortcut.ts';
 import type { Log } from './log.ts';
 import { createPhotoUploads } from './photo-uploads.ts';
+import { createTexts, TEXT_RETRY, TWILIO_STATUS_PATH, type RegistrationLock } from './texts.ts';
 
-export type ComposeOptions = { now?: () => Date };
+export type ComposeOptions = {
+  now?: () => Date;
+  /** How texts are retried (tests shorten the backoff; default TEXT_RETRY). */
+  textRetry?: { attempts: number; backoffMs: number };
+};
 
 /** The embedded SQLite file under DATA_DIR, shared by every process of this machine. */
 export const databasePath = (config: Config) => join(config.dataDir, 'club.sqlite');
@@ -101,7 +110,7 @@ function embeddedPorts(
   config: Config,
   db: SqliteDatabase,
   ledger: KeyValueStore,
-  log: Log,
+  sms: SmsOutboxRecords,
 ): EffectPorts {
   const { club } = config;
   return {
@@ -112,9 +121,29 @@ function embeddedPorts(
     addressLookup: createDemoAddressLookup(),
     registrations: createSqliteRegistrationStore(db),
     payments: createSqliteSimulatedPayments(db),
-    sms: createSqliteLoggingSmsOutbox(db, log),
+    sms,
     photos: createLocalPhotoStore(join(config.dataDir, 'photos')),
     ledger,
+  };
+}
+
+/** Twilio when its variables are set; else the log (the whole text stays in the outbox). */
+function smsSender(config: Config, log: Log): SmsSender {
+  if (!config.twilio) return createLogSmsSender(log);
+  const { baseUrl, ...twilio } = config.twilio;
+  log('sms.provider', { provider: 'twilio', baseUrl: baseUrl !== null });
+  return createTwilioSmsSender({ ...twilio, ...(baseUrl ? { baseUrl } : {}) });
+}
+
+/** One registration at a time, across processes: the snapshot store's lock on `sms-status`. */
+function registrationLock(snapshots: SnapshotStore): RegistrationLock {
+  return async (registrationId, work) => {
+    const held = await snapshots.acquire({ machine: 'sms-status', id: registrationId });
+    try {
+      return await work();
+    } finally {
+      await held.release();
+    }
   };
 }
 
@@ -180,7 +209,21 @@ export async function composeProduct(config: Config, log: Log, options: ComposeO
   const db = openDatabase(databasePath(config));
   const stores = await sharedStores(config, db, log);
   const statuses = createUploadStatusStore(stores.uploads);
-  const ports = embeddedPorts(config, db, stores.ledger, log);
+  const textRetry: JobOptions & { attempts: number } = options.textRetry ?? TEXT_RETRY;
+  const outbox = createSqliteSmsOutbox(db, stores.jobs, { retry: textRetry, now });
+  const ports = embeddedPorts(config, db, stores.ledger, outbox);
+  const texts = createTexts({
+    outbox,
+    sender: smsSender(config, log),
+    ledger: stores.ledger,
+    registrations: ports.registrations,
+    lock: registrationLock(stores.snapshots),
+    statusCallbackUrl: config.twilio
+      ? `${publicBaseUrl.replace(/\/$/, '')}${TWILIO_STATUS_PATH}`
+      : null,
+    attempts: textRetry.attempts,
+    log,
+  });
   const runner = createRunner({ store: stores.snapshots, log, now });
   const understanding = modelUnderstanding(config, ports, log);
   const service = createChatService({
@@ -206,6 +249,7 @@ export async function composeProduct(config: Config, log: Log, options: ComposeO
     chat,
     uploads,
     statuses,
+    texts,
     ports,
     stores,
     agentMode: createAgentModeSetting(stores.settings, false, understanding.model),

@@ -70,8 +70,12 @@ const Env = z.object({
   TWILIO_AUTH_TOKEN: Secret.optional(),
   TWILIO_FROM: z
     .string()
-    .regex(/^(\+[1-9]\d{6,14}|[A-Za-z][A-Za-z0-9 ]{0,10})$/, 'must be +E.164 or a sender name')
+    .regex(
+      /^(\+[1-9]\d{6,14}|[A-Za-z][A-Za-z0-9 ]{0,10}|MG[0-9a-fA-F]{32})$/,
+      'must be +E.164, a sender name or a Messaging Service SID (MG…)',
+    )
     .optional(),
+  TWILIO_BASE_URL: HttpUrl.optional(),
   ADDRESS_LOOKUP_PROVIDER: z
     .string()
     .regex(/^[a-z][a-z0-9-]{1,30}$/)
@@ -102,6 +106,9 @@ const SERVICES = {
   twilio: ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM'],
   addressLookup: ['ADDRESS_LOOKUP_API_KEY'],
 } as const satisfies Record<string, readonly (keyof Env)[]>;
+
+/** Services the composition root wires when configured (the others keep an embedded adapter). */
+const WIRED = new Set<string>(['openai', 'twilio']);
 
 /** Every variable a half-configured service still needs, as problems. */
 function missingServiceVariables(env: Record<string, string | undefined>): string[] {
@@ -137,6 +144,8 @@ export type Config = {
   jobLockMs: number | null;
   /** The model, when OPENAI_API_KEY is set; null runs the offline interpreter alone. */
   openai: { apiKey: string; model: string; baseUrl: string | null } | null;
+  /** Texts by Twilio when its three variables are set; null sends them to the log. */
+  twilio: { accountSid: string; authToken: string; from: string; baseUrl: string | null } | null;
   /** Real services whose variables are set but which are not wired yet (later issues). */
   configuredServices: string[];
   env: Env;
@@ -212,10 +221,18 @@ export function loadConfig(source: Record<string, string | undefined> = process.
           baseUrl: vars.OPENAI_BASE_URL ?? null,
         }
       : null,
+    twilio:
+      vars.TWILIO_ACCOUNT_SID && vars.TWILIO_AUTH_TOKEN && vars.TWILIO_FROM
+        ? {
+            accountSid: vars.TWILIO_ACCOUNT_SID,
+            authToken: vars.TWILIO_AUTH_TOKEN,
+            from: vars.TWILIO_FROM,
+            baseUrl: vars.TWILIO_BASE_URL ?? null,
+          }
+        : null,
     configuredServices: Object.entries(SERVICES)
       .filter(
-        ([service, names]) =>
-          service !== 'openai' && names.some((name) => vars[name] !== undefined),
+        ([service, names]) => !WIRED.has(service) && names.some((name) => vars[name] !== undefined),
       )
       .map(([service]) => service),
     env: vars,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { inject } from 'vitest';
 import { loadConfig } from '../../server/config.ts';
-import { startServer, type RunningServer } from '../../server/main.ts';
+import { startServer, type RunningServer, type StartOptions } from '../../server/main.ts';
 import { REGISTRATION } from '../support/registration-script.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -47,7 +47,7 @@ async function reply(response: Response): Promise<Reply> {
  */
 export async function startTestServer(
   env: Record<string, string> = {},
-  options: { turnDeadlineMs?: number } = {},
+  options: Pick<StartOptions, 'turnDeadlineMs' | 'textRetry'> = {},
 ): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'server-test-'));
   const redisKeyPrefix = `t${process.pid}-${randomUUID().slice(0, 8)}-`;
