@@ -135,6 +135,8 @@ export type Config = {
   runWorkers: boolean;
   /** How long a job stays with a worker that stopped answering before another takes it up. */
   jobLockMs: number | null;
+  /** Photos in S3 when S3_BUCKET and AWS_REGION are set (credentials: the SDK's usual chain). */
+  s3: { bucket: string; region: string; endpoint: string | null } | null;
   /** The model, when OPENAI_API_KEY is set; null runs the offline interpreter alone. */
   openai: { apiKey: string; model: string; baseUrl: string | null } | null;
   /** Real services whose variables are set but which are not wired yet (later issues). */
@@ -205,6 +207,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     rateLimitPerMinute: vars.RATE_LIMIT_PER_MINUTE,
     runWorkers: vars.RUN_WORKERS,
     jobLockMs: vars.JOB_LOCK_MS ?? null,
+    s3:
+      vars.S3_BUCKET && vars.AWS_REGION
+        ? { bucket: vars.S3_BUCKET, region: vars.AWS_REGION, endpoint: vars.S3_ENDPOINT ?? null }
+        : null,
     openai: vars.OPENAI_API_KEY
       ? {
           apiKey: vars.OPENAI_API_KEY,
@@ -215,7 +221,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     configuredServices: Object.entries(SERVICES)
       .filter(
         ([service, names]) =>
-          service !== 'openai' && names.some((name) => vars[name] !== undefined),
+          service !== 'openai' &&
+          service !== 's3' &&
+          names.some((name) => vars[name] !== undefined),
       )
       .map(([service]) => service),
     env: vars,

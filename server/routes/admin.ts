@@ -35,6 +35,7 @@ export function requireAdmin(token: string | null): Middleware {
 
 const ClearBody = z.object({ session_id: SessionId });
 const ModeBody = z.object({ mode: z.enum(['local', 'mcp']) });
+const RegistrationQuery = z.object({ photo: z.enum(['missing', 'present']).optional() });
 const RegistrationParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,150}$/) });
 
 export type AdminRouterDeps = {
@@ -91,9 +92,16 @@ export function adminRouter(deps: AdminRouterDeps) {
     ctx.body = { mode: await agentMode.get() };
   });
 
+  /** Every saved registration; `?photo=missing` lists those still without a photo on the record. */
   router.get('/admin/registrations', admin, async (ctx) => {
+    const { photo } = parseOr400(RegistrationQuery, ctx.query);
     const all = await registrations.list();
-    ctx.body = { registrations: all, count: all.length };
+    const hasPhoto = (fields: Record<string, unknown>) => Boolean(fields.id_image_link);
+    const listed =
+      photo === undefined
+        ? all
+        : all.filter(({ fields }) => hasPhoto(fields) === (photo === 'present'));
+    ctx.body = { registrations: listed, count: listed.length };
   });
 
   router.get('/admin/registrations/:id', admin, async (ctx) => {
