@@ -6,6 +6,7 @@ import type { KeyValueStore } from '../tools/kv/port.ts';
 import type { AddressLookup } from '../tools/address-lookup/address-lookup.ts';
 import type { Payments } from '../tools/payments/payments.ts';
 import type { PhotoStore } from '../tools/photos/photos.ts';
+import { photoKeyFor } from '../tools/photos/port.ts';
 import type { RegistrationStore } from '../tools/registrations/registrations.ts';
 import type { SmsOutbox } from '../tools/sms/sms.ts';
 import type { TeamDirectory } from '../tools/teams/teams.ts';
@@ -299,12 +300,15 @@ export const effects: Record<EffectId, (run: EffectRun) => Promise<SessionEvent>
     );
     return { type: 'shirt.reserved' };
   },
+  /**
+   * Stores the staged photo (the prepared JPEG the photo job left there) under the registration's
+   * own key, so a second photo of the same child replaces only theirs, then links it on the record.
+   */
   async savePhoto({ context, ports, signal }) {
     const id = registrationOf(context, 'savePhoto');
     if (!(await holdsRegistration(context, ports))) return { type: 'registration.takenOver' };
     const upload = need(context.upload, 'savePhoto', 'an upload');
-    const season = need(context.code, 'savePhoto', 'a code').season;
-    const photoLink = await ports.photos.store(upload.id, `${season}/${id}.jpg`, signal);
+    const photoLink = await ports.photos.store(upload.id, photoKeyFor(id), signal);
     await ports.registrations.update(id, { id_image_link: photoLink }, signal);
     return { type: 'photo.saved', photoLink };
   },

@@ -15,7 +15,11 @@ import { createRedisKeyValueStore } from '../tools/kv/redis.ts';
 import { createSqliteKeyValueStore } from '../tools/kv/sqlite.ts';
 import { createOpenAiLlm } from '../tools/openai/openai.ts';
 import { createSqliteSimulatedPayments } from '../tools/payments/simulator-sqlite.ts';
-import { createLocalPhotoStore } from '../tools/photos/photos.ts';
+import { createLocalPhotoStorage } from '../tools/photos/local-storage.ts';
+import { createPhotoStore } from '../tools/photos/photos.ts';
+import type { PhotoStorage } from '../tools/photos/port.ts';
+import { closeSharedHeicDecoder, preparePhoto } from '../tools/photos/prepare.ts';
+import { createS3PhotoStorage } from '../tools/photos/s3-photo-storage.ts';
 import { createMemoryRateLimiter } from '../tools/rate-limit/memory.ts';
 import type { RateLimiter } from '../tools/rate-limit/port.ts';
 import { createRedisRateLimiter } from '../tools/rate-limit/redis.ts';
@@ -105,6 +109,13 @@ async function sharedStores(config: Config, db: SqliteDatabase, log: Log): Promi
   };
 }
 
+/** Photos in S3 when configured, else in DATA_DIR/photos/stored (owner-only). */
+function photoStorage(config: Config): PhotoStorage {
+  if (!config.s3) return createLocalPhotoStorage(join(config.dataDir, 'photos', 'stored'));
+  const { bucket, region, endpoint } = config.s3;
+  return createS3PhotoStorage({ bucket, region, ...(endpoint ? { endpoint } : {}) });
+}
+
 /** The embedded adapters: tables in the SQLite file and a photo folder under DATA_DIR. */
 function embeddedPorts(
   config: Config,
@@ -122,7 +133,11 @@ function embeddedPorts(
     registrations: createSqliteRegistrationStore(db),
     payments: createSqliteSimulatedPayments(db),
     sms,
-    photos: createLocalPhotoStore(join(config.dataDir, 'photos')),
+    // Uploads wait on this machine's disk until the flow takes them (web and workers share DATA_DIR).
+    photos: createPhotoStore({
+      stagingDir: join(config.dataDir, 'photos', 'staged'),
+      storage: photoStorage(config),
+    }),
     ledger,
   };
 }
@@ -239,6 +254,8 @@ export async function composeProduct(config: Config, log: Log, options: ComposeO
   const chat = config.nodeEnv === 'development' ? withDevShortcut(service, log) : service;
   const uploads = createPhotoUploads({
     chat,
+    // HEIC goes to the shared worker-thread pool; JPEG, PNG and WebP to sharp's own threads.
+    prepare: (bytes, signal) => preparePhoto(bytes, signal ? { signal } : {}),
     photos: ports.photos,
     statuses,
     jobs: stores.jobs,
@@ -259,9 +276,13 @@ export async function composeProduct(config: Config, log: Log, options: ComposeO
       jobs: async () => void (await stores.jobs.counts('photos')),
       dataDir: () => dataDirWritable(config.dataDir),
     },
-    /** Closes the job queue (running jobs finish), the shared stores, then the SQLite file. */
+    /**
+     * Closes the job queue (running jobs finish), the shared stores, the HEIC worker pool, then
+     * the SQLite file.
+     */
     async close() {
       await closeWithin(stores.close(), 15_000);
+      await closeWithin(closeSharedHeicDecoder());
       db.close();
     },
   };

@@ -108,7 +108,7 @@ const SERVICES = {
 } as const satisfies Record<string, readonly (keyof Env)[]>;
 
 /** Services the composition root wires when configured (the others keep an embedded adapter). */
-const WIRED = new Set<string>(['openai', 'twilio']);
+const WIRED = new Set<string>(['openai', 'twilio', 's3']);
 
 /** Every variable a half-configured service still needs, as problems. */
 function missingServiceVariables(env: Record<string, string | undefined>): string[] {
@@ -142,6 +142,8 @@ export type Config = {
   runWorkers: boolean;
   /** How long a job stays with a worker that stopped answering before another takes it up. */
   jobLockMs: number | null;
+  /** Photos in S3 when S3_BUCKET and AWS_REGION are set (credentials: the SDK's usual chain). */
+  s3: { bucket: string; region: string; endpoint: string | null } | null;
   /** The model, when OPENAI_API_KEY is set; null runs the offline interpreter alone. */
   openai: { apiKey: string; model: string; baseUrl: string | null } | null;
   /** Texts by Twilio when its three variables are set; null sends them to the log. */
@@ -214,6 +216,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     rateLimitPerMinute: vars.RATE_LIMIT_PER_MINUTE,
     runWorkers: vars.RUN_WORKERS,
     jobLockMs: vars.JOB_LOCK_MS ?? null,
+    s3:
+      vars.S3_BUCKET && vars.AWS_REGION
+        ? { bucket: vars.S3_BUCKET, region: vars.AWS_REGION, endpoint: vars.S3_ENDPOINT ?? null }
+        : null,
     openai: vars.OPENAI_API_KEY
       ? {
           apiKey: vars.OPENAI_API_KEY,

@@ -58,6 +58,7 @@ const textView = (text: QueuedSms) => ({
   queued_at: text.queuedAt,
   updated_at: text.updatedAt,
 });
+const RegistrationQuery = z.object({ photo: z.enum(['missing', 'present']).optional() });
 
 export type AdminRouterDeps = {
   adminToken: string | null;
@@ -114,9 +115,16 @@ export function adminRouter(deps: AdminRouterDeps) {
     ctx.body = { mode: await agentMode.get() };
   });
 
+  /** Every saved registration; `?photo=missing` lists those still without a photo on the record. */
   router.get('/admin/registrations', admin, async (ctx) => {
+    const { photo } = parseOr400(RegistrationQuery, ctx.query);
     const all = await registrations.list();
-    ctx.body = { registrations: all, count: all.length };
+    const hasPhoto = (fields: Record<string, unknown>) => Boolean(fields.id_image_link);
+    const listed =
+      photo === undefined
+        ? all
+        : all.filter(({ fields }) => hasPhoto(fields) === (photo === 'present'));
+    ctx.body = { registrations: listed, count: listed.length };
   });
 
   router.get('/admin/registrations/:id', admin, async (ctx) => {
