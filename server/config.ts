@@ -103,6 +103,9 @@ const SERVICES = {
   addressLookup: ['ADDRESS_LOOKUP_API_KEY'],
 } as const satisfies Record<string, readonly (keyof Env)[]>;
 
+/** Services the composition root wires when configured (the others still run embedded). */
+const WIRED = new Set(['openai', 'airtable']);
+
 /** Every variable a half-configured service still needs, as problems. */
 function missingServiceVariables(env: Record<string, string | undefined>): string[] {
   return Object.values(SERVICES).flatMap((names) => {
@@ -137,6 +140,8 @@ export type Config = {
   jobLockMs: number | null;
   /** The model, when OPENAI_API_KEY is set; null runs the offline interpreter alone. */
   openai: { apiKey: string; model: string; baseUrl: string | null } | null;
+  /** The club's Airtable base, when AIRTABLE_API_KEY and AIRTABLE_BASE_ID are set. */
+  airtable: { apiKey: string; baseId: string; endpointUrl: string | null } | null;
   /** Real services whose variables are set but which are not wired yet (later issues). */
   configuredServices: string[];
   env: Env;
@@ -212,10 +217,17 @@ export function loadConfig(source: Record<string, string | undefined> = process.
           baseUrl: vars.OPENAI_BASE_URL ?? null,
         }
       : null,
+    airtable:
+      vars.AIRTABLE_API_KEY && vars.AIRTABLE_BASE_ID
+        ? {
+            apiKey: vars.AIRTABLE_API_KEY,
+            baseId: vars.AIRTABLE_BASE_ID,
+            endpointUrl: vars.AIRTABLE_ENDPOINT_URL ?? null,
+          }
+        : null,
     configuredServices: Object.entries(SERVICES)
       .filter(
-        ([service, names]) =>
-          service !== 'openai' && names.some((name) => vars[name] !== undefined),
+        ([service, names]) => !WIRED.has(service) && names.some((name) => vars[name] !== undefined),
       )
       .map(([service]) => service),
     env: vars,

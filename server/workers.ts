@@ -1,6 +1,7 @@
 import type { Product } from './compose.ts';
 import type { Log } from './log.ts';
 import { PHOTO_QUEUE } from './photo-uploads.ts';
+import { RECORDS_QUEUE } from '../tools/airtable/outbox.ts';
 
 /** How many photos one process works on at once (each may wait on a model's photo check). */
 const PHOTO_CONCURRENCY = 2;
@@ -10,5 +11,10 @@ export function startWorkers(product: Product, log: Log): void {
   product.stores.jobs.process(PHOTO_QUEUE, (job) => product.uploads.process(job), {
     concurrency: PHOTO_CONCURRENCY,
   });
-  log('workers.started', { queues: [PHOTO_QUEUE] });
+  const { airtable } = product;
+  if (airtable) {
+    // one write at a time per process: the base's limit is shared, and parents' lookups come first
+    product.stores.jobs.process(RECORDS_QUEUE, (job) => airtable.process(job), { concurrency: 1 });
+  }
+  log('workers.started', { queues: airtable ? [PHOTO_QUEUE, RECORDS_QUEUE] : [PHOTO_QUEUE] });
 }
