@@ -13,6 +13,7 @@ import {
   startAirtableServer,
   type AirtableServer,
 } from '../fakes/airtable-server.ts';
+import { registrationStoreContract } from '../contracts/registration-store.contract.ts';
 import { eventually } from '../support/http.ts';
 import { registrationFixture } from './registration-fixture.ts';
 import { tempDatabasePath } from './temp-database.ts';
@@ -92,6 +93,12 @@ const idOf = (first: string, last: string) =>
   });
 const child = (first: string, last = 'Jones', overrides: Partial<RegistrationFields> = {}) =>
   registrationFixture({ player_first_name: first, player_last_name: last, ...overrides });
+
+// The flow's port is unchanged: the local store with the records queue behind it is a store too.
+registrationStoreContract('SQLite with the records queue to Airtable', async () => {
+  const { outbox } = aProcess(tempDatabasePath('outbox'));
+  return { store: outbox.store, close: async () => {} };
+});
 
 describe('every write reaches the club table once, through the records queue', () => {
   it('leaves exactly one record when a step is retried five times', async () => {
