@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ClubConfig } from '../routines/club.ts';
 import { effectKey, identityOf, registrationIdOf } from '../routines/identity.ts';
 import { toE164 } from '../routines/parsers/phones.ts';
+import type { RegistrationRecords } from '../tools/airtable/records-port.ts';
 import type { KeyValueStore } from '../tools/kv/port.ts';
 import type { AddressLookup } from '../tools/address-lookup/address-lookup.ts';
 import type { Payments } from '../tools/payments/payments.ts';
@@ -25,6 +26,8 @@ export type EffectPorts = {
   photos: PhotoStore;
   /** Claims and flags shared by every process: who is registering which child, who needs the club. */
   ledger: KeyValueStore;
+  /** The club's records by its own key: previous seasons' records of a returning player. */
+  clubRecords?: RegistrationRecords;
 };
 
 export type EffectRun = {

@@ -26,6 +26,7 @@ import { createRedisRateLimiter } from '../tools/rate-limit/redis.ts';
 import { createRedisSchedule } from '../tools/rate-limit/redis-schedule.ts';
 import { createMemorySchedule } from '../tools/rate-limit/schedule.ts';
 import { registrationsTable } from '../routines/club.ts';
+import { createStoreRegistrationRecords } from '../tools/registrations/records.ts';
 import { createSqliteRegistrationStore } from '../tools/registrations/sqlite.ts';
 import { createSqliteLoggingSmsOutbox } from '../tools/sms/outbox-sqlite.ts';
 import type { SnapshotStore } from '../tools/snapshots/port.ts';
@@ -271,8 +272,13 @@ export async function composeProduct(config: Config, log: Log, options: ComposeO
   const embedded = embeddedPorts(config, db, stores.ledger, log);
   const airtable = await airtablePorts(config, embedded.registrations, stores.jobs, log);
   const ports: EffectPorts = airtable
-    ? { ...embedded, teams: airtable.teams, registrations: airtable.outbox.store }
-    : embedded;
+    ? {
+        ...embedded,
+        teams: airtable.teams,
+        registrations: airtable.outbox.store,
+        clubRecords: airtable.records,
+      }
+    : { ...embedded, clubRecords: createStoreRegistrationRecords(embedded.registrations) };
   const runner = createRunner({ store: stores.snapshots, log, now });
   const understanding = modelUnderstanding(config, ports, log);
   const service = createChatService({
