@@ -2,12 +2,16 @@ import { createHash } from 'node:crypto';
 import { fillText, type ClubConfig } from '../routines/club.ts';
 import { effectKey, identityOf, registrationIdOf } from '../routines/identity.ts';
 import { toE164 } from '../routines/parsers/phones.ts';
+import type { RegistrationRecords } from '../tools/airtable/records-port.ts';
 import type { KeyValueStore } from '../tools/kv/port.ts';
 import type { AddressLookup } from '../tools/address-lookup/address-lookup.ts';
 import type { Payments } from '../tools/payments/payments.ts';
 import type { PhotoStore } from '../tools/photos/photos.ts';
 import { photoKeyFor } from '../tools/photos/port.ts';
-import type { RegistrationStore } from '../tools/registrations/registrations.ts';
+import {
+  RegistrationFields,
+  type RegistrationStore,
+} from '../tools/registrations/registrations.ts';
 import type { SmsOutbox } from '../tools/sms/sms.ts';
 import type { TeamDirectory } from '../tools/teams/teams.ts';
 import { recordCorrection, toRegistrationFields } from './record.ts';
@@ -23,6 +27,8 @@ export type EffectPorts = {
   photos: PhotoStore;
   /** Claims and flags shared by every process: who is registering which child, who needs the club. */
   ledger: KeyValueStore;
+  /** The club's records by its own key: previous seasons' records of a returning player. */
+  clubRecords?: RegistrationRecords;
 };
 
 export type EffectRun = {
@@ -42,6 +48,9 @@ export class EffectPreconditionError extends Error {
     this.name = 'EffectPreconditionError';
   }
 }
+
+/** A kit size as the club's table offers it (the draft holds one of the club's sizes). */
+const KitSize = RegistrationFields.shape.kit_size.unwrap();
 
 const need = <T>(value: T | null | undefined, effect: EffectId, what: string): T => {
   if (value === null || value === undefined) throw new EffectPreconditionError(effect, what);
@@ -291,7 +300,7 @@ export const effects: Record<EffectId, (run: EffectRun) => Promise<SessionEvent>
       id,
       {
         new_kit_required: 'Y',
-        kit_size: need(context.draft.kitSize, 'reserveShirtNumber', 'a kit size'),
+        kit_size: KitSize.parse(need(context.draft.kitSize, 'reserveShirtNumber', 'a kit size')),
         kit_type_required: club.shirtNumbers.goalkeeper.includes(number)
           ? 'Goalkeeper'
           : 'Outfield',

@@ -80,6 +80,13 @@ export const ClubConfig = z.object({
   demoTeams: z.array(Team),
   /** A club configuration without its own wording gets the first club's. */
   texts: TextTemplates.default(defaults.texts),
+  /** The club's Airtable tables, when Airtable is configured: `{season}` becomes e.g. 2526. */
+  airtable: z
+    .object({
+      registrationsTable: z.string().includes('{season}').default('registrations_{season}'),
+      teamsTable: z.string().min(1).default('team_info'),
+    })
+    .default({ registrationsTable: 'registrations_{season}', teamsTable: 'team_info' }),
 });
 export type ClubConfig = z.infer<typeof ClubConfig>;
 
@@ -104,6 +111,9 @@ export function fillText(
     name in values ? (values[name as TextPlaceholder] ?? '') : '',
   );
 }
+/** The name of a season's registrations table, e.g. `registrations_2526`. */
+export const registrationsTable = (club: ClubConfig, season: string) =>
+  club.airtable.registrationsTable.replaceAll('{season}', season);
 
 /** "£27.50" from pence. */
 export const pounds = (pence: number) => `£${(pence / 100).toFixed(pence % 100 === 0 ? 0 : 2)}`;

@@ -7,6 +7,10 @@ import { createLlmInterpreter, createLlmMetrics } from '../machines/llm-interpre
 import { createPhotoCheck } from '../machines/photo-check.ts';
 import { createRunner } from '../machines/runner.ts';
 import { createDemoAddressLookup } from '../tools/address-lookup/address-lookup.ts';
+import { createAirtableClient, type AirtableConfig } from '../tools/airtable/client.ts';
+import { createRecordsOutbox, RECORDS_QUEUE } from '../tools/airtable/outbox.ts';
+import { createAirtableRegistrationRecords } from '../tools/airtable/registrations.ts';
+import { createAirtableTeamDirectory } from '../tools/airtable/teams.ts';
 import { createBullmqJobs } from '../tools/jobs/bullmq.ts';
 import type { JobOptions, Jobs } from '../tools/jobs/port.ts';
 import { createSqliteJobs } from '../tools/jobs/sqlite.ts';
@@ -23,6 +27,10 @@ import { createS3PhotoStorage } from '../tools/photos/s3-photo-storage.ts';
 import { createMemoryRateLimiter } from '../tools/rate-limit/memory.ts';
 import type { RateLimiter } from '../tools/rate-limit/port.ts';
 import { createRedisRateLimiter } from '../tools/rate-limit/redis.ts';
+import { createRedisSchedule } from '../tools/rate-limit/redis-schedule.ts';
+import { createMemorySchedule } from '../tools/rate-limit/schedule.ts';
+import { registrationsTable } from '../routines/club.ts';
+import { createStoreRegistrationRecords } from '../tools/registrations/records.ts';
 import { createSqliteRegistrationStore } from '../tools/registrations/sqlite.ts';
 import { createLogSmsSender } from '../tools/sms/log-sender.ts';
 import { createSqliteSmsOutbox } from '../tools/sms/outbox-sqlite.ts';
@@ -39,6 +47,7 @@ import { createAgentModeSetting } from './agent-mode.ts';
 import type { Config } from './config.ts';
 import { withDevShortcut } from './dev-shortcut.ts';
 import type { Log } from './log.ts';
+import type { HealthDetails } from './routes/health.ts';
 import { createPhotoUploads } from './photo-uploads.ts';
 import { createTexts, TEXT_RETRY, TWILIO_STATUS_PATH, type RegistrationLock } from './texts.ts';
 
@@ -122,7 +131,7 @@ function embeddedPorts(
   db: SqliteDatabase,
   ledger: KeyValueStore,
   sms: SmsOutboxRecords,
-): EffectPorts {
+): Omit<EffectPorts, 'clubRecords'> {
   const { club } = config;
   return {
     teams: createSqliteTeamDirectory(
@@ -159,6 +168,86 @@ function registrationLock(snapshots: SnapshotStore): RegistrationLock {
     } finally {
       await held.release();
     }
+  };
+}
+
+/** Airtable allows 5 requests per second per base: one every 220 ms leaves room for jitter. */
+const AIRTABLE_INTERVAL_MS = 220;
+/** A parent's team lookup: the only Airtable call a parent waits on. */
+const AIRTABLE_LOOKUP_TIMEOUT_MS = 8_000;
+/** A record's write from the queue (its turn under the shared limit included). */
+const AIRTABLE_WRITE_TIMEOUT_MS = 60_000;
+/** How long /health reuses Airtable's answer, so polling it costs the base little. */
+const AIRTABLE_PROBE_CACHE_MS = 30_000;
+
+/**
+ * The club's Airtable base, when configured: `team_info` as the team directory, and every
+ * registration write sent to the club's table through the `records` queue, the local store
+ * staying what the flow reads. Every process shares one limit per base through Redis.
+ */
+async function airtablePorts(
+  config: Config,
+  local: EffectPorts['registrations'],
+  jobs: Jobs,
+  log: Log,
+) {
+  const { airtable, club, redisUrl, redisKeyPrefix } = config;
+  if (!airtable) return null;
+  const schedule = redisUrl
+    ? await createRedisSchedule({
+        url: redisUrl,
+        prefix: `${redisKeyPrefix}airtable-slot.`,
+        intervalMs: AIRTABLE_INTERVAL_MS,
+      })
+    : createMemorySchedule(AIRTABLE_INTERVAL_MS);
+  const base: Omit<AirtableConfig, 'timeoutMs'> = {
+    apiKey: airtable.apiKey,
+    baseId: airtable.baseId,
+    ...(airtable.endpointUrl ? { endpointUrl: airtable.endpointUrl } : {}),
+    throttle: (signal) => schedule.wait(airtable.baseId, signal),
+    log,
+  };
+  const lookups = { ...base, timeoutMs: AIRTABLE_LOOKUP_TIMEOUT_MS };
+  const writes = { ...base, timeoutMs: AIRTABLE_WRITE_TIMEOUT_MS };
+  const lookupClient = createAirtableClient(lookups);
+  const records = createAirtableRegistrationRecords(
+    writes,
+    { registrations: (season) => registrationsTable(club, season) },
+    createAirtableClient(writes),
+  );
+  const outbox = createRecordsOutbox({ local, records, jobs, log });
+  let reported: HealthDetails = { reachable: 'unknown' };
+  let probedAt = 0;
+  let probing: Promise<void> | null = null;
+  const probe = () =>
+    lookupClient
+      .probe(club.airtable.teamsTable)
+      .then((health) => {
+        reported = health.ok
+          ? { reachable: true }
+          : { reachable: false, reason: health.reason, detail: health.detail.slice(0, 200) };
+      })
+      .catch(() => {})
+      .finally(() => {
+        probedAt = Date.now();
+        probing = null;
+      });
+  return {
+    teams: createAirtableTeamDirectory(lookups, { table: club.airtable.teamsTable }, lookupClient),
+    records,
+    outbox,
+    /**
+     * Whether the base answers, probed at most every 30 s in the background: it never fails
+     * readiness, as the queue rides out an outage, and never waits behind a burst of writes.
+     */
+    async health() {
+      if (!probing && Date.now() - probedAt > AIRTABLE_PROBE_CACHE_MS) probing = probe();
+      if (probing && probedAt === 0) {
+        await Promise.race([probing, new Promise((resolve) => setTimeout(resolve, 1_500))]);
+      }
+      return reported;
+    },
+    close: () => schedule.close(),
   };
 }
 
@@ -226,7 +315,16 @@ export async function composeProduct(config: Config, log: Log, options: ComposeO
   const statuses = createUploadStatusStore(stores.uploads);
   const textRetry: JobOptions & { attempts: number } = options.textRetry ?? TEXT_RETRY;
   const outbox = createSqliteSmsOutbox(db, stores.jobs, { retry: textRetry, now });
-  const ports = embeddedPorts(config, db, stores.ledger, outbox);
+  const embedded = embeddedPorts(config, db, stores.ledger, outbox);
+  const airtable = await airtablePorts(config, embedded.registrations, stores.jobs, log);
+  const ports: EffectPorts = airtable
+    ? {
+        ...embedded,
+        teams: airtable.teams,
+        registrations: airtable.outbox.store,
+        clubRecords: airtable.records,
+      }
+    : { ...embedded, clubRecords: createStoreRegistrationRecords(embedded.registrations) };
   const texts = createTexts({
     outbox,
     sender: smsSender(config, log),
@@ -269,11 +367,25 @@ export async function composeProduct(config: Config, log: Log, options: ComposeO
     texts,
     ports,
     stores,
+    /** The club's Airtable records and their queue's handler, when Airtable is configured. */
+    airtable: airtable ? { records: airtable.records, process: airtable.outbox.process } : null,
     agentMode: createAgentModeSetting(stores.settings, false, understanding.model),
     health: {
       sessions: async () => void (await stores.snapshots.load({ machine: 'health', id: 'probe' })),
       uploadStatus: async () => void (await statuses.get('health-probe')),
       jobs: async () => void (await stores.jobs.counts('photos')),
+      ...(airtable
+        ? {
+            airtable: () => airtable.health(),
+            records: async () => {
+              const counts = await stores.jobs.counts(RECORDS_QUEUE);
+              return {
+                backlog: counts.waiting + counts.active + counts.delayed,
+                failed: counts.failed,
+              };
+            },
+          }
+        : {}),
       dataDir: () => dataDirWritable(config.dataDir),
     },
     /**
@@ -283,6 +395,7 @@ export async function composeProduct(config: Config, log: Log, options: ComposeO
     async close() {
       await closeWithin(stores.close(), 15_000);
       await closeWithin(closeSharedHeicDecoder());
+      if (airtable) await closeWithin(airtable.close());
       db.close();
     },
   };

@@ -108,7 +108,7 @@ const SERVICES = {
 } as const satisfies Record<string, readonly (keyof Env)[]>;
 
 /** Services the composition root wires when configured (the others keep an embedded adapter). */
-const WIRED = new Set<string>(['openai', 'twilio', 's3']);
+const WIRED = new Set<string>(['openai', 'twilio', 's3', 'airtable']);
 
 /** Every variable a half-configured service still needs, as problems. */
 function missingServiceVariables(env: Record<string, string | undefined>): string[] {
@@ -148,6 +148,8 @@ export type Config = {
   openai: { apiKey: string; model: string; baseUrl: string | null } | null;
   /** Texts by Twilio when its three variables are set; null sends them to the log. */
   twilio: { accountSid: string; authToken: string; from: string; baseUrl: string | null } | null;
+  /** The club's Airtable base, when AIRTABLE_API_KEY and AIRTABLE_BASE_ID are set. */
+  airtable: { apiKey: string; baseId: string; endpointUrl: string | null } | null;
   /** Real services whose variables are set but which are not wired yet (later issues). */
   configuredServices: string[];
   env: Env;
@@ -234,6 +236,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
             authToken: vars.TWILIO_AUTH_TOKEN,
             from: vars.TWILIO_FROM,
             baseUrl: vars.TWILIO_BASE_URL ?? null,
+          }
+        : null,
+    airtable:
+      vars.AIRTABLE_API_KEY && vars.AIRTABLE_BASE_ID
+        ? {
+            apiKey: vars.AIRTABLE_API_KEY,
+            baseId: vars.AIRTABLE_BASE_ID,
+            endpointUrl: vars.AIRTABLE_ENDPOINT_URL ?? null,
           }
         : null,
     configuredServices: Object.entries(SERVICES)

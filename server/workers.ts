@@ -2,6 +2,7 @@ import type { Product } from './compose.ts';
 import type { Log } from './log.ts';
 import { PHOTO_QUEUE } from './photo-uploads.ts';
 import { SMS_QUEUE } from '../tools/sms/sms.ts';
+import { RECORDS_QUEUE } from '../tools/airtable/outbox.ts';
 
 /** How many photos one process works on at once (each may wait on a model's photo check). */
 const PHOTO_CONCURRENCY = 2;
@@ -16,5 +17,12 @@ export function startWorkers(product: Product, log: Log): void {
   product.stores.jobs.process(SMS_QUEUE, (job) => product.texts.process(job), {
     concurrency: SMS_CONCURRENCY,
   });
-  log('workers.started', { queues: [PHOTO_QUEUE, SMS_QUEUE] });
+  const { airtable } = product;
+  if (airtable) {
+    // one write at a time per process: the base's limit is shared, and parents' lookups come first
+    product.stores.jobs.process(RECORDS_QUEUE, (job) => airtable.process(job), { concurrency: 1 });
+  }
+  log('workers.started', {
+    queues: [PHOTO_QUEUE, SMS_QUEUE, ...(airtable ? [RECORDS_QUEUE] : [])],
+  });
 }

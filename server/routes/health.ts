@@ -1,19 +1,23 @@
 import Router from '@koa/router';
 
-/** One readiness probe per configured dependency; it throws when the dependency is not usable. */
-export type HealthChecks = Record<string, () => Promise<void>>;
+/**
+ * One readiness probe per configured dependency; it throws when the dependency is not usable.
+ * It may answer a few figures to report (never personal data), e.g. a queue's backlog.
+ */
+export type HealthChecks = Record<string, () => Promise<void | HealthDetails>>;
+export type HealthDetails = Record<string, string | number | boolean>;
 
 const TIMEOUT_MS = 2_000;
 
-async function probe(check: () => Promise<void>) {
+async function probe(check: () => Promise<void | HealthDetails>) {
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error('timed out')), TIMEOUT_MS);
   });
   try {
-    await Promise.race([check(), timeout]);
-    return { ok: true, ms: Math.round(performance.now() - started) };
+    const details = await Promise.race([check(), timeout]);
+    return { ok: true, ms: Math.round(performance.now() - started), ...details };
   } catch (error) {
     return { ok: false, error: error instanceof Error ? error.name : 'failed' };
   } finally {

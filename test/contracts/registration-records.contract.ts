@@ -4,10 +4,10 @@ import {
   RegistrationRecordNotFoundError,
   type RegistrationRecords,
 } from '../../tools/airtable/records-port.ts';
-import type { RegistrationFields } from '../../tools/registrations/registrations.ts';
+import type { ClubRecordFields } from '../../tools/registrations/registrations.ts';
 
 /** A complete registration in the club's formats; override what a test is about. */
-export const aRegistration = (overrides: Partial<RegistrationFields> = {}): RegistrationFields => ({
+export const aRegistration = (overrides: Partial<ClubRecordFields> = {}): ClubRecordFields => ({
   player_first_name: 'Jack',
   player_last_name: 'Smith',
   player_dob: '14-03-2016',
@@ -16,7 +16,6 @@ export const aRegistration = (overrides: Partial<RegistrationFields> = {}): Regi
   team: 'Lions',
   player_has_any_medical_issues: 'N',
   played_for_urmston_town_last_season: 'N',
-  age_group_mismatch: 'N',
   player_full_address: '12 Moorside Road, Urmston, Manchester, M41 5SJ',
   player_house_number: '12',
   player_address_line_1: 'Moorside Road',

@@ -29,7 +29,7 @@ const address = (who: 'player' | 'parent') =>
     ),
   );
 
-/** `registrations_<season>` as facts §7.2 lists it, plus `age_group_mismatch` (see below). */
+/** `registrations_<season>` exactly as facts §7.2 lists it. */
 export const REGISTRATION_TABLE: Record<string, FieldSpec> = {
   record_id: computed((record) => record.id),
   last_modified: computed((record) => record.modifiedTime),
@@ -85,8 +85,6 @@ export const REGISTRATION_TABLE: Record<string, FieldSpec> = {
   sms_sent_at: { type: 'dateTime' },
   sms_delivery_status: select('pending', 'sent', 'delivered', 'failed', 'undelivered'),
   ...text('sms_delivery_error', 'conversation_history'),
-  // Not in facts §7.2: the product flags an age-group mismatch (SPEC §2.3); the club adds it.
-  age_group_mismatch: YN,
 };
 
 /** `team_info` as facts §7.1 lists it. */
@@ -367,6 +365,8 @@ export interface AirtableServer {
   reset(): void;
   /** The most requests that arrived within any one second. */
   maxRequestsInAnySecond(): number;
+  /** An outage: while down, every connection is closed unanswered (and not counted). */
+  setDown(down: boolean): void;
   close(): Promise<void>;
 }
 
@@ -688,7 +688,12 @@ export async function startAirtableServer(
     }
   }
 
+  let down = false;
   const server = createServer((request, response) => {
+    if (down) {
+      request.socket.destroy();
+      return;
+    }
     handle(request, response).catch((error: unknown) => {
       send(response, 500, { error: { type: 'SERVER_ERROR', message: String(error) } });
     });
@@ -718,6 +723,10 @@ export async function startAirtableServer(
         most = Math.max(most, j - i + 1);
       }
       return most;
+    },
+    setDown(value) {
+      down = value;
+      if (value) server.closeAllConnections();
     },
     async close() {
       for (const response of hanging) response.destroy();

@@ -1,23 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { RegistrationFields } from '../../tools/registrations/registrations.ts';
+import { ClubRecordFields, RegistrationFields } from '../../tools/registrations/registrations.ts';
 import { readRecord } from '../../tools/airtable/registrations.ts';
 import { aRegistration } from '../contracts/registration-records.contract.ts';
 import { REGISTRATION_TABLE } from '../fakes/airtable-server.ts';
 
 /** Values no single select of the club's table offers. */
 const PROBES = ['XXS', '26', '0', 'yes', 'Other'];
-const written = Object.keys(RegistrationFields.shape);
+const written = Object.keys(ClubRecordFields.shape);
 const unwrap = (schema: z.ZodType): z.ZodType =>
   schema instanceof z.ZodOptional ? unwrap(schema.unwrap() as z.ZodType) : schema;
 
 describe("the record's fields against the club's field list (facts §7.2)", () => {
-  it('writes only fields of the club table, plus the one the club must add', () => {
+  it('writes only fields of the club table, keeping age_group_mismatch local', () => {
     const missing = written.filter((name) => !(name in REGISTRATION_TABLE));
-    const flagged = written.filter((name) => name === 'age_group_mismatch');
     expect(missing).toEqual([]);
-    // facts §7.2 has no age_group_mismatch: the club adds it (single select Y/N) before go-live
-    expect(flagged).toEqual(['age_group_mismatch']);
+    // facts §7.2 has no age_group_mismatch: it stays in the local store only
+    expect(Object.keys(RegistrationFields.shape)).toContain('age_group_mismatch');
+    expect(written).not.toContain('age_group_mismatch');
   });
 
   it('writes no computed field', () => {
@@ -30,7 +30,7 @@ describe("the record's fields against the club's field list (facts §7.2)", () =
       spec.type === 'select' && written.includes(name) ? [[name, spec.options] as const] : [],
     ),
   )('sends %s only as one of its single-select options', (name, options) => {
-    const schema = unwrap(RegistrationFields.shape[name as keyof typeof RegistrationFields.shape]);
+    const schema = unwrap(ClubRecordFields.shape[name as keyof typeof ClubRecordFields.shape]);
     const values =
       schema instanceof z.ZodEnum
         ? (schema.options as string[])
@@ -39,8 +39,7 @@ describe("the record's fields against the club's field list (facts §7.2)", () =
     const outside = PROBES.filter(
       (value) => schema.safeParse(value).success && !options.includes(value),
     );
-    // kit_size is free text (up to 8) in RegistrationFields: a value outside the options is a 422
-    expect(outside).toEqual(name === 'kit_size' ? PROBES : []);
+    expect(outside).toEqual([]);
   });
 
   it('sends numbers to number fields and text to the others', () => {

@@ -1,7 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AirtableConfig } from '../../tools/airtable/client.ts';
 import { createAirtableRegistrationRecords } from '../../tools/airtable/registrations.ts';
+import { createMemorySchedule } from '../../tools/rate-limit/schedule.ts';
 import { aRegistration } from '../contracts/registration-records.contract.ts';
 import { startAirtableServer, type AirtableServer } from '../fakes/airtable-server.ts';
 
@@ -16,27 +16,6 @@ const configFor = (fake: AirtableServer, extra: Partial<AirtableConfig>): Airtab
   rateLimitRetry: { firstDelayMs: 50, maxDelayMs: 400 },
   ...extra,
 });
-
-/** An in-process stand-in for the shared limiter: `limit` starts per window, one after another. */
-function slidingWindow(limit: number, windowMs: number) {
-  const started: number[] = [];
-  let queue = Promise.resolve();
-  return (signal: AbortSignal) => {
-    const turn = queue.then(async () => {
-      for (;;) {
-        const now = Date.now();
-        while (started.length > 0 && now - (started[0] ?? 0) >= windowMs) started.shift();
-        if (started.length < limit) {
-          started.push(now);
-          return;
-        }
-        await sleep(windowMs - (now - (started[0] ?? 0)), undefined, { signal });
-      }
-    });
-    queue = turn.catch(() => undefined);
-    return turn;
-  };
-}
 
 const children = (count: number) =>
   Array.from({ length: count }, (_, i) => aRegistration({ player_first_name: `Child${i}` }));
@@ -60,12 +39,14 @@ describe('Airtable request rate', () => {
     expect(server.records('registrations_2526')).toHaveLength(8);
   });
 
-  it('stays within 5 requests a second with a limiter plugged in as the throttle', async () => {
+  it('stays within 5 requests a second with the waiting schedule plugged in as the throttle', async () => {
     server = await startAirtableServer({ rateLimitPerSecond: 5 });
+    // the product's schedule (server/compose.ts): one request per 220 ms, each waiting its turn
+    const schedule = createMemorySchedule(220);
     const events: string[] = [];
     const records = createAirtableRegistrationRecords(
       configFor(server, {
-        throttle: slidingWindow(5, 1_050),
+        throttle: (signal) => schedule.wait('base', signal),
         log: (event) => events.push(event),
       }),
     );

@@ -21,7 +21,7 @@ let server: AirtableServer;
 beforeAll(async () => {
   // a season whose table lacks a field the product writes
   const withoutFlag = Object.fromEntries(
-    Object.entries(REGISTRATION_TABLE).filter(([name]) => name !== 'age_group_mismatch'),
+    Object.entries(REGISTRATION_TABLE).filter(([name]) => name !== 'registree_role'),
   );
   server = await startAirtableServer({ tables: { registrations_9999: withoutFlag } });
 });
@@ -191,14 +191,28 @@ describe('Airtable failures', () => {
   it('rejects a value that is not one of a single select options, and creates no option', async () => {
     const records = recordsFor();
     await records.upsert(aRegistration());
-    const error: unknown = await records
-      .update(keyOf(aRegistration()), { kit_size: 'XXS' })
+    const [stored] = server.records('registrations_2526');
+    const error: unknown = await createAirtableClient(configFor())
+      .request({
+        method: 'PATCH',
+        path: '/registrations_2526',
+        body: { records: [{ id: stored?.id, fields: { kit_size: 'XXS' } }], typecast: false },
+      })
       .catch((reason: unknown) => reason);
     expect(error).toMatchObject({
       name: 'AirtableRejectedError',
       type: 'INVALID_MULTIPLE_CHOICE_OPTIONS',
     });
     expect(server.records('registrations_2526')[0]?.fields.kit_size).toBeUndefined();
+  });
+
+  it('refuses a kit size the club does not offer before sending it', async () => {
+    const records = recordsFor();
+    await records.upsert(aRegistration());
+    const sent = server.requests.length;
+    const bad = { kit_size: 'XXS' } as unknown as Partial<ReturnType<typeof aRegistration>>;
+    await expect(records.update(keyOf(aRegistration()), bad)).rejects.toThrow(/kit_size/);
+    expect(server.requests).toHaveLength(sent);
   });
 
   it('waits after a 429 and then succeeds', async () => {

@@ -11,9 +11,14 @@ export type ScriptProcess = {
   exited: Promise<number | null>;
 };
 
-export function runScript(script: string, args: string[]): ScriptProcess {
+export function runScript(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): ScriptProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     stdio: ['pipe', 'pipe', 'pipe'],
+    env,
   });
   const lines: string[] = [];
   const waiting = new Set<() => void>();

@@ -1,4 +1,4 @@
-import type { RegistrationFields } from '../registrations/registrations.ts';
+import type { ClubRecordFields } from '../registrations/registrations.ts';
 
 /**
  * The club's own key of a registration: the child's first name, last name and date of birth
@@ -15,7 +15,7 @@ export type RegistrationKey = {
 /** The key of the record that `fields` belongs to. */
 export const keyOf = (
   fields: Pick<
-    RegistrationFields,
+    ClubRecordFields,
     'season' | 'player_first_name' | 'player_last_name' | 'player_dob'
   >,
 ): RegistrationKey => ({
@@ -28,7 +28,7 @@ export const keyOf = (
 /** A record as read back: volunteers edit the table by hand, so reading is field by field. */
 export type RegistrationRecord = {
   /** The fields that are in the club's formats. */
-  fields: Partial<RegistrationFields>;
+  fields: Partial<ClubRecordFields>;
   /** Names of fields present but not in the club's format (their values are left out). */
   unreadable: string[];
 };
@@ -51,11 +51,11 @@ export type PreviousQuery = {
  */
 export interface RegistrationRecords {
   /** Creates the child's record in the fields' season, or updates it in place: never a second. */
-  upsert(fields: RegistrationFields, signal?: AbortSignal): Promise<{ created: boolean }>;
+  upsert(fields: ClubRecordFields, signal?: AbortSignal): Promise<{ created: boolean }>;
   /** Changes some fields of the existing record; `RegistrationRecordNotFoundError` if none. */
   update(
     key: RegistrationKey,
-    fields: Partial<RegistrationFields>,
+    fields: Partial<ClubRecordFields>,
     signal?: AbortSignal,
   ): Promise<void>;
   get(key: RegistrationKey, signal?: AbortSignal): Promise<RegistrationRecord | null>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RegistrationFields } from '../registrations/registrations.ts';
+import { ClubRecordFields } from '../registrations/registrations.ts';
 import { ToolUnavailableError } from '../tool.ts';
 import {
   AirtableRecordData,
@@ -34,8 +34,8 @@ const UpsertReply = z.object({
 });
 const UpdateReply = z.object({ records: z.array(AirtableRecordData).length(1) });
 
-const PartialFields = RegistrationFields.partial();
-const SHAPE: Record<string, z.ZodType> = RegistrationFields.shape;
+const PartialFields = ClubRecordFields.partial();
+const SHAPE: Record<string, z.ZodType> = ClubRecordFields.shape;
 
 /** Reads a record field by field: what is in the club's format is kept, the rest is named. */
 export function readRecord(raw: Record<string, unknown>): RegistrationRecord {
@@ -48,7 +48,7 @@ export function readRecord(raw: Record<string, unknown>): RegistrationRecord {
     else unreadable.push(name);
   }
   // each value passed its own field's schema just above
-  return { fields: fields as Partial<RegistrationFields>, unreadable };
+  return { fields: fields as Partial<ClubRecordFields>, unreadable };
 }
 
 /** Only the values that are set: Airtable is never sent `undefined`, nor a typecast. */
@@ -97,7 +97,7 @@ export function createAirtableRegistrationRecords(
 
   return {
     async upsert(fields, signal) {
-      const checked = RegistrationFields.parse(fields);
+      const checked = ClubRecordFields.parse(fields);
       const body = await client.request(
         {
           method: 'PATCH',

@@ -6,6 +6,21 @@ const Mobile = z.string().regex(/^07\d{9}$/);
 const Postcode = z.string().regex(/^(GIR 0AA|[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2})$/);
 const Text = (max: number) => z.string().max(max);
 
+/** The kit sizes the club's table offers (the single-select options of `kit_size`). */
+export const KIT_SIZES = [
+  '5/6',
+  '7/8',
+  '9/10',
+  '11/12',
+  '13/14',
+  'S',
+  'M',
+  'L',
+  'XL',
+  '2XL',
+  '3XL',
+] as const;
+
 /**
  * One registration as the club's Airtable table `registrations_<season>` holds it: the same field
  * names and value formats wherever a record leaves the process (SPEC §6).
@@ -63,7 +78,7 @@ export const RegistrationFields = z.object({
   sms_delivery_error: Text(200).optional(),
   new_kit_required: YN.optional(),
   kit_type_required: z.enum(['Goalkeeper', 'Outfield']).optional(),
-  kit_size: Text(8).optional(),
+  kit_size: z.enum(KIT_SIZES).optional(),
   shirt_number: z
     .string()
     .regex(/^([1-9]|1\d|2[0-5])$/)
@@ -71,6 +86,17 @@ export const RegistrationFields = z.object({
   id_image_link: z.string().min(1).optional(),
 });
 export type RegistrationFields = z.infer<typeof RegistrationFields>;
+
+/** Fields kept in the local store only: the club's table (facts §7.2) has no column for them. */
+export const LOCAL_ONLY_FIELDS = ['age_group_mismatch'] as const;
+
+/** A registration as the club's table holds it: every field but the local-only ones. */
+export const ClubRecordFields = RegistrationFields.omit({ age_group_mismatch: true });
+export type ClubRecordFields = z.infer<typeof ClubRecordFields>;
+
+/** The club's part of a registration (zod drops the local-only fields). */
+export const clubFieldsOf = (fields: RegistrationFields): ClubRecordFields =>
+  ClubRecordFields.parse(fields);
 
 /** A stored registration: its id (one per child per season) and its fields. */
 export type StoredRegistration = { id: string; fields: RegistrationFields };
