@@ -7,9 +7,8 @@ describe('the app around the routes', () => {
   beforeAll(async () => {
     server = await startTestServer({
       CORS_ORIGINS: 'https://club.example.org',
-      TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`,
-      TWILIO_AUTH_TOKEN: 'twilio-secret-not-wired-yet',
-      TWILIO_FROM: '+447700900000',
+      AIRTABLE_API_KEY: 'airtable-secret-not-wired-yet',
+      AIRTABLE_BASE_ID: 'app0123456789abcd',
     });
   });
   afterAll(() => server.close());
@@ -26,9 +25,9 @@ describe('the app around the routes', () => {
   it('warns at start-up about a configured service that is not wired yet', () => {
     expect(server.logs).toContainEqual({
       event: 'config.not_wired',
-      data: { service: 'twilio', using: 'embedded adapter' },
+      data: { service: 'airtable', using: 'embedded adapter' },
     });
-    expect(JSON.stringify(server.logs)).not.toContain('twilio-secret-not-wired-yet');
+    expect(JSON.stringify(server.logs)).not.toContain('airtable-secret-not-wired-yet');
   });
 
   it.each([
