@@ -256,14 +256,17 @@ export const effects: Record<EffectId, (run: EffectRun) => Promise<SessionEvent>
       childFirstName: context.draft.childFirstName ?? 'Your child',
       link: link.href,
     });
+    // Written before the job exists, and once: the worker's later statuses are never overwritten.
+    if (stored.fields.sms_delivery_status === undefined) {
+      await ports.registrations.update(
+        id,
+        { sms_sent_at: now.toISOString(), sms_delivery_status: 'pending' },
+        signal,
+      );
+    }
     // Queued only: the worker sends it, so a provider outage never holds up the parent's turn.
     const key = effectKey(id, 'sendPaymentLink', [mobile]);
     await ports.sms.enqueue({ key, registrationId: id, to: toE164(mobile), body }, signal);
-    await ports.registrations.update(
-      id,
-      { sms_sent_at: now.toISOString(), sms_delivery_status: 'pending' },
-      signal,
-    );
     return { type: 'sms.queued' };
   },
   async checkKit({ context, ports, signal }) {

@@ -122,7 +122,9 @@ export function createTexts(deps: TextsDeps): Texts {
 
   return {
     async process(job) {
-      const { key } = TextJob.parse(job.data);
+      const data = TextJob.safeParse(job.data);
+      if (!data.success) throw new PermanentJobError('A text job without its key');
+      const { key } = data.data;
       const text = await outbox.get(key);
       if (!text) throw new PermanentJobError('A text job whose text is not in the outbox');
       const sent = SentEntry.safeParse(await ledger.get(sentKey(key)));
@@ -168,15 +170,19 @@ export function createTexts(deps: TextsDeps): Texts {
     async recordStatus(callback) {
       const { MessageSid: sid, MessageStatus: status, ErrorCode: code } = callback;
       const error = code === undefined ? null : deliveryErrorReason(code);
-      const known = SidEntry.safeParse(await ledger.get(sidKey(sid)));
+      let known = SidEntry.safeParse(await ledger.get(sidKey(sid)));
       if (!known.success) {
         // Possibly before recordSent: kept a day for it to pick up (latest status wins there too).
         const early = EarlyEntry.safeParse(await ledger.get(earlyKey(sid)));
         if (!early.success || isLaterStatus(early.data.status, status)) {
           await ledger.set(earlyKey(sid), { status, error }, EARLY_TTL_MS);
         }
-        log('sms.status_unknown', { providerId: sid, status });
-        return 'unknown';
+        // recordSent may have read the early entries in between: look once more.
+        known = SidEntry.safeParse(await ledger.get(sidKey(sid)));
+        if (!known.success) {
+          log('sms.status_unknown', { providerId: sid, status });
+          return 'unknown';
+        }
       }
       const changed = await applyStatus(known.data.key, status, error);
       log('sms.status', { providerId: sid, status, code: code ?? null, changed });

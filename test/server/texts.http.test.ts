@@ -113,7 +113,7 @@ describe('texts through Twilio (the real twilio client against the local Twilio 
     });
   });
 
-  it('carries on registering while Twilio is down for a few seconds (a minute in production), then sends every text exactly once', async () => {
+  it('carries on registering while Twilio is down for 3 s (standing in for a minute: retries here start 100 ms apart, 2 s in production), then sends every text exactly once', async () => {
     await twilio.down();
     const started = Date.now();
     await registerUntilPhoto(server, 3);
@@ -226,6 +226,26 @@ describe('texts through Twilio (the real twilio client against the local Twilio 
         { last_error: 'phone switched off or unreachable' },
       ]);
     });
+  });
+
+  it('keeps a status that arrives before Twilio has answered the send', async () => {
+    twilio.script({ type: 'slow', delayMs: 1_500 });
+    await registerUntilPhoto(server, 7);
+    const message = await eventually(async () => {
+      const [accepted] = acceptedFor(7);
+      if (!accepted) throw new Error('not yet accepted');
+      return accepted;
+    });
+    const early = await twilio.postStatusCallback(message.sid, 'delivered', {
+      via: `${server.url}${STATUS_PATH}`,
+    });
+    expect(await early.json()).toMatchObject({ outcome: 'unknown' });
+    const { id } = await registrationOf(7);
+    await eventually(async () => {
+      expect(await textsOf(id)).toMatchObject([{ status: 'delivered', provider_id: message.sid }]);
+    });
+    expect((await registrationOf(7)).fields.sms_delivery_status).toBe('delivered');
+    expect(acceptedFor(7)).toHaveLength(1);
   });
 
   it('writes no phone number or text of a family to the log', () => {
