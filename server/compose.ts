@@ -6,7 +6,7 @@ import { createOfflineInterpreter } from '../machines/interpreter.ts';
 import { createLlmInterpreter, createLlmMetrics } from '../machines/llm-interpreter.ts';
 import { createPhotoCheck } from '../machines/photo-check.ts';
 import { createRunner } from '../machines/runner.ts';
-import { createDemoAddressLookup } from '../tools/address-lookup/address-lookup.ts';
+import { createAddressSearch } from '../tools/address-lookup/configured.ts';
 import { createBullmqJobs } from '../tools/jobs/bullmq.ts';
 import type { Jobs } from '../tools/jobs/port.ts';
 import { createSqliteJobs } from '../tools/jobs/sqlite.ts';
@@ -44,6 +44,8 @@ type SharedStores = {
   ledger: KeyValueStore;
   uploads: KeyValueStore;
   settings: KeyValueStore;
+  /** Address lookups by postcode, kept for minutes (no house, no name in keys or values' keys). */
+  addressCache: KeyValueStore;
   jobs: Jobs;
   rateLimiter: RateLimiter;
   close(): Promise<void>;
@@ -58,6 +60,7 @@ async function sharedStores(config: Config, db: SqliteDatabase, log: Log): Promi
       ledger: createSqliteKeyValueStore(db, 'ledger'),
       uploads: createSqliteKeyValueStore(db, 'upload-status'),
       settings: createSqliteKeyValueStore(db, 'settings'),
+      addressCache: createSqliteKeyValueStore(db, 'address-cache'),
       jobs,
       // Only one web process runs without Redis: its own count is the shared one.
       rateLimiter: createMemoryRateLimiter(window),
@@ -65,11 +68,12 @@ async function sharedStores(config: Config, db: SqliteDatabase, log: Log): Promi
     };
   }
   const { redisUrl: url, redisKeyPrefix: prefix } = config;
-  const [snapshots, ledger, uploads, settings, rateLimiter] = await Promise.all([
+  const [snapshots, ledger, uploads, settings, addressCache, rateLimiter] = await Promise.all([
     createRedisSnapshotStore(url, { prefix }),
     createRedisKeyValueStore(url, `${prefix}ledger`),
     createRedisKeyValueStore(url, `${prefix}upload-status`),
     createRedisKeyValueStore(url, `${prefix}settings`),
+    createRedisKeyValueStore(url, `${prefix}address-cache`),
     createRedisRateLimiter({ url, prefix: `${prefix}rate-limit`, ...window }),
   ]);
   const jobs = createBullmqJobs({
@@ -85,12 +89,15 @@ async function sharedStores(config: Config, db: SqliteDatabase, log: Log): Promi
     ledger,
     uploads,
     settings,
+    addressCache,
     jobs,
     rateLimiter,
     close: async () => {
       await jobs.close();
       await Promise.all(
-        [snapshots, ledger, uploads, settings, rateLimiter].map((store) => store.close()),
+        [snapshots, ledger, uploads, settings, addressCache, rateLimiter].map((store) =>
+          store.close(),
+        ),
       );
     },
   };
@@ -100,7 +107,7 @@ async function sharedStores(config: Config, db: SqliteDatabase, log: Log): Promi
 function embeddedPorts(
   config: Config,
   db: SqliteDatabase,
-  ledger: KeyValueStore,
+  stores: Pick<SharedStores, 'ledger' | 'addressCache'>,
   log: Log,
 ): EffectPorts {
   const { club } = config;
@@ -109,12 +116,13 @@ function embeddedPorts(
       db,
       club.demoTeams.map((team) => ({ ...team, season: club.season.code })),
     ),
-    addressLookup: createDemoAddressLookup(),
+    // The demo streets, or the configured provider cached by postcode in the shared store.
+    addressLookup: createAddressSearch(config.addressLookup, { kv: stores.addressCache, log }),
     registrations: createSqliteRegistrationStore(db),
     payments: createSqliteSimulatedPayments(db),
     sms: createSqliteLoggingSmsOutbox(db, log),
     photos: createLocalPhotoStore(join(config.dataDir, 'photos')),
-    ledger,
+    ledger: stores.ledger,
   };
 }
 
@@ -180,7 +188,8 @@ export async function composeProduct(config: Config, log: Log, options: ComposeO
   const db = openDatabase(databasePath(config));
   const stores = await sharedStores(config, db, log);
   const statuses = createUploadStatusStore(stores.uploads);
-  const ports = embeddedPorts(config, db, stores.ledger, log);
+  const ports = embeddedPorts(config, db, stores, log);
+  log('address_lookup.provider', { provider: config.addressLookup.provider });
   const runner = createRunner({ store: stores.snapshots, log, now });
   const understanding = modelUnderstanding(config, ports, log);
   const service = createChatService({

@@ -248,7 +248,7 @@ describe('the address lookup', () => {
     'that %s asks for the address or hands off, in one turn',
     async (_how, fault, routine, reply) => {
       const { harness, parent } = await arrive(13);
-      const lookup = breakMethod(harness.ports, 'addressLookup', 'find', fault);
+      const lookup = breakMethod(harness.ports, 'addressLookup', 'search', fault);
       const turn = await parent.say('12');
       expect(turn.routineNumber).toBe(routine);
       expect(turn.reply).toMatch(reply);
