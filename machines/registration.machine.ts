@@ -193,7 +193,7 @@ const askAgain = (who: Who, what: 'house' | 'postcode') => {
           target: states.lookUp,
           actions: { type: 'retryLookup', params: { who, what } },
         },
-        { target: states.typed },
+        { target: states.typed, actions: { type: 'retryLookup', params: { who, what } } },
       ],
     },
   });

@@ -164,6 +164,14 @@ const RETRY_FIELDS = {
   },
 } as const satisfies Record<Who, Record<'house' | 'postcode', Record<string, keyof Draft>>>;
 
+/** The draft without a side's list of addresses and the number picked from it. */
+function withoutChoices(draft: Partial<Draft>, who: Who): Partial<Draft> {
+  const kept = { ...draft };
+  delete kept[ADDRESS_FIELDS[who].choices];
+  delete kept[ADDRESS_FIELDS[who].choice];
+  return kept;
+}
+
 const sameText = (a: string, b: string) =>
   a.replace(/\s+/g, ' ').trim().toLowerCase() === b.replace(/\s+/g, ' ').trim().toLowerCase();
 const childFirstName = (context: SessionContext) => context.draft.childFirstName ?? null;
@@ -301,9 +309,8 @@ export const sessionSetup = setup({
     })),
     saveAddress: assign(({ context, event }, params: { who: Who }) => {
       assertEvent(event, 'address.found');
-      const { address, choices, choice } = ADDRESS_FIELDS[params.who];
-      const { [choices]: _choices, [choice]: _choice, ...draft } = context.draft;
-      return { draft: { ...draft, [address]: event.addresses[0] } };
+      const draft = withoutChoices(context.draft, params.who);
+      return { draft: { ...draft, [ADDRESS_FIELDS[params.who].address]: event.addresses[0] } };
     }),
     offerAddresses: assign(({ context, event }, params: { who: Who }) => {
       assertEvent(event, 'address.found');
@@ -316,14 +323,13 @@ export const sessionSetup = setup({
       assertEvent(event, 'user.answered');
       const { address, choices, choice } = ADDRESS_FIELDS[params.who];
       const picked = context.draft[choices]?.[(event.answer[choice] ?? 0) - 1];
-      const { [choices]: _choices, [choice]: _choice, ...draft } = context.draft;
+      const draft = withoutChoices(context.draft, params.who);
       return { draft: picked ? { ...draft, [address]: picked } : draft, unclearInARow: 0 };
     }),
-    dropAddressChoices: assign(({ context }, params: { who: Who }) => {
-      const { choices, choice } = ADDRESS_FIELDS[params.who];
-      const { [choices]: _choices, [choice]: _choice, ...draft } = context.draft;
-      return { draft, unclearInARow: 0 };
-    }),
+    dropAddressChoices: assign(({ context }, params: { who: Who }) => ({
+      draft: withoutChoices(context.draft, params.who),
+      unclearInARow: 0,
+    })),
     /** A corrected house number or postcode replaces the one the lookup could not find. */
     retryLookup: assign(({ context, event }, params: { who: Who; what: 'house' | 'postcode' }) => {
       assertEvent(event, 'user.answered');

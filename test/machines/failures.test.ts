@@ -130,7 +130,8 @@ describe('an effect failing with a programming error', () => {
     const parent = aParent(harness);
     expect(TOO_LONG.length).toBeGreaterThan(200);
     await parent.reach(12);
-    await parent.sayAll(['M44 6AA', '12']);
+    // M44 6AA is not a demo postcode: the parent chooses to type the address.
+    await parent.sayAll(['M44 6AA', '12', 'type it']);
     expect((await parent.say(TOO_LONG)).routineNumber).toBe(15);
     await parent.sayAll(['yes', 'yes', 'yes']);
     const handedOff = await parent.say('15');

@@ -15,7 +15,10 @@ export const addressLookupTool = defineTool({
         case 'found':
           return { found: result.addresses.slice(0, 5) };
         case 'houseNotFound':
-          return { found: [], hint: 'That house is not in the postcode: use the address as typed.' };
+          return {
+            found: [],
+            hint: 'That house is not in the postcode: use the address as typed.',
+          };
         case 'postcodeUnknown':
           return { found: [], hint: 'Unknown postcode: use the address as the parent typed it.' };
       }
