@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ClubConfig } from '../routines/club.ts';
+import { fillText, type ClubConfig } from '../routines/club.ts';
 import { Address } from '../routines/draft.ts';
 import { effectKey, identityOf, registrationIdOf } from '../routines/identity.ts';
 import { toE164 } from '../routines/parsers/phones.ts';
@@ -8,6 +8,7 @@ import type { AddressSearch } from '../tools/address-lookup/port.ts';
 import { ToolUnavailableError } from '../tools/tool.ts';
 import type { Payments } from '../tools/payments/payments.ts';
 import type { PhotoStore } from '../tools/photos/photos.ts';
+import { photoKeyFor } from '../tools/photos/port.ts';
 import type { RegistrationStore } from '../tools/registrations/registrations.ts';
 import type { SmsOutbox } from '../tools/sms/sms.ts';
 import type { TeamDirectory } from '../tools/teams/teams.ts';
@@ -108,6 +109,43 @@ async function holdsRegistration(context: SessionContext, ports: EffectPorts) {
   const owner = ownerOf(context.sessionId);
   const claim = await ports.ledger.setIfAbsent(claimKey(id), { owner }, CLAIM_TTL_MS);
   return claimOwner(claim.value) === owner;
+}
+
+type Shirt = {
+  registrationId: string;
+  team: string;
+  ageGroup: string;
+  season: string;
+  number: number;
+};
+const shirtKey = ({ season, team, ageGroup, number }: Shirt) =>
+  `shirt.${season}.${team.trim().toLowerCase().replace(/\s+/g, '-')}.${ageGroup.toLowerCase()}.${number}`;
+const holderOf = (value: unknown) =>
+  typeof value === 'object' && value !== null && 'registrationId' in value
+    ? String(value.registrationId)
+    : null;
+
+/**
+ * Holds a shirt number for one child in the ledger, atomically across every process (Redis when
+ * configured), and lets go of the number the same child held before.
+ */
+async function holdShirtNumber(ledger: KeyValueStore, shirt: Shirt) {
+  const key = shirtKey(shirt);
+  const held = await ledger.setIfAbsent(key, { registrationId: shirt.registrationId });
+  if (holderOf(held.value) !== shirt.registrationId) return false;
+  const mine = `shirt-of.${shirt.registrationId}`;
+  const previous = await ledger.get(mine);
+  if (typeof previous === 'string' && previous !== key) {
+    if (holderOf(await ledger.get(previous)) === shirt.registrationId)
+      await ledger.delete(previous);
+  }
+  await ledger.set(mine, key);
+  return true;
+}
+
+async function letGoOfShirtNumber(ledger: KeyValueStore, shirt: Shirt) {
+  const key = shirtKey(shirt);
+  if (holderOf(await ledger.get(key)) === shirt.registrationId) await ledger.delete(key);
 }
 
 /** What each effect state does. Every effect is idempotent: running it twice changes nothing more. */
@@ -221,13 +259,15 @@ export const effects: Record<EffectId, (run: EffectRun) => Promise<SessionEvent>
       `reg_setup/${encodeURIComponent(billingRequestId)}`,
       `${publicBaseUrl.replace(/\/$/, '')}/`,
     );
-    const body = [
-      `Hi ${context.draft.parentFirstName ?? ''}, this is the registration assistant from ${club.name}.`,
-      `${context.draft.childFirstName ?? 'Your child'}'s registration is almost complete: please pay the signing-on fee and set up the monthly Direct Debit here:`,
-      link.href,
-    ].join(' ');
+    const body = fillText(club.texts.paymentLink, {
+      clubName: club.name,
+      parentFirstName: context.draft.parentFirstName,
+      childFirstName: context.draft.childFirstName ?? 'Your child',
+      link: link.href,
+    });
+    // Queued only: the worker sends it, so a provider outage never holds up the parent's turn.
     const key = effectKey(id, 'sendPaymentLink', [mobile]);
-    await ports.sms.enqueue({ key, to: toE164(mobile), body }, signal);
+    await ports.sms.enqueue({ key, registrationId: id, to: toE164(mobile), body }, signal);
     await ports.registrations.update(
       id,
       { sms_sent_at: now.toISOString(), sms_delivery_status: 'pending' },
@@ -257,17 +297,14 @@ export const effects: Record<EffectId, (run: EffectRun) => Promise<SessionEvent>
     if (!(await holdsRegistration(context, ports))) return { type: 'registration.takenOver' };
     const team = need(context.team, 'reserveShirtNumber', 'a team');
     const number = need(context.draft.shirtNumber, 'reserveShirtNumber', 'a shirt number');
-    const outcome = await ports.registrations.reserveShirtNumber(
-      {
-        registrationId: id,
-        team: team.name,
-        ageGroup: team.ageGroup,
-        season: need(context.code, 'reserveShirtNumber', 'a code').season,
-        number,
-      },
-      signal,
-    );
-    if (outcome === 'taken') return { type: 'shirt.taken' };
+    const season = need(context.code, 'reserveShirtNumber', 'a code').season;
+    const shirt = { registrationId: id, team: team.name, ageGroup: team.ageGroup, season, number };
+    if (!(await holdShirtNumber(ports.ledger, shirt))) return { type: 'shirt.taken' };
+    const outcome = await ports.registrations.reserveShirtNumber(shirt, signal);
+    if (outcome === 'taken') {
+      await letGoOfShirtNumber(ports.ledger, shirt);
+      return { type: 'shirt.taken' };
+    }
     await ports.registrations.update(
       id,
       {
@@ -281,12 +318,15 @@ export const effects: Record<EffectId, (run: EffectRun) => Promise<SessionEvent>
     );
     return { type: 'shirt.reserved' };
   },
+  /**
+   * Stores the staged photo (the prepared JPEG the photo job left there) under the registration's
+   * own key, so a second photo of the same child replaces only theirs, then links it on the record.
+   */
   async savePhoto({ context, ports, signal }) {
     const id = registrationOf(context, 'savePhoto');
     if (!(await holdsRegistration(context, ports))) return { type: 'registration.takenOver' };
     const upload = need(context.upload, 'savePhoto', 'an upload');
-    const season = need(context.code, 'savePhoto', 'a code').season;
-    const photoLink = await ports.photos.store(upload.id, `${season}/${id}.jpg`, signal);
+    const photoLink = await ports.photos.store(upload.id, photoKeyFor(id), signal);
     await ports.registrations.update(id, { id_image_link: photoLink }, signal);
     return { type: 'photo.saved', photoLink };
   },

@@ -10,7 +10,10 @@ import {
 } from './llm-interpreter.ts';
 import { buildPhotoPrompt } from './prompt.ts';
 
-/** Formats a vision model reads; anything else (HEIC from iPhones) is accepted unchecked. */
+/**
+ * Formats a vision model reads. The photo job stages the prepared JPEG before the check, so a
+ * HEIC from an iPhone is checked as JPEG too; anything else is accepted unchecked.
+ */
 const CHECKABLE_TYPES: ReadonlySet<string> = new Set([
   'image/jpeg',
   'image/png',

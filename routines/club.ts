@@ -11,6 +11,40 @@ export const Team = z.object({
 });
 export type Team = z.infer<typeof Team>;
 
+/** The words a text may fill in, written `{name}` in a template. */
+export const TEXT_PLACEHOLDERS = [
+  'clubName',
+  'parentFirstName',
+  'childFirstName',
+  'childFullName',
+  'link',
+] as const;
+type TextPlaceholder = (typeof TEXT_PLACEHOLDERS)[number];
+
+const Template = (required: readonly TextPlaceholder[]) =>
+  z
+    .string()
+    .min(1)
+    .max(1_000)
+    .refine(
+      (text) =>
+        [...text.matchAll(/\{(\w+)\}/g)].every(([, name]) =>
+          (TEXT_PLACEHOLDERS as readonly string[]).includes(name ?? ''),
+        ),
+      { error: `placeholders are ${TEXT_PLACEHOLDERS.map((name) => `{${name}}`).join(', ')}` },
+    )
+    .refine((text) => required.every((name) => text.includes(`{${name}}`)), {
+      error: `must contain ${required.map((name) => `{${name}}`).join(', ')}`,
+    });
+
+/** The wording of the club's texts to parents. */
+const TextTemplates = z.object({
+  /** Sent once the payment is set up at routine 29: must carry the {link}. */
+  paymentLink: Template(['link']),
+  /** Sent once the signing-on fee is paid and the Direct Debit is set up. */
+  confirmation: Template([]),
+});
+
 /** Everything about one club that the product must not hard-code. */
 export const ClubConfig = z.object({
   name: z.string().min(1),
@@ -44,6 +78,8 @@ export const ClubConfig = z.object({
     }),
   ),
   demoTeams: z.array(Team),
+  /** A club configuration without its own wording gets the first club's. */
+  texts: TextTemplates.default(defaults.texts),
 });
 export type ClubConfig = z.infer<typeof ClubConfig>;
 
@@ -58,6 +94,16 @@ export function parseClubConfig(json: unknown): ClubConfig {
 
 /** The first club's configuration, embedded so the product runs with no setup. */
 export const defaultClub: ClubConfig = parseClubConfig(defaults);
+
+/** A text from one of the club's templates; a placeholder with no value becomes ''. */
+export function fillText(
+  template: string,
+  values: Partial<Record<TextPlaceholder, string | null | undefined>>,
+): string {
+  return template.replace(/\{(\w+)\}/g, (_, name: string) =>
+    name in values ? (values[name as TextPlaceholder] ?? '') : '',
+  );
+}
 
 /** "£27.50" from pence. */
 export const pounds = (pence: number) => `£${(pence / 100).toFixed(pence % 100 === 0 ? 0 : 2)}`;

@@ -17,6 +17,8 @@ import { chatRouter } from './routes/chat.ts';
 import { healthRouter, type HealthChecks } from './routes/health.ts';
 import { pageRouter } from './routes/page.ts';
 import { uploadsRouter } from './routes/uploads.ts';
+import { webhooksRouter, type TwilioWebhookConfig } from './routes/webhooks.ts';
+import type { Texts } from './texts.ts';
 
 /** Everything the HTTP layer needs, built by the composition root (or a test). */
 export type AppDeps = {
@@ -26,6 +28,10 @@ export type AppDeps = {
   snapshots: SnapshotStore;
   statuses: UploadStatusStore;
   registrations: RegistrationStore;
+  /** The SMS outbox: Twilio's status callbacks and the club's list of texts. */
+  texts: Texts;
+  /** How Twilio's callbacks are checked; null when texts do not go through Twilio. */
+  twilioWebhook: TwilioWebhookConfig | null;
   agentMode: AgentModeSetting;
   health: HealthChecks;
   log: Log;
@@ -81,6 +87,7 @@ export function createApp(deps: AppDeps): Koa {
     chatRouter({ chat: deps.chat, log: deps.log, limit, deadlineMs }),
     uploadsRouter({ uploads: deps.uploads, limit, deadlineMs }),
     adminRouter(deps),
+    webhooksRouter({ texts: deps.texts, twilio: deps.twilioWebhook, log: deps.log }),
     healthRouter({ checks: deps.health }),
     pageRouter(),
   ];

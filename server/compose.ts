@@ -8,19 +8,27 @@ import { createPhotoCheck } from '../machines/photo-check.ts';
 import { createRunner } from '../machines/runner.ts';
 import { createAddressSearch } from '../tools/address-lookup/configured.ts';
 import { createBullmqJobs } from '../tools/jobs/bullmq.ts';
-import type { Jobs } from '../tools/jobs/port.ts';
+import type { JobOptions, Jobs } from '../tools/jobs/port.ts';
 import { createSqliteJobs } from '../tools/jobs/sqlite.ts';
 import type { KeyValueStore } from '../tools/kv/port.ts';
 import { createRedisKeyValueStore } from '../tools/kv/redis.ts';
 import { createSqliteKeyValueStore } from '../tools/kv/sqlite.ts';
 import { createOpenAiLlm } from '../tools/openai/openai.ts';
 import { createSqliteSimulatedPayments } from '../tools/payments/simulator-sqlite.ts';
-import { createLocalPhotoStore } from '../tools/photos/photos.ts';
+import { createLocalPhotoStorage } from '../tools/photos/local-storage.ts';
+import { createPhotoStore } from '../tools/photos/photos.ts';
+import type { PhotoStorage } from '../tools/photos/port.ts';
+import { closeSharedHeicDecoder, preparePhoto } from '../tools/photos/prepare.ts';
+import { createS3PhotoStorage } from '../tools/photos/s3-photo-storage.ts';
 import { createMemoryRateLimiter } from '../tools/rate-limit/memory.ts';
 import type { RateLimiter } from '../tools/rate-limit/port.ts';
 import { createRedisRateLimiter } from '../tools/rate-limit/redis.ts';
 import { createSqliteRegistrationStore } from '../tools/registrations/sqlite.ts';
-import { createSqliteLoggingSmsOutbox } from '../tools/sms/outbox-sqlite.ts';
+import { createLogSmsSender } from '../tools/sms/log-sender.ts';
+import { createSqliteSmsOutbox } from '../tools/sms/outbox-sqlite.ts';
+import type { SmsSender } from '../tools/sms/port.ts';
+import type { SmsOutboxRecords } from '../tools/sms/sms.ts';
+import { createTwilioSmsSender } from '../tools/sms/twilio.ts';
 import type { SnapshotStore } from '../tools/snapshots/port.ts';
 import { createRedisSnapshotStore } from '../tools/snapshots/redis.ts';
 import { createSqliteSnapshotStore } from '../tools/snapshots/sqlite.ts';
@@ -32,8 +40,13 @@ import type { Config } from './config.ts';
 import { withDevShortcut } from './dev-shortcut.ts';
 import type { Log } from './log.ts';
 import { createPhotoUploads } from './photo-uploads.ts';
+import { createTexts, TEXT_RETRY, TWILIO_STATUS_PATH, type RegistrationLock } from './texts.ts';
 
-export type ComposeOptions = { now?: () => Date };
+export type ComposeOptions = {
+  now?: () => Date;
+  /** How texts are retried (tests shorten the backoff; default TEXT_RETRY). */
+  textRetry?: { attempts: number; backoffMs: number };
+};
 
 /** The embedded SQLite file under DATA_DIR, shared by every process of this machine. */
 export const databasePath = (config: Config) => join(config.dataDir, 'club.sqlite');
@@ -103,11 +116,19 @@ async function sharedStores(config: Config, db: SqliteDatabase, log: Log): Promi
   };
 }
 
+/** Photos in S3 when configured, else in DATA_DIR/photos/stored (owner-only). */
+function photoStorage(config: Config): PhotoStorage {
+  if (!config.s3) return createLocalPhotoStorage(join(config.dataDir, 'photos', 'stored'));
+  const { bucket, region, endpoint } = config.s3;
+  return createS3PhotoStorage({ bucket, region, ...(endpoint ? { endpoint } : {}) });
+}
+
 /** The embedded adapters: tables in the SQLite file and a photo folder under DATA_DIR. */
 function embeddedPorts(
   config: Config,
   db: SqliteDatabase,
   stores: Pick<SharedStores, 'ledger' | 'addressCache'>,
+  sms: SmsOutboxRecords,
   log: Log,
 ): EffectPorts {
   const { club } = config;
@@ -120,9 +141,33 @@ function embeddedPorts(
     addressLookup: createAddressSearch(config.addressLookup, { kv: stores.addressCache, log }),
     registrations: createSqliteRegistrationStore(db),
     payments: createSqliteSimulatedPayments(db),
-    sms: createSqliteLoggingSmsOutbox(db, log),
-    photos: createLocalPhotoStore(join(config.dataDir, 'photos')),
+    sms,
+    // Uploads wait on this machine's disk until the flow takes them (web and workers share DATA_DIR).
+    photos: createPhotoStore({
+      stagingDir: join(config.dataDir, 'photos', 'staged'),
+      storage: photoStorage(config),
+    }),
     ledger: stores.ledger,
+  };
+}
+
+/** Twilio when its variables are set; else the log (the whole text stays in the outbox). */
+function smsSender(config: Config, log: Log): SmsSender {
+  if (!config.twilio) return createLogSmsSender(log);
+  const { baseUrl, ...twilio } = config.twilio;
+  log('sms.provider', { provider: 'twilio', baseUrl: baseUrl !== null });
+  return createTwilioSmsSender({ ...twilio, ...(baseUrl ? { baseUrl } : {}) });
+}
+
+/** One registration at a time, across processes: the snapshot store's lock on `sms-status`. */
+function registrationLock(snapshots: SnapshotStore): RegistrationLock {
+  return async (registrationId, work) => {
+    const held = await snapshots.acquire({ machine: 'sms-status', id: registrationId });
+    try {
+      return await work();
+    } finally {
+      await held.release();
+    }
   };
 }
 
@@ -188,8 +233,22 @@ export async function composeProduct(config: Config, log: Log, options: ComposeO
   const db = openDatabase(databasePath(config));
   const stores = await sharedStores(config, db, log);
   const statuses = createUploadStatusStore(stores.uploads);
-  const ports = embeddedPorts(config, db, stores, log);
+  const textRetry: JobOptions & { attempts: number } = options.textRetry ?? TEXT_RETRY;
+  const outbox = createSqliteSmsOutbox(db, stores.jobs, { retry: textRetry, now });
+  const ports = embeddedPorts(config, db, stores, outbox, log);
   log('address_lookup.provider', { provider: config.addressLookup.provider });
+  const texts = createTexts({
+    outbox,
+    sender: smsSender(config, log),
+    ledger: stores.ledger,
+    registrations: ports.registrations,
+    lock: registrationLock(stores.snapshots),
+    statusCallbackUrl: config.twilio
+      ? `${publicBaseUrl.replace(/\/$/, '')}${TWILIO_STATUS_PATH}`
+      : null,
+    attempts: textRetry.attempts,
+    log,
+  });
   const runner = createRunner({ store: stores.snapshots, log, now });
   const understanding = modelUnderstanding(config, ports, log);
   const service = createChatService({
@@ -205,6 +264,8 @@ export async function composeProduct(config: Config, log: Log, options: ComposeO
   const chat = config.nodeEnv === 'development' ? withDevShortcut(service, log) : service;
   const uploads = createPhotoUploads({
     chat,
+    // HEIC goes to the shared worker-thread pool; JPEG, PNG and WebP to sharp's own threads.
+    prepare: (bytes, signal) => preparePhoto(bytes, signal ? { signal } : {}),
     photos: ports.photos,
     statuses,
     jobs: stores.jobs,
@@ -215,6 +276,7 @@ export async function composeProduct(config: Config, log: Log, options: ComposeO
     chat,
     uploads,
     statuses,
+    texts,
     ports,
     stores,
     agentMode: createAgentModeSetting(stores.settings, false, understanding.model),
@@ -224,9 +286,13 @@ export async function composeProduct(config: Config, log: Log, options: ComposeO
       jobs: async () => void (await stores.jobs.counts('photos')),
       dataDir: () => dataDirWritable(config.dataDir),
     },
-    /** Closes the job queue (running jobs finish), the shared stores, then the SQLite file. */
+    /**
+     * Closes the job queue (running jobs finish), the shared stores, the HEIC worker pool, then
+     * the SQLite file.
+     */
     async close() {
       await closeWithin(stores.close(), 15_000);
+      await closeWithin(closeSharedHeicDecoder());
       db.close();
     },
   };

@@ -71,8 +71,12 @@ const Env = z.object({
   TWILIO_AUTH_TOKEN: Secret.optional(),
   TWILIO_FROM: z
     .string()
-    .regex(/^(\+[1-9]\d{6,14}|[A-Za-z][A-Za-z0-9 ]{0,10})$/, 'must be +E.164 or a sender name')
+    .regex(
+      /^(\+[1-9]\d{6,14}|[A-Za-z][A-Za-z0-9 ]{0,10}|MG[0-9a-fA-F]{32})$/,
+      'must be +E.164, a sender name or a Messaging Service SID (MG…)',
+    )
     .optional(),
+  TWILIO_BASE_URL: HttpUrl.optional(),
   ADDRESS_LOOKUP_PROVIDER: z.enum(['demo', 'google', 'ideal-postcodes']).default('demo'),
   ADDRESS_LOOKUP_API_KEY: Secret.optional(),
   ADDRESS_LOOKUP_BASE_URL: HttpUrl.optional(),
@@ -112,6 +116,8 @@ function addressLookupProblems(env: Record<string, string | undefined>): string[
   }
   return [];
 }
+/** Services the composition root wires when configured (the others keep an embedded adapter). */
+const WIRED = new Set<string>(['openai', 'twilio', 's3']);
 
 /** Every variable a half-configured service still needs, as problems. */
 function missingServiceVariables(env: Record<string, string | undefined>): string[] {
@@ -145,10 +151,14 @@ export type Config = {
   runWorkers: boolean;
   /** How long a job stays with a worker that stopped answering before another takes it up. */
   jobLockMs: number | null;
+  /** Photos in S3 when S3_BUCKET and AWS_REGION are set (credentials: the SDK's usual chain). */
+  s3: { bucket: string; region: string; endpoint: string | null } | null;
   /** The model, when OPENAI_API_KEY is set; null runs the offline interpreter alone. */
   openai: { apiKey: string; model: string; baseUrl: string | null } | null;
   /** The address lookup of routines 13 and 19: the demo streets, or a real provider. */
   addressLookup: AddressProviderConfig;
+  /** Texts by Twilio when its three variables are set; null sends them to the log. */
+  twilio: { accountSid: string; authToken: string; from: string; baseUrl: string | null } | null;
   /** Real services whose variables are set but which are not wired yet (later issues). */
   configuredServices: string[];
   env: Env;
@@ -218,6 +228,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     rateLimitPerMinute: vars.RATE_LIMIT_PER_MINUTE,
     runWorkers: vars.RUN_WORKERS,
     jobLockMs: vars.JOB_LOCK_MS ?? null,
+    s3:
+      vars.S3_BUCKET && vars.AWS_REGION
+        ? { bucket: vars.S3_BUCKET, region: vars.AWS_REGION, endpoint: vars.S3_ENDPOINT ?? null }
+        : null,
     openai: vars.OPENAI_API_KEY
       ? {
           apiKey: vars.OPENAI_API_KEY,
@@ -233,10 +247,18 @@ export function loadConfig(source: Record<string, string | undefined> = process.
             apiKey: vars.ADDRESS_LOOKUP_API_KEY,
             ...(vars.ADDRESS_LOOKUP_BASE_URL ? { baseUrl: vars.ADDRESS_LOOKUP_BASE_URL } : {}),
           },
+    twilio:
+      vars.TWILIO_ACCOUNT_SID && vars.TWILIO_AUTH_TOKEN && vars.TWILIO_FROM
+        ? {
+            accountSid: vars.TWILIO_ACCOUNT_SID,
+            authToken: vars.TWILIO_AUTH_TOKEN,
+            from: vars.TWILIO_FROM,
+            baseUrl: vars.TWILIO_BASE_URL ?? null,
+          }
+        : null,
     configuredServices: Object.entries(SERVICES)
       .filter(
-        ([service, names]) =>
-          service !== 'openai' && names.some((name) => vars[name] !== undefined),
+        ([service, names]) => !WIRED.has(service) && names.some((name) => vars[name] !== undefined),
       )
       .map(([service]) => service),
     env: vars,

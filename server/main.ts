@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { createApp } from './app.ts';
-import { composeProduct } from './compose.ts';
+import { composeProduct, type ComposeOptions } from './compose.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createLog, type Log } from './log.ts';
 import { startWorkers } from './workers.ts';
@@ -17,6 +17,8 @@ export type StartOptions = {
   now?: () => Date;
   /** How long a turn may take before the parent gets a 503 (tests shorten it). */
   turnDeadlineMs?: number;
+  /** How texts are retried (tests shorten the backoff). */
+  textRetry?: ComposeOptions['textRetry'];
 };
 export type RunningServer = { url: string; close(): Promise<void> };
 
@@ -33,7 +35,10 @@ function listen(server: Server, port: number, host: string) {
 
 /** The web app on the composed product (not yet listening), and its workers unless RUN_WORKERS=false. */
 async function wire(config: Config, log: Log, options: StartOptions) {
-  const product = await composeProduct(config, log, options.now ? { now: options.now } : {});
+  const product = await composeProduct(config, log, {
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.textRetry ? { textRetry: options.textRetry } : {}),
+  });
   if (config.runWorkers) startWorkers(product, log);
   const app = createApp({
     chat: product.chat,
@@ -42,6 +47,10 @@ async function wire(config: Config, log: Log, options: StartOptions) {
     statuses: product.statuses,
     log,
     registrations: product.ports.registrations,
+    texts: product.texts,
+    twilioWebhook: config.twilio
+      ? { authToken: config.twilio.authToken, publicBaseUrl: config.publicBaseUrl }
+      : null,
     agentMode: product.agentMode,
     health: product.health,
     adminToken: config.adminToken,

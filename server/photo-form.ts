@@ -5,14 +5,13 @@ import { z } from 'zod';
 import { SessionId } from '../machines/chat-service.ts';
 import { HttpError, parseOr400 } from './http-errors.ts';
 import { requireBodyType } from './http.ts';
-import { looksLikeHeic, sniffImageType, type ImageType } from './sniff.ts';
+import { detectPhotoType, type PhotoType } from '../tools/photos/detect.ts';
+import { PhotoRejectedError } from '../tools/photos/errors.ts';
 
 /** The largest photo accepted (SPEC §5). */
 export const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
 
-const WRONG_TYPE = 'Please upload a JPEG, PNG or WebP photo.';
-const HEIC =
-  "Sorry, I can't read iPhone HEIC photos yet. Please upload a JPEG, PNG or WebP photo (a screenshot of the photo works too).";
+const WRONG_TYPE = 'Please upload a JPEG, PNG, WebP or iPhone (HEIC) photo.';
 
 /** The frontend's form fields; the hints are accepted and ignored like on /chat. */
 const PhotoFields = z.object({
@@ -21,8 +20,11 @@ const PhotoFields = z.object({
   routine_number: z.string().max(100).optional(),
 });
 
-/** A photo upload as the routes hand it on: content-checked bytes for one session. */
-export type PhotoUpload = { sessionId: SessionId; bytes: Uint8Array; type: ImageType };
+/**
+ * A photo upload as the routes hand it on: bytes whose magic says a photo type we take, for one
+ * session. Nothing is decoded here: the photo job decodes and converts it off the request path.
+ */
+export type PhotoUpload = { sessionId: SessionId; bytes: Uint8Array; type: PhotoType };
 
 /** Bytes of each uploaded file, kept in memory: a photo never touches the disk unchecked. */
 const received = new WeakMap<object, Buffer[]>();
@@ -51,7 +53,9 @@ export function photoForm(): Middleware {
       maxTotalFileSize: MAX_PHOTO_BYTES,
       maxFields: 10,
       maxFieldsSize: 16 * 1024,
-      allowEmptyFiles: false,
+      // An empty file reaches the type check, which answers it with a sentence.
+      allowEmptyFiles: true,
+      minFileSize: 0,
       fileWriteStreamHandler: memorySink,
     },
   });
@@ -61,8 +65,8 @@ export function photoForm(): Middleware {
   };
 }
 
-/** Reads the parsed form: the session, and the file if its bytes really are a photo we take. */
-export function readPhotoUpload(ctx: Context): PhotoUpload {
+/** Reads the parsed form: the session, and the file if its first bytes say a photo we take. */
+export async function readPhotoUpload(ctx: Context): Promise<PhotoUpload> {
   const { session_id: sessionId } = parseOr400(PhotoFields, ctx.request.body);
   const file = ctx.request.files?.file;
   const chunks = file && !Array.isArray(file) ? received.get(file) : undefined;
@@ -74,15 +78,13 @@ export function readPhotoUpload(ctx: Context): PhotoUpload {
   const bytes = Buffer.concat(chunks);
   if (bytes.length > MAX_PHOTO_BYTES) {
     throw new HttpError(413, 'photo_too_large', 'The file is larger than 10 MB', {
-      response: 'That photo is too big. Please choose one under 10 MB.',
+      response: new PhotoRejectedError('too_large').message,
     });
   }
-  const type = sniffImageType(bytes);
-  if (!type) {
-    const heic = looksLikeHeic(bytes);
-    throw new HttpError(415, heic ? 'heic_not_supported' : 'unsupported_image', WRONG_TYPE, {
-      response: heic ? HEIC : WRONG_TYPE,
-    });
+  try {
+    return { sessionId, bytes: new Uint8Array(bytes), type: await detectPhotoType(bytes) };
+  } catch (error) {
+    if (!(error instanceof PhotoRejectedError)) throw error;
+    throw new HttpError(415, error.code, WRONG_TYPE, { response: error.message });
   }
-  return { sessionId, bytes, type };
 }

@@ -1,6 +1,8 @@
 import type { ChatService, SessionId, TurnResult } from '../machines/chat-service.ts';
 import { SnapshotIncompatibleError } from '../machines/runner.ts';
+import { PhotoRejectedError } from '../tools/photos/errors.ts';
 import type { PhotoStore } from '../tools/photos/photos.ts';
+import type { PreparedPhoto } from '../tools/photos/prepare.ts';
 import { InstanceBusyError } from '../tools/snapshots/port.ts';
 import type { UploadStatus, UploadStatusStore } from '../tools/upload-status/upload-status.ts';
 import type { Job, Jobs } from '../tools/jobs/port.ts';
@@ -10,8 +12,12 @@ import { HttpError } from './http-errors.ts';
 import type { Log } from './log.ts';
 import type { PhotoUpload } from './photo-form.ts';
 
-/** What the parent sees while the photo is being processed. */
-export const PROCESSING_REPLY = "Thanks! I've got your photo and I'm checking it now.";
+/**
+ * What the parent sees while the photo is being processed. The club frontend shows its
+ * elapsed-time counter only while the message contains the word "Processing".
+ */
+export const PROCESSING_REPLY =
+  "Thanks! I've got your photo. Processing it now: this can take a few seconds.";
 const FAILED = "Sorry, I couldn't save that photo. Please try uploading it again.";
 const UNKNOWN_SESSION =
   "I can't find your registration chat (it may have expired). Please send your registration code in the chat first, then upload the photo.";
@@ -33,8 +39,12 @@ export interface PhotoUploads {
   process(job: Job): Promise<void>;
 }
 
+/** Decodes, checks and converts a photo (preparePhoto): PhotoRejectedError for one we cannot use. */
+export type PreparePhoto = (bytes: Uint8Array, signal?: AbortSignal) => Promise<PreparedPhoto>;
+
 export type PhotoUploadsDeps = {
   chat: ChatService;
+  prepare: PreparePhoto;
   photos: PhotoStore;
   statuses: UploadStatusStore;
   jobs: Jobs;
@@ -66,7 +76,7 @@ async function patiently<T>(work: () => Promise<T>, attempts = 3): Promise<T> {
 }
 
 export function createPhotoUploads(deps: PhotoUploadsDeps): PhotoUploads {
-  const { chat, photos, statuses, jobs, log, now } = deps;
+  const { chat, prepare, photos, statuses, jobs, log, now } = deps;
 
   async function standing(sessionId: SessionId): Promise<Standing> {
     try {
@@ -89,6 +99,25 @@ export function createPhotoUploads(deps: PhotoUploadsDeps): PhotoUploads {
     );
     log('upload.completed', { routine: turn.routineNumber, ms: Date.now() - started });
     return turn;
+  }
+
+  /**
+   * Decodes the staged upload and stages the prepared JPEG in its place, so that the photo check
+   * and the savePhoto effect only ever see an upright JPEG without metadata. Run again (a retried
+   * job), it prepares the JPEG again; an upload already taken has gone, and the turn says so.
+   */
+  async function prepareStaged(uploadId: string, signal?: AbortSignal) {
+    const staged = await photos.readStaged(uploadId);
+    if (!staged) return;
+    const started = Date.now();
+    const prepared = await prepare(staged.bytes, signal);
+    await photos.restage(uploadId, prepared.jpeg, 'image/jpeg');
+    log('photo.prepared', {
+      from: prepared.sourceType,
+      width: prepared.width,
+      height: prepared.height,
+      ms: Date.now() - started,
+    });
   }
 
   const record = (sessionId: SessionId, status: Omit<UploadStatus, 'updatedAt'>) =>
@@ -122,6 +151,16 @@ export function createPhotoUploads(deps: PhotoUploadsDeps): PhotoUploads {
     async processNow(upload, signal) {
       await standing(upload.sessionId);
       const uploadId = await photos.stage(upload.bytes, upload.type);
+      try {
+        await prepareStaged(uploadId, signal);
+      } catch (error) {
+        await photos.discard(uploadId);
+        if (!(error instanceof PhotoRejectedError)) throw error;
+        log('photo.rejected', { reason: error.code });
+        throw new HttpError(422, error.code, 'The photo cannot be used', {
+          response: error.message,
+        });
+      }
       const turn = await handOver(upload.sessionId, uploadId, signal);
       await done(turn);
       return turn;
@@ -133,8 +172,23 @@ export function createPhotoUploads(deps: PhotoUploadsDeps): PhotoUploads {
       const { uploadId, agent, routineNumber } = parsed.data;
       const sessionId = parsed.data.sessionId as SessionId;
       try {
+        // Decoding and conversion: sharp on libuv's threads, HEIC in the worker pool.
+        await prepareStaged(uploadId);
         await done(await handOver(sessionId, uploadId));
       } catch (error) {
+        if (error instanceof PhotoRejectedError) {
+          // The parent's photo cannot be used: they hear why, and routine 34 waits for another.
+          log('photo.rejected', { reason: error.code });
+          await record(sessionId, {
+            state: 'failed',
+            reply: error.message,
+            agent,
+            routineNumber,
+            error: `photo_${error.code}`,
+          });
+          await photos.discard(uploadId);
+          return;
+        }
         // Retried by the queue; the parent hears of it only once no try is left.
         if (job.attempt < PHOTO_ATTEMPTS && !(error instanceof PermanentJobError)) throw error;
         const code = error instanceof InstanceBusyError ? 'session_busy' : 'upload_failed';

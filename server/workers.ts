@@ -1,14 +1,20 @@
 import type { Product } from './compose.ts';
 import type { Log } from './log.ts';
 import { PHOTO_QUEUE } from './photo-uploads.ts';
+import { SMS_QUEUE } from '../tools/sms/sms.ts';
 
 /** How many photos one process works on at once (each may wait on a model's photo check). */
 const PHOTO_CONCURRENCY = 2;
+/** Texts wait on the provider, not on this process: a few at once. */
+const SMS_CONCURRENCY = 4;
 
 /** Starts this process's job workers; the product's close() stops them gracefully. */
 export function startWorkers(product: Product, log: Log): void {
   product.stores.jobs.process(PHOTO_QUEUE, (job) => product.uploads.process(job), {
     concurrency: PHOTO_CONCURRENCY,
   });
-  log('workers.started', { queues: [PHOTO_QUEUE] });
+  product.stores.jobs.process(SMS_QUEUE, (job) => product.texts.process(job), {
+    concurrency: SMS_CONCURRENCY,
+  });
+  log('workers.started', { queues: [PHOTO_QUEUE, SMS_QUEUE] });
 }

@@ -99,9 +99,9 @@ export function parseUkMobile(text: string): Parsed<string> {
   return fail(REASONS[reason]);
 }
 
-/** Converts a national mobile number (07700900123) to E.164 (+447700900123). */
-export function toE164(mobile07: string): string {
-  const digits = String(mobile07).replace(/\D/g, '');
-  if (digits.startsWith('44')) return `+${digits}`;
-  return `+44${digits.replace(/^0/, '')}`;
+/** Converts a UK number (07700900123, +44 7700 900123) to E.164 (+447700900123). */
+export function toE164(mobile: string): string {
+  const parsed = parsePhoneNumberFromString(String(mobile), 'GB');
+  if (!parsed) throw new RangeError('Not a phone number');
+  return parsed.number;
 }

@@ -4,12 +4,14 @@ import type { Middleware } from 'koa';
 import { z } from 'zod';
 import { SessionId } from '../../machines/chat-service.ts';
 import type { RegistrationStore } from '../../tools/registrations/registrations.ts';
+import { TEXT_STATUSES, type QueuedSms } from '../../tools/sms/sms.ts';
 import type { SnapshotStore } from '../../tools/snapshots/port.ts';
 import type { UploadStatusStore } from '../../tools/upload-status/upload-status.ts';
 import type { AgentModeSetting } from '../agent-mode.ts';
 import { HttpError, parseOr400 } from '../http-errors.ts';
 import { requireBodyType } from '../http.ts';
 import type { Log } from '../log.ts';
+import type { Texts } from '../texts.ts';
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
@@ -35,20 +37,42 @@ export function requireAdmin(token: string | null): Middleware {
 
 const ClearBody = z.object({ session_id: SessionId });
 const ModeBody = z.object({ mode: z.enum(['local', 'mcp']) });
-const RegistrationParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,150}$/) });
+const RegistrationId = z.string().regex(/^[A-Za-z0-9_-]{1,150}$/);
+const RegistrationParams = z.object({ id: RegistrationId });
+const TextsQuery = z.object({
+  status: z.enum(TEXT_STATUSES).optional(),
+  registration_id: RegistrationId.optional(),
+});
+
+/** A text as the admin API shows it, in the API's snake_case. */
+const textView = (text: QueuedSms) => ({
+  key: text.key,
+  registration_id: text.registrationId,
+  to: text.to,
+  body: text.body,
+  status: text.status,
+  provider_id: text.providerId,
+  provider_status: text.providerStatus,
+  attempts: text.attempts,
+  last_error: text.lastError,
+  queued_at: text.queuedAt,
+  updated_at: text.updatedAt,
+});
+const RegistrationQuery = z.object({ photo: z.enum(['missing', 'present']).optional() });
 
 export type AdminRouterDeps = {
   adminToken: string | null;
   snapshots: SnapshotStore;
   statuses: UploadStatusStore;
   registrations: RegistrationStore;
+  texts: Texts;
   agentMode: AgentModeSetting;
   log: Log;
 };
 
 /** Club-volunteer and developer tools, behind the admin token. */
 export function adminRouter(deps: AdminRouterDeps) {
-  const { snapshots, statuses, registrations, agentMode, log } = deps;
+  const { snapshots, statuses, registrations, texts, agentMode, log } = deps;
   const router = new Router();
   const admin = requireAdmin(deps.adminToken);
 
@@ -91,9 +115,16 @@ export function adminRouter(deps: AdminRouterDeps) {
     ctx.body = { mode: await agentMode.get() };
   });
 
+  /** Every saved registration; `?photo=missing` lists those still without a photo on the record. */
   router.get('/admin/registrations', admin, async (ctx) => {
+    const { photo } = parseOr400(RegistrationQuery, ctx.query);
     const all = await registrations.list();
-    ctx.body = { registrations: all, count: all.length };
+    const hasPhoto = (fields: Record<string, unknown>) => Boolean(fields.id_image_link);
+    const listed =
+      photo === undefined
+        ? all
+        : all.filter(({ fields }) => hasPhoto(fields) === (photo === 'present'));
+    ctx.body = { registrations: listed, count: listed.length };
   });
 
   router.get('/admin/registrations/:id', admin, async (ctx) => {
@@ -101,6 +132,16 @@ export function adminRouter(deps: AdminRouterDeps) {
     const found = await registrations.get(id);
     if (!found) throw new HttpError(404, 'registration_not_found', 'No registration with this id');
     ctx.body = found;
+  });
+
+  /** Every text and its state (`?status=failed`: the ones a volunteer must follow up), per registration. */
+  router.get('/admin/texts', admin, async (ctx) => {
+    const query = parseOr400(TextsQuery, ctx.query);
+    const found = await texts.list({
+      ...(query.status ? { status: query.status } : {}),
+      ...(query.registration_id ? { registrationId: query.registration_id } : {}),
+    });
+    ctx.body = { texts: found.map(textView), count: found.length };
   });
 
   return router;

@@ -31,7 +31,7 @@ export function uploadsRouter({ uploads, limit, deadlineMs }: UploadsRouterDeps)
   const form = photoForm();
 
   router.post('/upload-async', limit, form, async (ctx) => {
-    const upload = readPhotoUpload(ctx);
+    const upload = await readPhotoUpload(ctx);
     const { agent, routineNumber } = await withinDeadline(ctx, deadlineMs, () =>
       uploads.accept(upload),
     );
@@ -56,7 +56,7 @@ export function uploadsRouter({ uploads, limit, deadlineMs }: UploadsRouterDeps)
   });
 
   router.post('/upload', limit, form, async (ctx) => {
-    const upload = readPhotoUpload(ctx);
+    const upload = await readPhotoUpload(ctx);
     const turn = await withinDeadline(ctx, deadlineMs, (signal) =>
       uploads.processNow(upload, signal),
     );

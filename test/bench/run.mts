@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: simulated parents complete registrations over HTTP against a real Redis with the
  * offline interpreter, and the same run measures a baseline Koa route doing one Redis GET and one
- * SET. Prints turns per second and p50/p99 latency for both, and their ratio.
- *   PARENTS=200 CONCURRENCY=50 npm run bench
+ * SET. Prints turns per second and p50/p99 latency for both, and their ratio. Then the HEIC bench
+ * (test/bench/photos.mts): the product's conversion of one 12 MP HEIC against heif-convert's.
+ *   PARENTS=200 CONCURRENCY=50 PHOTO_RUNS=3 npm run bench   (PHOTO_RUNS=0 skips the HEIC bench)
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -13,14 +14,15 @@ import { createClient } from '@keyv/redis';
 import Koa from 'koa';
 import { loadConfig } from '../../server/config.ts';
 import { startServer } from '../../server/main.ts';
+import { markedImage } from '../fixtures/photos/make.ts';
 import { REGISTRATION_MESSAGES } from '../support/registration-script.ts';
+import { benchPhotos } from './photos.mts';
 import { startRedis } from '../support/redis.ts';
 
 const PARENTS = Number(process.env.PARENTS ?? 200);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 50);
-const JPEG = new Uint8Array([
-  0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0xff, 0xd9,
-]);
+/** A real photo: every upload is decoded and converted before the registration takes it. */
+const JPEG = new Uint8Array(await markedImage(320, 240).jpeg().toBuffer());
 
 /** Every message but the shirt number, which varies per parent so that numbers are not all taken. */
 const MESSAGES = REGISTRATION_MESSAGES.slice(0, -1);
@@ -156,3 +158,5 @@ try {
   redis.stop();
   await rm(dataDir, { recursive: true, force: true });
 }
+
+if (Number(process.env.PHOTO_RUNS ?? 3) > 0) await benchPhotos();

@@ -5,6 +5,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.ts';
 import { startServer, type RunningServer } from '../../server/main.ts';
+import { iphoneHeic } from '../fixtures/photos/make.ts';
 import { REGISTRATION_MESSAGES } from '../support/registration-script.ts';
 
 const SCREENSHOT = join(import.meta.dirname, '../../test-results/chat-page.png');
@@ -18,12 +19,6 @@ const CHROMIUM_FLAGS = [
   '--no-first-run',
   '--disable-quic',
 ];
-/** A 1×1 JPEG: what the server sniffs is real JPEG magic, not a file name. */
-const JPEG = Buffer.from(
-  '/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////////////////////////////////////////wgALCAABAAEBAREA/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/aAAgBAQABPxA=',
-  'base64',
-);
-
 let server: RunningServer;
 let browser: Browser;
 const ADMIN_TOKEN = 'browser-test-token';
@@ -56,7 +51,7 @@ async function say(page: Page, text: string) {
 }
 
 describe('the chat page at /', () => {
-  it('registers a child in a browser, photo included', async () => {
+  it('registers a child in a browser, an iPhone HEIC photo included, up to routine 35', async () => {
     const page = await browser.newPage({ viewport: { width: 420, height: 900 } });
     await page.goto(server.url);
     for (const text of REGISTRATION_MESSAGES) await say(page, text);
@@ -64,10 +59,19 @@ describe('the chat page at /', () => {
       .poll(() => page.getByTestId('msg-assistant').last().innerText())
       .toMatch(/passport-style photo/);
 
-    const photoPath = join(await mkdtemp(join(tmpdir(), 'photo-')), 'leo.jpg');
-    await writeFile(photoPath, JPEG);
+    // An HEVC HEIC from heif-enc, turned a quarter by irot, as an iPhone sends it.
+    const photoPath = join(await mkdtemp(join(tmpdir(), 'photo-')), 'IMG_0001.HEIC');
+    await writeFile(photoPath, await iphoneHeic(640, 480));
     await page.getByTestId('photo').setInputFiles(photoPath);
-    await page.getByText(/That's everything/).waitFor({ timeout: 15_000 });
+    // The page shows the processing message, then polls until the photo is stored.
+    await page.getByText(/Processing/).waitFor({ timeout: 10_000 });
+    await page.getByText(/That's everything/).waitFor({ timeout: 30_000 });
+    const routine = await page.evaluate(() =>
+      (
+        globalThis as unknown as { sessionStorage: { getItem(key: string): string | null } }
+      ).sessionStorage.getItem('routine_number'),
+    );
+    expect(JSON.parse(routine ?? 'null')).toBe(35);
 
     const transcript = await page.getByTestId('messages').innerText();
     expect(transcript).toContain("Sarah O'Brien");
@@ -82,7 +86,7 @@ describe('the chat page at /', () => {
       registrations: { fields: Record<string, unknown> }[];
     };
     expect(body.registrations.map((registration) => registration.fields.id_image_link)).toEqual([
-      expect.stringMatching(/^photos\/2526\/.+\.jpg$/),
+      expect.stringMatching(/^photos\/players\/[0-9a-f]{32}\.jpg$/),
     ]);
   }, 60_000);
 });

@@ -39,8 +39,18 @@ export interface TwilioServer {
   postStatusCallback(
     sid: string,
     status: string,
-    options?: { errorCode?: string; url?: string; signWith?: string },
+    options?: {
+      errorCode?: string;
+      url?: string;
+      signWith?: string;
+      /** Where the request really goes (a proxy in front of the public URL that was signed). */
+      via?: string;
+    },
   ): Promise<Response>;
+  /** Stops listening and cuts every connection: calls fail as if Twilio were unreachable. */
+  down(): Promise<void>;
+  /** Listens again on the same port. */
+  up(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -203,7 +213,7 @@ export async function startTwilioServer(
         To: message.to,
         ...(callbackOptions.errorCode ? { ErrorCode: callbackOptions.errorCode } : {}),
       };
-      return fetch(url, {
+      return fetch(callbackOptions.via ?? url, {
         method: 'POST',
         headers: {
           'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
@@ -217,9 +227,17 @@ export async function startTwilioServer(
         body: new URLSearchParams(params).toString(),
       });
     },
+    async down() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+    async up() {
+      await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    },
     async close() {
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
+      if (!server.listening) return;
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createHarness } from '../support/harness.ts';
+import { photoKeyFor } from '../../tools/photos/port.ts';
 
 /** What a real parent types, mistakes and all, from the first message to the photo. */
 export const MESSY_REGISTRATION = [
@@ -100,7 +101,7 @@ describe('a whole registration with the offline interpreter', () => {
       kit_type_required: 'Outfield',
       kit_size: '9/10',
       shirt_number: '7',
-      id_image_link: `photos/2526/${record?.id ?? ''}.jpg`,
+      id_image_link: `photos/${photoKeyFor(record?.id ?? '')}`,
     });
 
     const texts = await harness.ports.sms.list();

@@ -69,5 +69,5 @@ describe('persisted snapshots', () => {
       original.stop();
     }
     expect(differences).toEqual([]);
-  });
+  }, 120_000);
 });

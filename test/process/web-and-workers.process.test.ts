@@ -76,11 +76,62 @@ describe('two web processes and a worker sharing one Redis', () => {
 
     const { registrations } = readEmbedded(shared.DATA_DIR);
     expect(registrations).toHaveLength(1);
-    expect(registrations[0]?.id_image_link).toMatch(/^photos\/2526\/reg-[0-9a-f]+\.jpg$/);
+    expect(registrations[0]?.id_image_link).toMatch(/^photos\/players\/[0-9a-f]{32}\.jpg$/);
     const stored = await readdir(join(shared.DATA_DIR, 'photos', 'stored', '2526'));
     expect(stored).toHaveLength(1);
     expect(await readdir(join(shared.DATA_DIR, 'photos', 'staged'))).toEqual([]);
     expect(model.requests).toHaveLength(2);
     await model.close();
   }, 90_000);
+
+  it('register the same child once when two chats on two web processes try', async () => {
+    const shared = {
+      HOST: '127.0.0.1',
+      REDIS_URL: inject('redisUrl'),
+      REDIS_KEY_PREFIX: `twice-${process.pid}-`,
+      DATA_DIR: await mkdtemp(join(tmpdir(), 'twice-')),
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+    };
+    const [one, two] = await Promise.all([
+      startWeb({ ...shared, PORT: String(await freePort()) }),
+      startWeb({ ...shared, PORT: String(await freePort()) }),
+    ]);
+    const upTo30 = REGISTRATION.slice(
+      0,
+      REGISTRATION.findIndex(([, routine]) => routine === 30) + 1,
+    );
+    let first: string | undefined;
+    for (const [text, routine] of upTo30) {
+      const turn = await chat(one.base, {
+        user_message: text,
+        ...(first ? { session_id: first } : {}),
+      });
+      expect({ text, routine: turn.body.routine_number }).toEqual({ text, routine });
+      first = turn.body.session_id;
+    }
+
+    // The same child (another spelling) from another device, on the other web process.
+    const again = REGISTRATION.map(([text]) => (text === 'leo o’brien' ? "Leo O'Brien" : text));
+    let turn = await chat(two.base, { user_message: String(again[0]) });
+    const second = turn.body.session_id;
+    for (const text of again.slice(1, 4)) {
+      turn = await chat(two.base, { user_message: text, session_id: second });
+    }
+    expect(turn.body.response).toMatch(/already has a registration under way/);
+    turn = await chat(two.base, { user_message: 'yes', session_id: second });
+    for (const text of again.slice(4, upTo30.length)) {
+      turn = await chat(two.base, { user_message: text, session_id: second });
+    }
+    expect(turn.body.routine_number).toBe(30);
+
+    const { registrations, billingRequests, texts } = readEmbedded(shared.DATA_DIR);
+    expect([registrations.length, billingRequests, texts]).toEqual([1, 1, 1]);
+    // The first chat, carried on elsewhere, is told so at its next write and writes nothing more.
+    await chat(one.base, { user_message: 'yes', session_id: first });
+    await chat(one.base, { user_message: '9-10', session_id: first });
+    const told = await chat(one.base, { user_message: 'number 7', session_id: first });
+    expect(told.body.response).toMatch(/carried on in another chat/);
+    expect(readEmbedded(shared.DATA_DIR).registrations).toHaveLength(1);
+  }, 60_000);
 });

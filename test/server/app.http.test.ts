@@ -7,9 +7,8 @@ describe('the app around the routes', () => {
   beforeAll(async () => {
     server = await startTestServer({
       CORS_ORIGINS: 'https://club.example.org',
-      TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`,
-      TWILIO_AUTH_TOKEN: 'twilio-secret-not-wired-yet',
-      TWILIO_FROM: '+447700900000',
+      GOCARDLESS_ACCESS_TOKEN: 'gocardless-secret-not-wired-yet',
+      GOCARDLESS_WEBHOOK_SECRET: 'gocardless-webhook-secret',
     });
   });
   afterAll(() => server.close());
@@ -26,9 +25,9 @@ describe('the app around the routes', () => {
   it('warns at start-up about a configured service that is not wired yet', () => {
     expect(server.logs).toContainEqual({
       event: 'config.not_wired',
-      data: { service: 'twilio', using: 'embedded adapter' },
+      data: { service: 'gocardless', using: 'embedded adapter' },
     });
-    expect(JSON.stringify(server.logs)).not.toContain('twilio-secret-not-wired-yet');
+    expect(JSON.stringify(server.logs)).not.toContain('gocardless-secret-not-wired-yet');
   });
 
   it.each([
@@ -54,7 +53,7 @@ describe('the app around the routes', () => {
     expect(response.headers.get('content-type')).toMatch(/text\/html/);
     expect(response.headers.get('content-security-policy')).toMatch(/default-src 'self'/);
     for (const id of ['messages', 'message', 'send', 'photo']) expect(html).toContain(`id="${id}"`);
-    expect(html).toMatch(/accept="image\/\*"/);
+    expect(html).toMatch(/accept="image\/\*/);
     expect(html).not.toMatch(/https?:\/\//);
   });
 

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deflateSync } from 'node:zlib';
 import { inject } from 'vitest';
 import { loadConfig } from '../../server/config.ts';
-import { startServer, type RunningServer } from '../../server/main.ts';
+import { startServer, type RunningServer, type StartOptions } from '../../server/main.ts';
+import { markedImage } from '../fixtures/photos/make.ts';
 import { REGISTRATION } from '../support/registration-script.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -47,7 +47,7 @@ async function reply(response: Response): Promise<Reply> {
  */
 export async function startTestServer(
   env: Record<string, string> = {},
-  options: { turnDeadlineMs?: number } = {},
+  options: Pick<StartOptions, 'turnDeadlineMs' | 'textRetry'> = {},
 ): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'server-test-'));
   const redisKeyPrefix = `t${process.pid}-${randomUUID().slice(0, 8)}-`;
@@ -154,54 +154,14 @@ export async function pollUpload(server: TestServer, sessionId: string): Promise
 
 const ascii = (text: string) => [...text].map((char) => char.charCodeAt(0));
 
-function pngChunk(type: string, data: Uint8Array): Buffer {
-  const body = Buffer.concat([Buffer.from(ascii(type)), data]);
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([length, body, crc]);
-}
-
-function crc32(bytes: Uint8Array): number {
-  let crc = 0xffffffff;
-  for (const byte of bytes) {
-    crc ^= byte;
-    for (let bit = 0; bit < 8; bit += 1) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
-  }
-  return (crc ^ 0xffffffff) >>> 0;
-}
-
-/** Tiny images by their bytes: a real 1×1 PNG and WebP; a JPEG header (sniffing reads magic only). */
+/**
+ * Small real photos (320×240, decodable, above the 200 px minimum) by their bytes, and the first
+ * bytes of a HEIC (its magic only: accepted at the door, refused by the photo job as damaged).
+ */
 export const IMAGES = {
-  png: Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    pngChunk('IHDR', Uint8Array.from([0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0])),
-    pngChunk('IDAT', deflateSync(Uint8Array.from([0, 255, 0, 0]))),
-    pngChunk('IEND', new Uint8Array()),
-  ]),
-  webp: Buffer.from('UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA==', 'base64'),
-  jpeg: Buffer.from([
-    0xff,
-    0xd8,
-    0xff,
-    0xe0,
-    0x00,
-    0x10,
-    ...ascii('JFIF'),
-    0x00,
-    0x01,
-    0x01,
-    0x00,
-    0x00,
-    0x01,
-    0x00,
-    0x01,
-    0x00,
-    0x00,
-    0xff,
-    0xd9,
-  ]),
+  png: await markedImage(320, 240).png().toBuffer(),
+  webp: await markedImage(320, 240).webp().toBuffer(),
+  jpeg: await markedImage(320, 240).jpeg().toBuffer(),
   heic: Buffer.from([
     0x00,
     0x00,

@@ -49,12 +49,14 @@ describe('photo uploads', () => {
 
       const registration = await registrationOf(shirt);
       const link = registration?.fields.id_image_link ?? '';
-      expect(link).toMatch(/^photos\/2526\/.+\.jpg$/);
-      // The local photo store keeps `photos/<key>` under DATA_DIR/photos/stored/<key>.
+      expect(link).toMatch(/^photos\/players\/[0-9a-f]{32}\.jpg$/);
+      // The local photo store keeps `photos/<key>` under DATA_DIR/photos/stored/<key>: the
+      // prepared JPEG, never the bytes as sent.
       const kept = await readFile(
         join(server.dataDir, 'photos', 'stored', link.slice('photos/'.length)),
       );
-      expect(Buffer.compare(kept, bytes)).toBe(0);
+      expect(kept.subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
+      expect(Buffer.compare(kept, bytes)).not.toBe(0);
     },
   );
 

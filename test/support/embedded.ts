@@ -13,7 +13,7 @@ export function readEmbedded(dataDir: string) {
     return {
       registrations,
       billingRequests: count('simulated_billing_requests'),
-      texts: count('sms_outbox'),
+      texts: count('sms_texts'),
     };
   } finally {
     db.close();

@@ -16,7 +16,8 @@ import { createSqliteKeyValueStore } from '../../tools/kv/sqlite.ts';
 import { createSqliteSimulatedPayments } from '../../tools/payments/simulator-sqlite.ts';
 import { createLocalPhotoStore } from '../../tools/photos/photos.ts';
 import { createSqliteRegistrationStore } from '../../tools/registrations/sqlite.ts';
-import { createSqliteLoggingSmsOutbox } from '../../tools/sms/outbox-sqlite.ts';
+import { createSqliteJobs } from '../../tools/jobs/sqlite.ts';
+import { createSqliteSmsOutbox } from '../../tools/sms/outbox-sqlite.ts';
 import type { SnapshotStore } from '../../tools/snapshots/port.ts';
 import { createSqliteSnapshotStore } from '../../tools/snapshots/sqlite.ts';
 import { openDatabase, type SqliteDatabase } from '../../tools/sqlite/database.ts';
@@ -45,7 +46,8 @@ export async function embeddedPorts(db: SqliteDatabase, club: ClubConfig, log: L
     addressLookup: createDemoAddressSearch(),
     registrations: createSqliteRegistrationStore(db),
     payments: createSqliteSimulatedPayments(db),
-    sms: createSqliteLoggingSmsOutbox(db, log),
+    // Texts are queued as jobs on the same database; no worker sends them in these tests.
+    sms: createSqliteSmsOutbox(db, createSqliteJobs(db, { log })),
     photos: createLocalPhotoStore(photosRoot),
     ledger: createSqliteKeyValueStore(db, 'ledger'),
   };

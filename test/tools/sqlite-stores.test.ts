@@ -7,7 +7,9 @@ import {
   createSqliteRegistrationStore,
   ShirtNumberTakenError,
 } from '../../tools/registrations/sqlite.ts';
-import { createSqliteLoggingSmsOutbox } from '../../tools/sms/outbox-sqlite.ts';
+import { createSqliteJobs } from '../../tools/jobs/sqlite.ts';
+import { createSqliteSmsOutbox } from '../../tools/sms/outbox-sqlite.ts';
+import { SMS_QUEUE } from '../../tools/sms/sms.ts';
 import { createSqliteSnapshotStore } from '../../tools/snapshots/sqlite.ts';
 import { openDatabase } from '../../tools/sqlite/database.ts';
 import { createSqliteTeamDirectory } from '../../tools/teams/sqlite.ts';
@@ -74,35 +76,76 @@ describe('the SQLite payment simulator', () => {
 });
 
 describe('the SQLite SMS outbox', () => {
-  it('keeps each message once with its whole text and logs only a masked number and the link', async () => {
+  const message = {
+    key: 'reg-1.sendPaymentLink.0123456789abcdef',
+    registrationId: 'reg-1',
+    to: '+447700900123',
+    body: 'Hi Sarah, please set up Leo’s payments: http://localhost:8000/reg_setup/BRQSIM0123',
+  };
+
+  async function outbox() {
     const db = openDatabase(tempDatabasePath('sms'));
-    const logged: [string, Record<string, unknown> | undefined][] = [];
-    const outbox = createSqliteLoggingSmsOutbox(
-      db,
-      (event, data) => logged.push([event, data]),
-      () => new Date('2025-08-01T10:00:00.000Z'),
-    );
-    const message = {
-      key: 'reg-1:sms:payment-link',
-      to: '+447700900123',
-      body: 'Hi Sarah, please set up Leo’s payments: http://localhost:8000/reg_setup/BRQSIM0123',
-    };
-    await outbox.enqueue(message);
-    await outbox.enqueue({ ...message, body: 'a different text under the same key' });
-    expect(await outbox.list()).toEqual([
-      { ...message, status: 'sent', queuedAt: '2025-08-01T10:00:00.000Z', attempts: 1 },
+    const jobs = createSqliteJobs(db, { pollMs: 10 });
+    const texts = createSqliteSmsOutbox(db, jobs, {
+      retry: { attempts: 3, backoffMs: 10 },
+      now: () => new Date('2025-08-01T10:00:00.000Z'),
+    });
+    return { db, jobs, texts };
+  }
+
+  it('keeps each text once, whole, with one job on the sms queue whose id is its key', async () => {
+    const { db, jobs, texts } = await outbox();
+    await texts.enqueue(message);
+    await texts.enqueue({ ...message, body: 'a different text under the same key' });
+    expect(await texts.list()).toEqual([
+      {
+        ...message,
+        status: 'queued',
+        providerId: null,
+        providerStatus: null,
+        attempts: 0,
+        lastError: null,
+        queuedAt: '2025-08-01T10:00:00.000Z',
+        updatedAt: '2025-08-01T10:00:00.000Z',
+      },
     ]);
-    expect(logged).toEqual([
-      [
-        'sms.sent',
-        {
-          to: '+4477•••••123',
-          link: 'http://localhost:8000/reg_setup/BRQSIM0123',
-          length: message.body.length,
-        },
-      ],
+    expect(await jobs.counts(SMS_QUEUE)).toMatchObject({ waiting: 1 });
+    expect(db.prepare('SELECT id FROM jobs').all()).toEqual([{ id: message.key }]);
+    await jobs.close();
+    db.close();
+  });
+
+  it('keeps the latest provider status whatever order they are recorded in', async () => {
+    const { db, jobs, texts } = await outbox();
+    await texts.enqueue(message);
+    await texts.markSent(message.key, 'SM0123');
+    expect(await texts.recordProviderStatus(message.key, 'delivered', null)).toBe(true);
+    expect(await texts.recordProviderStatus(message.key, 'sent', null)).toBe(false);
+    expect(await texts.recordProviderStatus(message.key, 'queued', null)).toBe(false);
+    expect(await texts.get(message.key)).toMatchObject({
+      status: 'delivered',
+      providerId: 'SM0123',
+      providerStatus: 'delivered',
+    });
+    await jobs.close();
+    db.close();
+  });
+
+  it.each([
+    ['undelivered', 'phone switched off or unreachable', 'phone switched off or unreachable'],
+    ['failed', null, 'provider status failed'],
+  ])('lists a text %s by the provider among the failed ones', async (status, error, reason) => {
+    const { db, jobs, texts } = await outbox();
+    await texts.enqueue(message);
+    await texts.enqueue({ ...message, key: 'reg-2.sendPaymentLink.0', registrationId: 'reg-2' });
+    await texts.markSent(message.key, 'SM0123');
+    await texts.recordProviderStatus(message.key, status, error);
+    const failed = await texts.list({ status: 'failed' });
+    expect(failed.map((text) => [text.registrationId, text.lastError])).toEqual([
+      ['reg-1', reason],
     ]);
-    expect(JSON.stringify(logged)).not.toMatch(/Sarah|Leo|7700900/);
+    expect(await texts.list({ registrationId: 'reg-2' })).toHaveLength(1);
+    await jobs.close();
     db.close();
   });
 });

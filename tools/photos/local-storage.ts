@@ -16,6 +16,7 @@ export function createLocalPhotoStorage(
   const linkFor = options.linkFor ?? ((key: string) => `photos/${key}`);
   const pathOf = (key: string) => join(root, checkPhotoKey(key));
   return {
+    linkFor: (key) => linkFor(checkPhotoKey(key)),
     async put(key, jpeg, signal) {
       const path = pathOf(key);
       signal?.throwIfAborted();

@@ -11,6 +11,8 @@ export interface PhotoStorage {
   get(key: string, signal?: AbortSignal): Promise<Uint8Array | null>;
   /** Removes the photo; removing one that is not there is not an error. */
   delete(key: string, signal?: AbortSignal): Promise<void>;
+  /** The link saved on the record for `key` (what put returns). */
+  linkFor(key: string): string;
 }
 
 /** Thrown for a key that could escape its folder or is not a plain object name. */

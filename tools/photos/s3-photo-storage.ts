@@ -46,6 +46,7 @@ export function createS3PhotoStorage(config: S3PhotoStorageConfig): PhotoStorage
     }
   };
   return {
+    linkFor: (key) => linkFor(checkPhotoKey(key)),
     async put(key, jpeg, signal) {
       const command = new PutObjectCommand({
         Bucket: config.bucket,

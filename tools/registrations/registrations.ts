@@ -59,6 +59,8 @@ export const RegistrationFields = z.object({
   billing_request_id: Text(50).optional(),
   sms_sent_at: z.iso.datetime({ offset: true }).optional(),
   sms_delivery_status: z.enum(['pending', 'sent', 'delivered', 'failed', 'undelivered']).optional(),
+  /** Why the latest text failed or was not delivered, in words without personal data. */
+  sms_delivery_error: Text(200).optional(),
   new_kit_required: YN.optional(),
   kit_type_required: z.enum(['Goalkeeper', 'Outfield']).optional(),
   kit_size: Text(8).optional(),
