@@ -13,6 +13,8 @@ export function settleDraft(draft: Partial<Draft>): Partial<Draft> {
     delete settled.childHouseNumber;
     delete settled.childAddress;
     delete settled.childAddressConfirmed;
+    delete settled.childAddressChoices;
+    delete settled.childAddressChoice;
   }
   return settled;
 }

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { fillText, type ClubConfig } from '../routines/club.ts';
+import { Address } from '../routines/draft.ts';
 import { effectKey, identityOf, registrationIdOf } from '../routines/identity.ts';
 import { toE164 } from '../routines/parsers/phones.ts';
 import type { RegistrationRecords } from '../tools/airtable/records-port.ts';
 import type { KeyValueStore } from '../tools/kv/port.ts';
-import type { AddressLookup } from '../tools/address-lookup/address-lookup.ts';
+import type { AddressSearch } from '../tools/address-lookup/port.ts';
+import { ToolUnavailableError } from '../tools/tool.ts';
 import type { Payments } from '../tools/payments/payments.ts';
 import type { PhotoStore } from '../tools/photos/photos.ts';
 import { photoKeyFor } from '../tools/photos/port.ts';
@@ -20,7 +22,8 @@ import type { EffectId, SessionContext, SessionEvent } from './setup.ts';
 /** The outside world, as the effects see it. */
 export type EffectPorts = {
   teams: TeamDirectory;
-  addressLookup: AddressLookup;
+  /** Finds the delivery addresses of a house in a postcode; its own timeout bounds the turn. */
+  addressLookup: AddressSearch;
   registrations: RegistrationStore;
   payments: Payments;
   sms: SmsOutbox;
@@ -57,6 +60,10 @@ const need = <T>(value: T | null | undefined, effect: EffectId, what: string): T
   return value;
 };
 
+/**
+ * Looks up the house in the postcode. Addresses that do not fit the club's record are left out;
+ * a lookup with none left is treated as the service failing, so the parent types the address.
+ */
 const lookUp = async (
   { context, ports, signal }: EffectRun,
   who: 'parent' | 'child',
@@ -65,14 +72,25 @@ const lookUp = async (
   const postcode = who === 'parent' ? draft.parentPostcode : draft.childPostcode;
   const houseNumber = who === 'parent' ? draft.parentHouseNumber : draft.childHouseNumber;
   const effect = who === 'parent' ? 'lookUpParentAddress' : 'lookUpChildAddress';
-  const address = await ports.addressLookup.find(
+  const result = await ports.addressLookup.search(
     {
       postcode: need(postcode, effect, 'a postcode'),
-      houseNumber: need(houseNumber, effect, 'a house number'),
+      house: need(houseNumber, effect, 'a house number'),
     },
     signal,
   );
-  return address ? { type: 'address.found', address } : { type: 'address.notFound' };
+  if (result.kind === 'houseNotFound') return { type: 'address.houseNotFound' };
+  if (result.kind === 'postcodeUnknown') return { type: 'address.postcodeUnknown' };
+  const addresses = result.addresses.flatMap((found) => {
+    const parsed = Address.safeParse(found);
+    return parsed.success ? [parsed.data] : [];
+  });
+  if (addresses.length === 0) {
+    throw new ToolUnavailableError('addressLookup', {
+      cause: new Error('no address fits the record'),
+    });
+  }
+  return { type: 'address.found', addresses };
 };
 
 /** How long a claim on a child's registration lasts without a save (a session's lifetime). */

@@ -4,7 +4,7 @@ import type { Parsed } from '../routines/parsers/result.ts';
 import { readRegistrationCode } from '../routines/registration-code.ts';
 import { readAnswer, validateAnswer } from '../routines/validate.ts';
 import type { Draft } from '../routines/draft.ts';
-import type { AddressLookup } from '../tools/address-lookup/address-lookup.ts';
+import type { AddressSearch } from '../tools/address-lookup/port.ts';
 import type { Llm, LlmUsage } from '../tools/openai/openai.ts';
 import type { ToolPorts } from '../tools/tool.ts';
 import type { Log } from './chat-service.ts';
@@ -66,7 +66,7 @@ export const createLlmMetrics = (): LlmMetrics => ({
 export type LlmInterpreterDeps = {
   llm: Llm;
   club: ClubConfig;
-  addressLookup: AddressLookup;
+  addressLookup: AddressSearch;
   log: Log;
   metrics?: LlmMetrics;
   /** Say the model's short friendly line before the machine's reply (off: templates only). */

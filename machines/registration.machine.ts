@@ -117,21 +117,87 @@ const orFallBack = (fallback: string | { target: string; actions: 'noteAddressNo
   typeof fallback === 'string' ? { target: fallback } : fallback,
 ];
 
-const lookUpAddress = (who: 'parent' | 'child') =>
-  effect(who === 'parent' ? 'lookUpParentAddress' : 'lookUpChildAddress', {
-    'address.found': {
-      target: who === 'parent' ? 'confirmParentAddress' : 'confirmChildAddress',
-      actions: { type: 'saveAddress', params: { who } },
-    },
-    'address.notFound': {
-      target: who === 'parent' ? 'parentAddressTyped' : 'childAddressTyped',
-      actions: 'noteAddressNotFound',
-    },
-    'effect.failed': orFallBack({
-      target: who === 'parent' ? 'parentAddressTyped' : 'childAddressTyped',
-      actions: 'noteAddressNotFound',
-    }),
+type Who = 'parent' | 'child';
+
+/** The states of each side's address steps (routines 13-15 for the parent, 19-21 for the child). */
+const ADDRESS_STATES = {
+  parent: {
+    lookUp: 'lookingUpParentAddress',
+    choose: 'chooseParentAddress',
+    houseNotFound: 'parentHouseNotFound',
+    postcodeUnknown: 'parentPostcodeUnknown',
+    typed: 'parentAddressTyped',
+    confirm: 'confirmParentAddress',
+  },
+  child: {
+    lookUp: 'lookingUpChildAddress',
+    choose: 'chooseChildAddress',
+    houseNotFound: 'childHouseNotFound',
+    postcodeUnknown: 'childPostcodeUnknown',
+    typed: 'childAddressTyped',
+    confirm: 'confirmChildAddress',
+  },
+} as const;
+
+/**
+ * Routine 13/19's lookup: one address is confirmed; several are offered as a list; a house not in
+ * the postcode or an unknown postcode is asked about; a service down or slow (the port's timeout
+ * bounds it) means typing the address. Only a bug hands off.
+ */
+const lookUpAddress = (who: Who) => {
+  const states = ADDRESS_STATES[who];
+  return effect(who === 'parent' ? 'lookUpParentAddress' : 'lookUpChildAddress', {
+    'address.found': [
+      {
+        guard: 'severalAddresses',
+        target: states.choose,
+        actions: { type: 'offerAddresses', params: { who } },
+      },
+      { target: states.confirm, actions: { type: 'saveAddress', params: { who } } },
+    ],
+    'address.houseNotFound': states.houseNotFound,
+    'address.postcodeUnknown': states.postcodeUnknown,
+    'effect.failed': orFallBack({ target: states.typed, actions: 'noteAddressNotFound' }),
   });
+};
+
+/** The numbered list (13/19): a listed address is confirmed next; "none of these" types it. */
+const chooseAddress = (who: Who) => {
+  const states = ADDRESS_STATES[who];
+  return sessionSetup.createStateConfig({
+    tags: 'awaitingUser',
+    meta: meta(states.choose),
+    on: {
+      'user.answered': [
+        {
+          guard: { type: 'pickedListedAddress', params: { who } },
+          target: states.confirm,
+          actions: { type: 'pickAddress', params: { who } },
+        },
+        { target: states.typed, actions: { type: 'dropAddressChoices', params: { who } } },
+      ],
+    },
+  });
+};
+
+/** "Is the number (or the postcode) right?" (13/19): a new value is looked up again, else typed. */
+const askAgain = (who: Who, what: 'house' | 'postcode') => {
+  const states = ADDRESS_STATES[who];
+  return sessionSetup.createStateConfig({
+    tags: 'awaitingUser',
+    meta: meta(what === 'house' ? states.houseNotFound : states.postcodeUnknown),
+    on: {
+      'user.answered': [
+        {
+          guard: { type: 'givesNewValue', params: { who, what } },
+          target: states.lookUp,
+          actions: { type: 'retryLookup', params: { who, what } },
+        },
+        { target: states.typed, actions: { type: 'retryLookup', params: { who, what } } },
+      ],
+    },
+  });
+};
 
 /** Routines 1-35 of a new player's registration, as the states of one compound state. */
 export const registrationFlow = sessionSetup.createStateConfig({
@@ -263,6 +329,9 @@ export const registrationFlow = sessionSetup.createStateConfig({
     parentPostcode: step('parentPostcode', 'parentHouseNumber'),
     parentHouseNumber: step('parentHouseNumber', 'lookingUpParentAddress'),
     lookingUpParentAddress: lookUpAddress('parent'),
+    chooseParentAddress: chooseAddress('parent'),
+    parentHouseNotFound: askAgain('parent', 'house'),
+    parentPostcodeUnknown: askAgain('parent', 'postcode'),
     parentAddressTyped: step('parentAddressTyped', 'confirmParentAddress'),
     confirmParentAddress: ask('confirmParentAddress', 'childLivesWithParent', {
       guard: answerIs('parentAddressConfirmed', false),
@@ -275,6 +344,9 @@ export const registrationFlow = sessionSetup.createStateConfig({
     childPostcode: step('childPostcode', 'childHouseNumber'),
     childHouseNumber: step('childHouseNumber', 'lookingUpChildAddress'),
     lookingUpChildAddress: lookUpAddress('child'),
+    chooseChildAddress: chooseAddress('child'),
+    childHouseNotFound: askAgain('child', 'house'),
+    childPostcodeUnknown: askAgain('child', 'postcode'),
     childAddressTyped: step('childAddressTyped', 'confirmChildAddress'),
     confirmChildAddress: ask('confirmChildAddress', 'ageBranch', {
       guard: answerIs('childAddressConfirmed', false),

@@ -2,7 +2,7 @@ import { assertEvent, assign, setup } from 'xstate';
 import { identityOf, registrationIdOf } from '../routines/identity.ts';
 import { needsOwnContact, isTooOldForAgeGroup } from '../routines/age.ts';
 import type { ClubConfig, Team } from '../routines/club.ts';
-import type { Address, Draft } from '../routines/draft.ts';
+import { MAX_ADDRESS_CHOICES, type Address, type Draft } from '../routines/draft.ts';
 import type { QuestionRoutineId, RoutineId } from '../routines/index.ts';
 import { isSeriousCondition } from '../routines/parsers/medical.ts';
 import type { CodeProblem, RegistrationCode } from '../routines/registration-code.ts';
@@ -104,8 +104,10 @@ export type SessionEvent =
   | { type: 'registration.takenOver' }
   | { type: 'record.updated' }
   | { type: 'club.flagged' }
-  | { type: 'address.found'; address: Address }
-  | { type: 'address.notFound' }
+  /** 1..n delivery addresses of the house; several are offered as a numbered list. */
+  | { type: 'address.found'; addresses: Address[] }
+  | { type: 'address.houseNotFound' }
+  | { type: 'address.postcodeUnknown' }
   | { type: 'registration.saved' }
   | { type: 'payment.created' }
   | { type: 'sms.queued' }
@@ -137,6 +139,41 @@ export const UPDATABLE_AFTER_SAVE: ReadonlySet<QuestionRoutineId> = new Set([
 ]);
 
 const note = (context: SessionContext, notice: Notice) => [...context.notices, notice];
+
+type Who = 'parent' | 'child';
+
+/** The draft fields of each side's address lookup. */
+const ADDRESS_FIELDS = {
+  parent: {
+    address: 'parentAddress',
+    choices: 'parentAddressChoices',
+    choice: 'parentAddressChoice',
+  },
+  child: { address: 'childAddress', choices: 'childAddressChoices', choice: 'childAddressChoice' },
+} as const satisfies Record<Who, Record<string, keyof Draft>>;
+
+/** Where a corrected value is read from, and which field it replaces, per side and question. */
+const RETRY_FIELDS = {
+  parent: {
+    house: { retry: 'parentHouseRetry', field: 'parentHouseNumber' },
+    postcode: { retry: 'parentPostcodeRetry', field: 'parentPostcode' },
+  },
+  child: {
+    house: { retry: 'childHouseRetry', field: 'childHouseNumber' },
+    postcode: { retry: 'childPostcodeRetry', field: 'childPostcode' },
+  },
+} as const satisfies Record<Who, Record<'house' | 'postcode', Record<string, keyof Draft>>>;
+
+/** The draft without a side's list of addresses and the number picked from it. */
+function withoutChoices(draft: Partial<Draft>, who: Who): Partial<Draft> {
+  const kept = { ...draft };
+  delete kept[ADDRESS_FIELDS[who].choices];
+  delete kept[ADDRESS_FIELDS[who].choice];
+  return kept;
+}
+
+const sameText = (a: string, b: string) =>
+  a.replace(/\s+/g, ' ').trim().toLowerCase() === b.replace(/\s+/g, ' ').trim().toLowerCase();
 const childFirstName = (context: SessionContext) => context.draft.childFirstName ?? null;
 const answerOf = (event: SessionEvent) => (event.type === 'user.answered' ? event.answer : {});
 const ownContactNeeded = (context: SessionContext) =>
@@ -270,10 +307,38 @@ export const sessionSetup = setup({
     reuseParent: assign(({ context }) => ({
       draft: { ...context.draft, ...(context.previousParent ?? {}) },
     })),
-    saveAddress: assign(({ context, event }, params: { who: 'parent' | 'child' }) => {
+    saveAddress: assign(({ context, event }, params: { who: Who }) => {
       assertEvent(event, 'address.found');
-      const field = params.who === 'parent' ? 'parentAddress' : 'childAddress';
-      return { draft: { ...context.draft, [field]: event.address } };
+      const draft = withoutChoices(context.draft, params.who);
+      return { draft: { ...draft, [ADDRESS_FIELDS[params.who].address]: event.addresses[0] } };
+    }),
+    offerAddresses: assign(({ context, event }, params: { who: Who }) => {
+      assertEvent(event, 'address.found');
+      const { choices } = ADDRESS_FIELDS[params.who];
+      const offered = event.addresses.slice(0, MAX_ADDRESS_CHOICES);
+      return { draft: { ...context.draft, [choices]: offered } };
+    }),
+    /** The address picked from the list becomes the address to confirm; the list is dropped. */
+    pickAddress: assign(({ context, event }, params: { who: Who }) => {
+      assertEvent(event, 'user.answered');
+      const { address, choices, choice } = ADDRESS_FIELDS[params.who];
+      const picked = context.draft[choices]?.[(event.answer[choice] ?? 0) - 1];
+      const draft = withoutChoices(context.draft, params.who);
+      return { draft: picked ? { ...draft, [address]: picked } : draft, unclearInARow: 0 };
+    }),
+    dropAddressChoices: assign(({ context }, params: { who: Who }) => ({
+      draft: withoutChoices(context.draft, params.who),
+      unclearInARow: 0,
+    })),
+    /** A corrected house number or postcode replaces the one the lookup could not find. */
+    retryLookup: assign(({ context, event }, params: { who: Who; what: 'house' | 'postcode' }) => {
+      assertEvent(event, 'user.answered');
+      const { retry, field } = RETRY_FIELDS[params.who][params.what];
+      const value = event.answer[retry];
+      return {
+        draft: typeof value === 'string' ? { ...context.draft, [field]: value } : context.draft,
+        unclearInARow: 0,
+      };
     }),
     noteAddressNotFound: assign(({ context }) => ({
       notices: note(context, { kind: 'addressNotFound' }),
@@ -358,6 +423,21 @@ export const sessionSetup = setup({
       !UPDATABLE_AFTER_SAVE.has(event.routine),
     hasSavedRecord: ({ context }) => context.recordSaved,
     resumesAt: ({ context }, params: { at: ResumePoint }) => context.resumeAt === params.at,
+    severalAddresses: ({ event }) => event.type === 'address.found' && event.addresses.length > 1,
+    /** The parent picked an address that is on the list (not "none of these"). */
+    pickedListedAddress: ({ context, event }, params: { who: Who }) => {
+      if (event.type !== 'user.answered') return false;
+      const { choices, choice } = ADDRESS_FIELDS[params.who];
+      const picked = event.answer[choice] ?? 0;
+      return picked >= 1 && picked <= (context.draft[choices]?.length ?? 0);
+    },
+    /** A corrected value that differs from the one not found; the same one again means "type it". */
+    givesNewValue: ({ context, event }, params: { who: Who; what: 'house' | 'postcode' }) => {
+      if (event.type !== 'user.answered') return false;
+      const { retry, field } = RETRY_FIELDS[params.who][params.what];
+      const value = event.answer[retry];
+      return typeof value === 'string' && !sameText(value, context.draft[field] ?? '');
+    },
     isBug: ({ event }) => event.type === 'effect.failed' && event.kind === 'bug',
     failedTooOften: ({ context, event }) =>
       event.type === 'effect.failed' &&

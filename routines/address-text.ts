@@ -4,6 +4,9 @@ import { fail, ok, type Parsed } from './parsers/result.ts';
 
 const EXAMPLE = '12 Acacia Avenue, Urmston, Manchester, M41 0AA';
 
+/** As `Address.houseNumber` and the record's house number field allow. */
+const MAX_HOUSE_LENGTH = 60;
+
 /** Reads an address typed by hand: comma- or line-separated parts ending with a UK postcode. */
 export function parseTypedAddress(text: string): Parsed<Address> {
   const postcode = parseUkPostcode(text);
@@ -28,7 +31,13 @@ export function parseTypedAddress(text: string): Parsed<Address> {
   if (!/\p{L}{2,}/u.test(line1) || city.length > 50 || town.length > 50) {
     return fail(`That doesn't look like a full address. Please type it like: ${EXAMPLE}`);
   }
-  return ok({ houseNumber: houseNumber.slice(0, 20), line1, town, city, postcode: postcode.value });
+  return ok({
+    houseNumber: houseNumber.slice(0, MAX_HOUSE_LENGTH),
+    line1,
+    town,
+    city,
+    postcode: postcode.value,
+  });
 }
 
 /** One line for showing an address back to the parent. */
@@ -60,7 +69,7 @@ export function parseHouseNumber(text: string): Parsed<string> {
     .replace(/^(it'?s|house|number|no\.?|#)\s*/i, '')
     .replace(/[.!]+$/, '');
   if (reply.length === 0) return fail('What is the house number or name?');
-  if (reply.length > 20 || !/^[\p{L}\p{N}' ,/-]+$/u.test(reply)) {
+  if (reply.length > MAX_HOUSE_LENGTH || !/^[\p{L}\p{N}' ,/-]+$/u.test(reply)) {
     return fail('Please give just the house number or name, like "12a" or "Rose Cottage".');
   }
   return ok(reply);

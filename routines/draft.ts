@@ -7,20 +7,39 @@ const PersonName = z
   .max(50);
 const UkMobile = z.string().regex(/^07\d{9}$/, 'expected a UK mobile as 07XXXXXXXXX');
 const Postcode = z.string().regex(/^(GIR 0AA|[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2})$/);
+/** Long enough for "Flat 12, Kingsley Hall" or "The Old Vicarage, 3"; the record keeps the same limit. */
+const House = z.string().min(1).max(60);
 
 /** A postal address as the club stores it. */
 export const Address = z.object({
-  houseNumber: z
-    .string()
-    .min(1)
-    .max(20)
-    .describe('House number or name, e.g. "12a" or "Rose Cottage"'),
+  houseNumber: House.describe('House number or name, e.g. "12a", "Flat 2, 12" or "Rose Cottage"'),
   line1: z.string().min(1).max(100).describe('House number and street'),
   town: z.string().max(50).describe('Town or district, empty if none'),
   city: z.string().min(1).max(50),
   postcode: Postcode,
 });
 export type Address = z.infer<typeof Address>;
+
+/** At most this many addresses of one house are kept to choose from (a block of flats). */
+export const MAX_ADDRESS_CHOICES = 30;
+
+const AddressChoices = z
+  .array(Address)
+  .max(MAX_ADDRESS_CHOICES)
+  .describe('The addresses the lookup found for the house, in the numbered order shown');
+const AddressChoice = z
+  .int()
+  .min(0)
+  .max(MAX_ADDRESS_CHOICES)
+  .describe(
+    'The number of the address picked from the numbered list; 0 when none of them is right',
+  );
+const HouseRetry = House.nullable().describe(
+  'The corrected house number or name; null when the parent says it is right or would rather type the whole address',
+);
+const PostcodeRetry = Postcode.nullable().describe(
+  'The corrected UK postcode, e.g. "M32 8JL"; null when the parent says it is right or would rather type the whole address',
+);
 
 /** Everything a new-player registration collects, normalised. Each routine extracts a slice. */
 export const Draft = z.object({
@@ -56,12 +75,20 @@ export const Draft = z.object({
   communicationConsent: z.boolean(),
   parentDateOfBirth: IsoDate.describe("Parent's date of birth, YYYY-MM-DD"),
   parentPostcode: Postcode.describe('UK postcode, upper case with one space, e.g. "M32 8JL"'),
-  parentHouseNumber: z.string().min(1).max(20).describe('House number or name'),
+  parentHouseNumber: House.describe('House number or name'),
+  parentAddressChoices: AddressChoices,
+  parentAddressChoice: AddressChoice,
+  parentHouseRetry: HouseRetry,
+  parentPostcodeRetry: PostcodeRetry,
   parentAddress: Address,
   parentAddressConfirmed: z.boolean(),
   childLivesWithParent: z.boolean(),
   childPostcode: Postcode,
-  childHouseNumber: z.string().min(1).max(20),
+  childHouseNumber: House,
+  childAddressChoices: AddressChoices,
+  childAddressChoice: AddressChoice,
+  childHouseRetry: HouseRetry,
+  childPostcodeRetry: PostcodeRetry,
   childAddress: Address,
   childAddressConfirmed: z.boolean(),
   playerMobile: UkMobile.describe("The player's own mobile (16 and over)"),

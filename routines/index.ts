@@ -17,11 +17,17 @@ import { communicationConsent } from './communication-consent.ts';
 import { parentDateOfBirth } from './parent-date-of-birth.ts';
 import { parentPostcode } from './parent-postcode.ts';
 import { parentHouseNumber } from './parent-house-number.ts';
+import { chooseParentAddress } from './choose-parent-address.ts';
+import { parentHouseNotFound } from './parent-house-not-found.ts';
+import { parentPostcodeUnknown } from './parent-postcode-unknown.ts';
 import { parentAddressTyped } from './parent-address-typed.ts';
 import { confirmParentAddress } from './confirm-parent-address.ts';
 import { childLivesWithParent } from './child-lives-with-parent.ts';
 import { childPostcode } from './child-postcode.ts';
 import { childHouseNumber } from './child-house-number.ts';
+import { chooseChildAddress } from './choose-child-address.ts';
+import { childHouseNotFound } from './child-house-not-found.ts';
+import { childPostcodeUnknown } from './child-postcode-unknown.ts';
 import { childAddressTyped } from './child-address-typed.ts';
 import { confirmChildAddress } from './confirm-child-address.ts';
 import { ageBranch } from './age-branch.ts';
@@ -55,11 +61,17 @@ export const routines = {
   parentDateOfBirth,
   parentPostcode,
   parentHouseNumber,
+  chooseParentAddress,
+  parentHouseNotFound,
+  parentPostcodeUnknown,
   parentAddressTyped,
   confirmParentAddress,
   childLivesWithParent,
   childPostcode,
   childHouseNumber,
+  chooseChildAddress,
+  childHouseNotFound,
+  childPostcodeUnknown,
   childAddressTyped,
   confirmChildAddress,
   ageBranch,

@@ -6,7 +6,7 @@ import { createOfflineInterpreter } from '../machines/interpreter.ts';
 import { createLlmInterpreter, createLlmMetrics } from '../machines/llm-interpreter.ts';
 import { createPhotoCheck } from '../machines/photo-check.ts';
 import { createRunner } from '../machines/runner.ts';
-import { createDemoAddressLookup } from '../tools/address-lookup/address-lookup.ts';
+import { createAddressSearch } from '../tools/address-lookup/configured.ts';
 import { createAirtableClient, type AirtableConfig } from '../tools/airtable/client.ts';
 import { createRecordsOutbox, RECORDS_QUEUE } from '../tools/airtable/outbox.ts';
 import { createAirtableRegistrationRecords } from '../tools/airtable/registrations.ts';
@@ -66,6 +66,8 @@ type SharedStores = {
   ledger: KeyValueStore;
   uploads: KeyValueStore;
   settings: KeyValueStore;
+  /** Address lookups by postcode, kept for minutes (no house, no name in keys or values' keys). */
+  addressCache: KeyValueStore;
   jobs: Jobs;
   rateLimiter: RateLimiter;
   close(): Promise<void>;
@@ -80,6 +82,7 @@ async function sharedStores(config: Config, db: SqliteDatabase, log: Log): Promi
       ledger: createSqliteKeyValueStore(db, 'ledger'),
       uploads: createSqliteKeyValueStore(db, 'upload-status'),
       settings: createSqliteKeyValueStore(db, 'settings'),
+      addressCache: createSqliteKeyValueStore(db, 'address-cache'),
       jobs,
       // Only one web process runs without Redis: its own count is the shared one.
       rateLimiter: createMemoryRateLimiter(window),
@@ -87,11 +90,12 @@ async function sharedStores(config: Config, db: SqliteDatabase, log: Log): Promi
     };
   }
   const { redisUrl: url, redisKeyPrefix: prefix } = config;
-  const [snapshots, ledger, uploads, settings, rateLimiter] = await Promise.all([
+  const [snapshots, ledger, uploads, settings, addressCache, rateLimiter] = await Promise.all([
     createRedisSnapshotStore(url, { prefix }),
     createRedisKeyValueStore(url, `${prefix}ledger`),
     createRedisKeyValueStore(url, `${prefix}upload-status`),
     createRedisKeyValueStore(url, `${prefix}settings`),
+    createRedisKeyValueStore(url, `${prefix}address-cache`),
     createRedisRateLimiter({ url, prefix: `${prefix}rate-limit`, ...window }),
   ]);
   const jobs = createBullmqJobs({
@@ -107,12 +111,15 @@ async function sharedStores(config: Config, db: SqliteDatabase, log: Log): Promi
     ledger,
     uploads,
     settings,
+    addressCache,
     jobs,
     rateLimiter,
     close: async () => {
       await jobs.close();
       await Promise.all(
-        [snapshots, ledger, uploads, settings, rateLimiter].map((store) => store.close()),
+        [snapshots, ledger, uploads, settings, addressCache, rateLimiter].map((store) =>
+          store.close(),
+        ),
       );
     },
   };
@@ -129,8 +136,9 @@ function photoStorage(config: Config): PhotoStorage {
 function embeddedPorts(
   config: Config,
   db: SqliteDatabase,
-  ledger: KeyValueStore,
+  stores: Pick<SharedStores, 'ledger' | 'addressCache'>,
   sms: SmsOutboxRecords,
+  log: Log,
 ): Omit<EffectPorts, 'clubRecords'> {
   const { club } = config;
   return {
@@ -138,7 +146,8 @@ function embeddedPorts(
       db,
       club.demoTeams.map((team) => ({ ...team, season: club.season.code })),
     ),
-    addressLookup: createDemoAddressLookup(),
+    // The demo streets, or the configured provider cached by postcode in the shared store.
+    addressLookup: createAddressSearch(config.addressLookup, { kv: stores.addressCache, log }),
     registrations: createSqliteRegistrationStore(db),
     payments: createSqliteSimulatedPayments(db),
     sms,
@@ -147,7 +156,7 @@ function embeddedPorts(
       stagingDir: join(config.dataDir, 'photos', 'staged'),
       storage: photoStorage(config),
     }),
-    ledger,
+    ledger: stores.ledger,
   };
 }
 
@@ -315,7 +324,8 @@ export async function composeProduct(config: Config, log: Log, options: ComposeO
   const statuses = createUploadStatusStore(stores.uploads);
   const textRetry: JobOptions & { attempts: number } = options.textRetry ?? TEXT_RETRY;
   const outbox = createSqliteSmsOutbox(db, stores.jobs, { retry: textRetry, now });
-  const embedded = embeddedPorts(config, db, stores.ledger, outbox);
+  const embedded = embeddedPorts(config, db, stores, outbox, log);
+  log('address_lookup.provider', { provider: config.addressLookup.provider });
   const airtable = await airtablePorts(config, embedded.registrations, stores.jobs, log);
   const ports: EffectPorts = airtable
     ? {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { defaultClub, parseClubConfig, type ClubConfig } from '../routines/club.ts';
+import type { AddressProviderConfig } from '../tools/address-lookup/configured.ts';
 import { LOG_LEVELS } from './log.ts';
 
 const HttpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
@@ -76,10 +77,7 @@ const Env = z.object({
     )
     .optional(),
   TWILIO_BASE_URL: HttpUrl.optional(),
-  ADDRESS_LOOKUP_PROVIDER: z
-    .string()
-    .regex(/^[a-z][a-z0-9-]{1,30}$/)
-    .default('demo'),
+  ADDRESS_LOOKUP_PROVIDER: z.enum(['demo', 'google', 'ideal-postcodes']).default('demo'),
   ADDRESS_LOOKUP_API_KEY: Secret.optional(),
   ADDRESS_LOOKUP_BASE_URL: HttpUrl.optional(),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
@@ -104,9 +102,20 @@ const SERVICES = {
   gocardless: ['GOCARDLESS_ACCESS_TOKEN', 'GOCARDLESS_WEBHOOK_SECRET'],
   s3: ['S3_BUCKET', 'AWS_REGION'],
   twilio: ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM'],
-  addressLookup: ['ADDRESS_LOOKUP_API_KEY'],
 } as const satisfies Record<string, readonly (keyof Env)[]>;
 
+/** A real address provider needs its key; a key with the demo provider is a mistake too. */
+function addressLookupProblems(env: Record<string, string | undefined>): string[] {
+  const provider = env.ADDRESS_LOOKUP_PROVIDER ?? 'demo';
+  const hasKey = env.ADDRESS_LOOKUP_API_KEY !== undefined;
+  if (provider !== 'demo' && !hasKey) {
+    return [`ADDRESS_LOOKUP_API_KEY: is needed when ADDRESS_LOOKUP_PROVIDER is ${provider}`];
+  }
+  if (provider === 'demo' && hasKey) {
+    return ['ADDRESS_LOOKUP_PROVIDER: set it to google or ideal-postcodes to use the API key'];
+  }
+  return [];
+}
 /** Services the composition root wires when configured (the others keep an embedded adapter). */
 const WIRED = new Set<string>(['openai', 'twilio', 's3', 'airtable']);
 
@@ -146,6 +155,8 @@ export type Config = {
   s3: { bucket: string; region: string; endpoint: string | null } | null;
   /** The model, when OPENAI_API_KEY is set; null runs the offline interpreter alone. */
   openai: { apiKey: string; model: string; baseUrl: string | null } | null;
+  /** The address lookup of routines 13 and 19: the demo streets, or a real provider. */
+  addressLookup: AddressProviderConfig;
   /** Texts by Twilio when its three variables are set; null sends them to the log. */
   twilio: { accountSid: string; authToken: string; from: string; baseUrl: string | null } | null;
   /** The club's Airtable base, when AIRTABLE_API_KEY and AIRTABLE_BASE_ID are set. */
@@ -196,6 +207,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const problems = [
     ...(parsed.success ? [] : parsed.error.issues.map(describeIssue)),
     ...missingServiceVariables(env),
+    ...addressLookupProblems(env),
     ...(typeof club === 'string' ? [club] : []),
   ];
   if (!parsed.success || typeof club === 'string' || problems.length > 0) {
@@ -229,6 +241,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
           baseUrl: vars.OPENAI_BASE_URL ?? null,
         }
       : null,
+    addressLookup:
+      vars.ADDRESS_LOOKUP_PROVIDER === 'demo' || vars.ADDRESS_LOOKUP_API_KEY === undefined
+        ? { provider: 'demo' }
+        : {
+            provider: vars.ADDRESS_LOOKUP_PROVIDER,
+            apiKey: vars.ADDRESS_LOOKUP_API_KEY,
+            ...(vars.ADDRESS_LOOKUP_BASE_URL ? { baseUrl: vars.ADDRESS_LOOKUP_BASE_URL } : {}),
+          },
     twilio:
       vars.TWILIO_ACCOUNT_SID && vars.TWILIO_AUTH_TOKEN && vars.TWILIO_FROM
         ? {

@@ -1,9 +1,9 @@
 import type { z } from 'zod';
-import type { AddressLookup } from './address-lookup/address-lookup.ts';
+import type { AddressSearch } from './address-lookup/port.ts';
 
 /** The read-only ports a model-facing tool may use. Nothing here writes. */
 export type ToolPorts = {
-  addressLookup: AddressLookup;
+  addressLookup: AddressSearch;
   /** Answers a question from the club's own information, or null. */
   clubInfo: (question: string) => string | null;
 };

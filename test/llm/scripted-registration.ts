@@ -1,7 +1,7 @@
 import { createLlmInterpreter, type LlmMetrics } from '../../machines/llm-interpreter.ts';
 import type { RoutinePromptBuilder } from '../../machines/prompt.ts';
 import { defaultClub } from '../../routines/club.ts';
-import { createDemoAddressLookup } from '../../tools/address-lookup/address-lookup.ts';
+import { createDemoAddressSearch } from '../../tools/address-lookup/demo.ts';
 import { createOpenAiLlm } from '../../tools/openai/openai.ts';
 import type { StoredRegistration } from '../../tools/registrations/registrations.ts';
 import {
@@ -101,7 +101,7 @@ export function llmInterpreter(
   return createLlmInterpreter({
     llm,
     club: defaultClub,
-    addressLookup: createDemoAddressLookup(),
+    addressLookup: createDemoAddressSearch(),
     log,
     ...(options.prompt ? { prompt: options.prompt } : {}),
     ...(options.metrics ? { metrics: options.metrics } : {}),

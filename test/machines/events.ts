@@ -33,6 +33,22 @@ const ADDRESS = {
   postcode: 'M32 8JL',
 };
 
+/** Three flats of one house: the list the parent picks from (the examples pick 1, 2, 3 or none). */
+const FLATS = [1, 2, 3].map((flat) => ({
+  ...ADDRESS,
+  houseNumber: `Flat ${flat}, 12`,
+  line1: `Flat ${flat}, 12 Sandy Lane`,
+}));
+
+/** Every outcome of an address lookup: one address, a list, not in the postcode, unknown, failed. */
+const lookUpOutcomes = (effect: 'lookUpParentAddress' | 'lookUpChildAddress'): SessionEvent[] => [
+  { type: 'address.found', addresses: [ADDRESS] },
+  { type: 'address.found', addresses: FLATS },
+  { type: 'address.houseNotFound' },
+  { type: 'address.postcodeUnknown' },
+  ...failures(effect),
+];
+
 /** Answers beyond the routines' own examples that reach the branches examples cannot. */
 const EXTRA_ANSWERS: Partial<Record<QuestionRoutineId, Partial<Draft>[]>> = {
   childDateOfBirth: [{ childDateOfBirth: '2008-01-01' }],
@@ -120,16 +136,8 @@ const OUTCOMES: Record<EffectId, (snapshot: Snapshot) => SessionEvent[]> = {
     { type: 'team.notFound' },
     ...failures('findTeam'),
   ],
-  lookUpParentAddress: () => [
-    { type: 'address.found', address: ADDRESS },
-    { type: 'address.notFound' },
-    ...failures('lookUpParentAddress'),
-  ],
-  lookUpChildAddress: () => [
-    { type: 'address.found', address: ADDRESS },
-    { type: 'address.notFound' },
-    ...failures('lookUpChildAddress'),
-  ],
+  lookUpParentAddress: () => lookUpOutcomes('lookUpParentAddress'),
+  lookUpChildAddress: () => lookUpOutcomes('lookUpChildAddress'),
   saveRegistration: () => [
     { type: 'registration.saved' },
     { type: 'registration.takenOver' },

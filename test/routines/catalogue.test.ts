@@ -8,8 +8,22 @@ import { routines } from '../../routines/index.ts';
 import { readAnswer } from '../../routines/validate.ts';
 import type { AnyStateNode } from 'xstate';
 
+/** Three flats of one house, as the lists of routines 13 and 19 show them. */
+const flats = [1, 2, 3].map((flat) => ({
+  houseNumber: `Flat ${flat}, 12`,
+  line1: `Flat ${flat}, 12 Sandy Lane`,
+  town: 'Stretford',
+  city: 'Manchester',
+  postcode: 'M32 8JL',
+}));
+
 const view: RoutineView = {
-  draft: { parentMobile: '07700900999', parentEmail: 'parent@example.com' },
+  draft: {
+    parentMobile: '07700900999',
+    parentEmail: 'parent@example.com',
+    parentAddressChoices: flats,
+    childAddressChoices: flats,
+  },
   club: defaultClub,
   team: { name: 'Lions', ageGroup: 'U10', needsNewKit: true },
   today: '2025-08-01',

@@ -106,6 +106,34 @@ describe('loadConfig', () => {
     expect(problemsOf(BAD).some((problem) => problem.startsWith(`${name}:`))).toBe(true);
   });
 
+  it.each([
+    [{}, { provider: 'demo' }],
+    [
+      { ADDRESS_LOOKUP_PROVIDER: 'google', ADDRESS_LOOKUP_API_KEY: 'google-key-0123' },
+      { provider: 'google', apiKey: 'google-key-0123' },
+    ],
+    [
+      {
+        ADDRESS_LOOKUP_PROVIDER: 'ideal-postcodes',
+        ADDRESS_LOOKUP_API_KEY: 'ak_0123456789',
+        ADDRESS_LOOKUP_BASE_URL: 'http://127.0.0.1:9999',
+      },
+      { provider: 'ideal-postcodes', apiKey: 'ak_0123456789', baseUrl: 'http://127.0.0.1:9999' },
+    ],
+  ])('wires the address lookup from %j', (env, addressLookup) => {
+    const config = loadConfig(env);
+    expect(config.addressLookup).toEqual(addressLookup);
+    expect(config.configuredServices).toEqual([]);
+  });
+
+  it.each([
+    [{ ADDRESS_LOOKUP_PROVIDER: 'google' }, 'ADDRESS_LOOKUP_API_KEY: is needed'],
+    [{ ADDRESS_LOOKUP_API_KEY: 'ak_0123456789' }, 'ADDRESS_LOOKUP_PROVIDER: set it'],
+    [{ ADDRESS_LOOKUP_PROVIDER: 'getaddress' }, 'ADDRESS_LOOKUP_PROVIDER:'],
+  ])('refuses the address lookup settings %j', (env, problem) => {
+    expect(problemsOf(env).some((line) => line.startsWith(problem))).toBe(true);
+  });
+
   it('never repeats a secret in its message', () => {
     const message = problemsOf({
       ADMIN_TOKEN: 'hunter2',

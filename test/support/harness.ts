@@ -11,7 +11,7 @@ import type { EffectPorts } from '../../machines/effects.ts';
 import { createOfflineInterpreter, type Interpreter } from '../../machines/interpreter.ts';
 import { createRunner } from '../../machines/runner.ts';
 import { defaultClub, type ClubConfig } from '../../routines/club.ts';
-import { createDemoAddressLookup } from '../../tools/address-lookup/address-lookup.ts';
+import { createDemoAddressSearch } from '../../tools/address-lookup/demo.ts';
 import { createSqliteKeyValueStore } from '../../tools/kv/sqlite.ts';
 import { createSqliteSimulatedPayments } from '../../tools/payments/simulator-sqlite.ts';
 import { createLocalPhotoStore } from '../../tools/photos/photos.ts';
@@ -43,7 +43,7 @@ export async function embeddedPorts(db: SqliteDatabase, club: ClubConfig, log: L
       db,
       club.demoTeams.map((team) => ({ ...team, season: club.season.code })),
     ),
-    addressLookup: createDemoAddressLookup(),
+    addressLookup: createDemoAddressSearch(),
     registrations: createSqliteRegistrationStore(db),
     payments: createSqliteSimulatedPayments(db),
     // Texts are queued as jobs on the same database; no worker sends them in these tests.

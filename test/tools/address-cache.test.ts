@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { withAddressCache } from '../../tools/address-lookup/cache.ts';
-import { createAddressSearch, toAddressLookup } from '../../tools/address-lookup/configured.ts';
+import { createAddressSearch } from '../../tools/address-lookup/configured.ts';
 import { createGoogleAddressSearch } from '../../tools/address-lookup/google.ts';
 import { createIdealPostcodesAddressSearch } from '../../tools/address-lookup/ideal-postcodes.ts';
 import type { KeyValueStore } from '../../tools/kv/port.ts';
@@ -147,7 +147,7 @@ describe('withAddressCache', () => {
   });
 });
 
-describe('createAddressSearch and toAddressLookup', () => {
+describe('createAddressSearch', () => {
   it('uses the demo streets with no provider configured', async () => {
     const search = createAddressSearch({ provider: 'demo' }, { kv: new MemoryKv() });
     expect(search.provider).toBe('demo');
@@ -167,15 +167,5 @@ describe('createAddressSearch and toAddressLookup', () => {
     await search.search({ postcode: 'M32 8JL', house: '12' });
     await search.search({ postcode: 'M32 8JL', house: '14' });
     expect(server.requests).toHaveLength(1);
-  });
-
-  it.each([
-    ['one address', '12', '12 Sandy Lane'],
-    ['several addresses', '14', null],
-    ['no address', '99', null],
-  ])('gives the single-answer port %s as found or not', async (_case, houseNumber, line1) => {
-    const { search } = await ideal();
-    const found = await toAddressLookup(search).find({ postcode: 'M32 8JL', houseNumber });
-    expect(found?.line1 ?? null).toBe(line1);
   });
 });

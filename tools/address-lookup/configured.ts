@@ -1,10 +1,9 @@
 import type { KeyValueStore } from '../kv/port.ts';
-import type { AddressLookup } from './address-lookup.ts';
 import { withAddressCache } from './cache.ts';
 import { createDemoAddressSearch } from './demo.ts';
 import { createGoogleAddressSearch, type GooglePlacesConfig } from './google.ts';
 import { createIdealPostcodesAddressSearch, type IdealPostcodesConfig } from './ideal-postcodes.ts';
-import type { AddressSearch, CandidateAddressSearch } from './port.ts';
+import type { CandidateAddressSearch } from './port.ts';
 
 /** ADDRESS_LOOKUP_PROVIDER and its settings, as server/config.ts parses them. */
 export type AddressProviderConfig =
@@ -34,19 +33,4 @@ export function createAddressSearch(
         : createDemoAddressSearch();
   if (!deps.kv || config.provider === 'demo') return search;
   return withAddressCache(search, deps.kv, deps.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS, deps.log);
-}
-
-/**
- * The old single-answer port over a search, until the flow offers a list: one match is found;
- * several, none or an unknown postcode are "not found", so the parent types the address.
- */
-export function toAddressLookup(search: AddressSearch): AddressLookup {
-  return {
-    async find({ postcode, houseNumber }, signal) {
-      const result = await search.search({ postcode, house: houseNumber }, signal);
-      return result.kind === 'found' && result.addresses.length === 1
-        ? (result.addresses[0] ?? null)
-        : null;
-    },
-  };
 }

@@ -10,12 +10,31 @@ export type DemoStreet = {
   houses?: Partial<Premise>[];
 };
 
-/** Demonstration streets for the embedded mode; any other postcode is unknown. */
+/**
+ * Demonstration streets for the embedded mode; any other postcode is unknown. The first four
+ * accept any house; M41 9NJ has only its listed houses.
+ */
 export const DEMO_STREETS: Record<string, DemoStreet> = {
   'M32 8JL': { street: 'Sandy Lane', town: 'Stretford', city: 'Manchester' },
   'M41 0AA': { street: 'Moorside Road', town: 'Urmston', city: 'Manchester' },
   'M41 5AB': { street: 'Flixton Road', town: 'Flixton', city: 'Manchester' },
   'M33 7XX': { street: 'Washway Road', town: 'Sale', city: 'Manchester' },
+  // Only these houses exist here: "12" lists its three flats, "99" is not in the postcode.
+  'M41 9NJ': {
+    street: 'Princess Road',
+    town: 'Urmston',
+    city: 'Manchester',
+    houses: [
+      { buildingNumber: '12', subBuilding: 'Flat 1' },
+      { buildingNumber: '12', subBuilding: 'Flat 2' },
+      { buildingNumber: '12', subBuilding: 'Flat 3' },
+      { buildingNumber: '14' },
+      { buildingNumber: '16' },
+      { buildingName: 'Kingsley Hall', subBuilding: 'Flat 12' },
+      { buildingName: 'Kingsley Hall', subBuilding: 'Flat 14' },
+      { buildingName: 'Rose Cottage' },
+    ],
+  },
 };
 
 const premiseOf = (premise: Partial<Premise>): Premise => ({
