@@ -84,6 +84,15 @@ const Env = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
   RUN_WORKERS: Flag.default(true),
   JOB_LOCK_MS: z.coerce.number().int().min(1_000).max(600_000).optional(),
+  LOG_HASH_KEY: Secret.optional(),
+  SESSION_RETENTION_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 14)
+    .default(24),
+  UNFINISHED_RETENTION_DAYS: z.coerce.number().positive().max(3660).default(90),
+  NEW_SESSIONS_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(30),
+  MAX_NEW_SESSIONS_PER_HOUR: z.coerce.number().int().min(1).max(10_000_000).default(2_000),
 });
 type Env = z.infer<typeof Env>;
 
@@ -135,6 +144,15 @@ export type Config = {
   runWorkers: boolean;
   /** How long a job stays with a worker that stopped answering before another takes it up. */
   jobLockMs: number | null;
+  /** The key of the session tags in the logs; null: a random key per process. */
+  logHashKey: string | null;
+  /** How long a finished session stays in the session store (its record lives on). */
+  sessionRetentionMs: number;
+  /** How long an unfinished (unpaid) registration is kept before it is purged. */
+  unfinishedRetentionMs: number;
+  /** New sessions one client address may start per hour, and all addresses together. */
+  newSessionsPerHour: number;
+  maxNewSessionsPerHour: number;
   /** The model, when OPENAI_API_KEY is set; null runs the offline interpreter alone. */
   openai: { apiKey: string; model: string; baseUrl: string | null } | null;
   /** Real services whose variables are set but which are not wired yet (later issues). */
@@ -205,6 +223,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     rateLimitPerMinute: vars.RATE_LIMIT_PER_MINUTE,
     runWorkers: vars.RUN_WORKERS,
     jobLockMs: vars.JOB_LOCK_MS ?? null,
+    logHashKey: vars.LOG_HASH_KEY ?? null,
+    sessionRetentionMs: Math.round(vars.SESSION_RETENTION_HOURS * 3600_000),
+    unfinishedRetentionMs: Math.round(vars.UNFINISHED_RETENTION_DAYS * 24 * 3600_000),
+    newSessionsPerHour: vars.NEW_SESSIONS_PER_HOUR,
+    maxNewSessionsPerHour: vars.MAX_NEW_SESSIONS_PER_HOUR,
     openai: vars.OPENAI_API_KEY
       ? {
           apiKey: vars.OPENAI_API_KEY,

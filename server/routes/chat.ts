@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Router from '@koa/router';
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 import { z } from 'zod';
 import {
   SessionId,
@@ -11,6 +11,7 @@ import {
 import { parseOr400 } from '../http-errors.ts';
 import { requireBodyType, withinDeadline } from '../http.ts';
 import type { Log } from '../log.ts';
+import { requireStrongSessionId } from '../session-id.ts';
 
 /** The frontend's own idea of where the chat is: accepted loosely, never used to move a session. */
 export const Hints = z.object({
@@ -19,8 +20,16 @@ export const Hints = z.object({
 });
 type Hints = z.infer<typeof Hints>;
 
+/** A UTF-16 surrogate without its pair: no character at all (JSON's \\ud800 escapes make one). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 const ChatBody = Hints.extend({
-  user_message: z.string().trim().min(1).max(2_000),
+  user_message: z
+    .string()
+    .trim()
+    .min(1)
+    .max(2_000)
+    .refine((text) => !LONE_SURROGATE.test(text), 'the message is not valid Unicode'),
   session_id: SessionId.nullish(),
 });
 
@@ -58,18 +67,27 @@ export type ChatRouterDeps = {
   limit: Middleware;
   /** How long a turn may take before the parent gets a 503. */
   deadlineMs: number;
+  /** Whether a session is stored under this id already. */
+  sessionExists: (sessionId: SessionId) => Promise<boolean>;
+  /** Counts a new session for the client (a 429 when it has started too many). */
+  admitNewSession: (ctx: Context) => Promise<void>;
 };
 
 /** POST /chat: one parent message, one turn of the session machine. */
-export function chatRouter({ chat, log, limit, deadlineMs }: ChatRouterDeps) {
+export function chatRouter(deps: ChatRouterDeps) {
+  const { chat, log, limit, deadlineMs } = deps;
   const router = new Router();
 
   router.post('/chat', limit, async (ctx) => {
     requireBodyType(ctx, 'json');
     const body = parseOr400(ChatBody, ctx.request.body);
+    if (body.session_id) requireStrongSessionId(body.session_id);
     const sessionId = body.session_id ?? SessionId.parse(`session-${randomUUID()}`);
-    const turn = await withinDeadline(ctx, deadlineMs, (signal) =>
-      chat.reply({ sessionId, text: body.user_message, hint: hintOf(body), signal }),
+    if (!body.session_id || !(await deps.sessionExists(sessionId))) {
+      await deps.admitNewSession(ctx);
+    }
+    const turn = await withinDeadline(ctx, deadlineMs, (signal, notAfter) =>
+      chat.reply({ sessionId, text: body.user_message, hint: hintOf(body), signal, notAfter }),
     );
     noteHints(log, body, turn);
     ctx.body = { ...turnFields(turn), session_id: sessionId };

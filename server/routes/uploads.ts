@@ -7,6 +7,7 @@ import { HttpError, parseOr400 } from '../http-errors.ts';
 import { withinDeadline } from '../http.ts';
 import { photoForm, readPhotoUpload } from '../photo-form.ts';
 import { PROCESSING_REPLY, type PhotoUploads } from '../photo-uploads.ts';
+import { requireStrongSessionId } from '../session-id.ts';
 import { turnFields } from './chat.ts';
 
 const StatusParams = z.object({ session_id: SessionId });
@@ -46,6 +47,7 @@ export function uploadsRouter({ uploads, limit, deadlineMs }: UploadsRouterDeps)
 
   router.get('/upload-status/:session_id', async (ctx) => {
     const { session_id: sessionId } = parseOr400(StatusParams, ctx.params);
+    requireStrongSessionId(sessionId);
     const status = await uploads.status(sessionId);
     if (!status) {
       throw new HttpError(404, 'upload_not_found', 'No upload for this session', {
@@ -57,8 +59,8 @@ export function uploadsRouter({ uploads, limit, deadlineMs }: UploadsRouterDeps)
 
   router.post('/upload', limit, form, async (ctx) => {
     const upload = readPhotoUpload(ctx);
-    const turn = await withinDeadline(ctx, deadlineMs, (signal) =>
-      uploads.processNow(upload, signal),
+    const turn = await withinDeadline(ctx, deadlineMs, (signal, notAfter) =>
+      uploads.processNow(upload, signal, notAfter),
     );
     ctx.body = turnFields(turn);
   });

@@ -141,6 +141,15 @@ export function createBullmqJobs(options: BullmqJobsOptions): Jobs {
       workers.push(worker);
     },
 
+    async remove(queue, id) {
+      checkQueueName(queue);
+      checkJobId(id);
+      assertOpen();
+      // 0 when there was no such job, or when it is running (BullMQ keeps a locked job).
+      const removed = await command(() => queueFor(queue).remove(id));
+      return removed === 1;
+    },
+
     async counts(queue) {
       checkQueueName(queue);
       assertOpen();

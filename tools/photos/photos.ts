@@ -9,6 +9,8 @@ export interface PhotoStore {
   /** Stores a staged upload under a key unique to the registration; returns the link. */
   store(uploadId: string, key: string, signal?: AbortSignal): Promise<string>;
   read(key: string): Promise<Uint8Array | null>;
+  /** Erases a stored photo; whether there was one. */
+  remove(key: string): Promise<boolean>;
   /** Drops a staged upload the flow did not take. */
   discard(uploadId: string): Promise<void>;
   /** A staged upload's bytes and type, for a check before it is stored; null when it has gone. */
@@ -39,15 +41,16 @@ export function createLocalPhotoStore(root: string): PhotoStore {
   return {
     async stage(bytes, contentType) {
       const id = randomUUID();
-      await mkdir(staged, { recursive: true });
-      await writeFile(typeOf(id), contentType);
-      await writeFile(join(staged, id), bytes);
+      // Readable by the owner only: children's photos.
+      await mkdir(staged, { recursive: true, mode: 0o700 });
+      await writeFile(typeOf(id), contentType, { mode: 0o600 });
+      await writeFile(join(staged, id), bytes, { mode: 0o600 });
       return id;
     },
     async store(uploadId, key) {
       if (!isUploadId(uploadId)) throw new UploadNotFoundError(uploadId);
       const target = storedPath(key);
-      await mkdir(join(target, '..'), { recursive: true });
+      await mkdir(join(target, '..'), { recursive: true, mode: 0o700 });
       try {
         await rename(join(staged, uploadId), target);
       } catch (error) {
@@ -64,6 +67,15 @@ export function createLocalPhotoStore(root: string): PhotoStore {
       if (!isUploadId(uploadId)) return;
       await rm(join(staged, uploadId), { force: true });
       await rm(typeOf(uploadId), { force: true });
+    },
+    async remove(key) {
+      const path = storedPath(key);
+      const there = await readFile(path).then(
+        () => true,
+        () => false,
+      );
+      await rm(path, { force: true });
+      return there;
     },
     async read(key) {
       return readFile(storedPath(key)).catch(() => null);

@@ -54,6 +54,7 @@ export function createSqliteLoggingSmsOutbox(
        VALUES (@key, @to, @body, 'sent', @queuedAt, 1)`,
     ),
     list: db.prepare('SELECT * FROM sms_outbox ORDER BY rowid'),
+    erase: db.prepare('DELETE FROM sms_outbox WHERE substr(key, 1, length(@prefix)) = @prefix'),
   };
   return {
     async enqueue(message) {
@@ -63,6 +64,10 @@ export function createSqliteLoggingSmsOutbox(
       if (inserted.changes === 0) return;
       const link = /https?:\/\/\S+/.exec(message.body)?.[0] ?? null;
       log('sms.sent', { to: maskPhone(message.to), link, length: message.body.length });
+    },
+    async erase(prefix) {
+      if (prefix.length < 8) throw new Error('An erasure prefix names one registration');
+      return inWriteTransaction(db, 'sms', () => statements.erase.run({ prefix }).changes);
     },
     async list() {
       return reaching('sms', () => statements.list.all().map((row) => MessageRow.parse(row)));

@@ -11,6 +11,8 @@ export type QueuedSms = OutgoingSms & {
 export interface SmsOutbox {
   enqueue(message: OutgoingSms, signal?: AbortSignal): Promise<void>;
   list(): Promise<QueuedSms[]>;
+  /** Erases every message whose key starts with `prefix` (a registration's); how many. */
+  erase(prefix: string): Promise<number>;
 }
 
 /** Masks a phone number for logs: +4477•••••123. */
