@@ -275,7 +275,12 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
                   reply: turnResult.reply,
                 }
               : conversation.last;
-          log('turn.completed', { state: turnResult.state, routine: turnResult.routineNumber });
+          // The composition root tags the id (a bearer secret) before any log line is written.
+          log('turn.completed', {
+            sessionId,
+            state: turnResult.state,
+            routine: turnResult.routineNumber,
+          });
           const finished = snapshot.hasTag('finished');
           return {
             result: turnResult,

@@ -34,7 +34,7 @@ function period(text: string): number {
   return text.length;
 }
 
-/** Characters that add something: not a repeat of the last, not the third of a run like abc/987. */
+/** Characters that add something: not the third of a run like aaa, abc or 987, within one period. */
 function effectiveLength(text: string): number {
   const unit = text.slice(0, period(text));
   let count = 0;
@@ -42,10 +42,9 @@ function effectiveLength(text: string): number {
     const code = unit.charCodeAt(index);
     const previous = unit.charCodeAt(index - 1);
     const before = unit.charCodeAt(index - 2);
-    if (index >= 1 && code === previous) continue;
-    if (index >= 2 && code - previous === previous - before && Math.abs(code - previous) === 1) {
-      continue;
-    }
+    // The third of a run: aaa, abc, 987 (a pair like "ee" is common in random text).
+    const step = code - previous;
+    if (index >= 2 && step === previous - before && Math.abs(step) <= 1) continue;
     count += 1;
   }
   return count;

@@ -139,7 +139,13 @@ describe('bad input', () => {
   it.each([
     ['a missing session', {}, true, 400, 'invalid_request'],
     ['an odd session id', { session_id: '../../etc/passwd' }, true, 400, 'invalid_request'],
-    ['a missing file', { session_id: 'session-1732190000000-k3j9x2m1q' }, false, 400, 'missing_file'],
+    [
+      'a missing file',
+      { session_id: 'session-1732190000000-k3j9x2m1q' },
+      false,
+      400,
+      'missing_file',
+    ],
   ])('refuses %s on the uploads', async (_name, fields, withFile, status, code) => {
     const file = withFile ? photo(IMAGES.png, 'a.png', 'image/png') : undefined;
     expectKindRefusal(await server.upload('/upload-async', fields, file), status, code);
