@@ -13,23 +13,28 @@ import { requireBodyType, withinDeadline } from '../http.ts';
 import type { Log } from '../log.ts';
 import { requireStrongSessionId } from '../session-id.ts';
 
+/** A UTF-16 surrogate without its pair: no character at all (JSON's \\ud800 escapes make one). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** What the body decoder puts for bytes that are not UTF-8: the body did not decode. */
+const REPLACEMENT = '\uFFFD';
+
+/** Text that decoded: valid UTF-8 on the wire and valid Unicode once read (else a 400). */
+const Text = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((text) => !text.includes(REPLACEMENT), 'the text is not valid UTF-8')
+    .refine((text) => !LONE_SURROGATE.test(text), 'the text is not valid Unicode');
+
 /** The frontend's own idea of where the chat is: accepted loosely, never used to move a session. */
 export const Hints = z.object({
-  last_agent: z.string().max(100).nullish(),
-  routine_number: z.union([z.number(), z.string().max(100)]).nullish(),
+  last_agent: Text(100).nullish(),
+  routine_number: z.union([z.number(), Text(100)]).nullish(),
 });
 type Hints = z.infer<typeof Hints>;
 
-/** A UTF-16 surrogate without its pair: no character at all (JSON's \\ud800 escapes make one). */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
 const ChatBody = Hints.extend({
-  user_message: z
-    .string()
-    .trim()
-    .min(1)
-    .max(2_000)
-    .refine((text) => !LONE_SURROGATE.test(text), 'the message is not valid Unicode'),
+  user_message: Text(2_000).trim().min(1),
   session_id: SessionId.nullish(),
 });
 
