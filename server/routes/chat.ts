@@ -88,12 +88,19 @@ export function chatRouter(deps: ChatRouterDeps) {
     const body = parseOr400(ChatBody, ctx.request.body);
     if (body.session_id) requireStrongSessionId(body.session_id);
     const sessionId = body.session_id ?? SessionId.parse(`session-${randomUUID()}`);
-    if (!body.session_id || !(await deps.sessionExists(sessionId))) {
-      await deps.admitNewSession(ctx);
-    }
-    const turn = await withinDeadline(ctx, deadlineMs, (signal, notAfter) =>
-      chat.reply({ sessionId, text: body.user_message, hint: hintOf(body), signal, notAfter }),
-    );
+    const turn = await withinDeadline(ctx, deadlineMs, async (signal, notAfter) => {
+      if (!body.session_id || !(await deps.sessionExists(sessionId))) {
+        await deps.admitNewSession(ctx);
+      }
+      signal.throwIfAborted();
+      return chat.reply({
+        sessionId,
+        text: body.user_message,
+        hint: hintOf(body),
+        signal,
+        notAfter,
+      });
+    });
     noteHints(log, body, turn);
     ctx.body = { ...turnFields(turn), session_id: sessionId };
   });

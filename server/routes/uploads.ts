@@ -48,7 +48,8 @@ export function uploadsRouter({ uploads, limit, deadlineMs }: UploadsRouterDeps)
   router.get('/upload-status/:session_id', async (ctx) => {
     const { session_id: sessionId } = parseOr400(StatusParams, ctx.params);
     requireStrongSessionId(sessionId);
-    const status = await uploads.status(sessionId);
+    // A store that does not answer (a frozen Redis) is a 503 at the deadline, not a hang.
+    const status = await withinDeadline(ctx, deadlineMs, () => uploads.status(sessionId));
     if (!status) {
       throw new HttpError(404, 'upload_not_found', 'No upload for this session', {
         response: NO_UPLOAD,
