@@ -145,7 +145,9 @@ export function createBullmqJobs(options: BullmqJobsOptions): Jobs {
       checkQueueName(queue);
       checkJobId(id);
       assertOpen();
-      // 0 when there was no such job, or when it is running (BullMQ keeps a locked job).
+      // BullMQ answers 1 for a job it never had: look first. 0: it is running (locked), kept.
+      const job = await command(() => queueFor(queue).getJob(id));
+      if (!job) return false;
       const removed = await command(() => queueFor(queue).remove(id));
       return removed === 1;
     },
