@@ -19,6 +19,8 @@ const FAILED = "Sorry, I couldn't save that photo. Please try uploading it again
  * message gets that.
  */
 export const PHOTO_TAKEN = 'Thanks, I have your photo. Send me any message to carry on.';
+export const PHOTO_COMPLETED =
+  'Thanks, I have your photo and the registration is complete. Send me a message if there is anything else I can help with.';
 export const PHOTO_NOT_TAKEN =
   "I couldn't use that photo. Send me any message to hear why, or upload another one.";
 const UNKNOWN_SESSION =
@@ -119,7 +121,11 @@ export function createPhotoUploads(deps: PhotoUploadsDeps): PhotoUploads {
   const done = (turn: TurnResult) =>
     record(turn.sessionId, {
       state: 'done',
-      reply: photoTaken(turn) ? PHOTO_TAKEN : PHOTO_NOT_TAKEN,
+      reply: turn.state.includes('registered')
+        ? PHOTO_COMPLETED
+        : photoTaken(turn)
+          ? PHOTO_TAKEN
+          : PHOTO_NOT_TAKEN,
       agent: turn.agent,
       routineNumber: turn.routineNumber,
       error: null,
