@@ -118,6 +118,21 @@ describe('session ids as secrets', () => {
   });
 });
 
+describe('the retention sweep', () => {
+  it('runs on the job queue as soon as the workers start', async () => {
+    const server = await startTestServer();
+    try {
+      await expect
+        .poll(() => server.logs.some((line) => line.event === 'retention.swept'), {
+          timeout: 5_000,
+        })
+        .toBe(true);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('a finished session', () => {
   it('leaves the session store after SESSION_RETENTION_HOURS; the record lives on', async () => {
     // 0.0004 h: 1.44 s.
