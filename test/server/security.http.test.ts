@@ -118,6 +118,31 @@ describe('session ids as secrets', () => {
   });
 });
 
+describe('new sessions', () => {
+  it('are limited per client address; a session already open carries on', async () => {
+    const server = await startTestServer({ NEW_SESSIONS_PER_HOUR: '3' });
+    try {
+      const opened = [];
+      for (let count = 0; count < 3; count += 1) {
+        const reply = await server.post('/chat', { user_message: 'hello' });
+        expect(reply.status).toBe(200);
+        opened.push(String(reply.body.session_id));
+      }
+      const refused = await server.post('/chat', {
+        user_message: 'hello',
+        session_id: FRONTEND_ID,
+      });
+      expect(refused.status).toBe(429);
+      expect(refused.body).toMatchObject({ error: { code: 'too_many_sessions' } });
+      expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+      const again = await server.post('/chat', { user_message: 'hi', session_id: opened[0] });
+      expect(again.status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('the retention sweep', () => {
   it('runs on the job queue as soon as the workers start', async () => {
     const server = await startTestServer();
