@@ -74,6 +74,19 @@ describe('the SQLite payment simulator', () => {
 });
 
 describe('the SQLite SMS outbox', () => {
+  it('erases the messages of one registration only (an erasure)', async () => {
+    const db = openDatabase(tempDatabasePath('sms-erase'));
+    const outbox = createSqliteLoggingSmsOutbox(db, () => {});
+    const text = { to: '+447700900123', body: 'Hi' };
+    await outbox.enqueue({ ...text, key: 'reg-aaaaaaaa.sendPaymentLink.1' });
+    await outbox.enqueue({ ...text, key: 'reg-aaaaaaaa.sendPaymentLink.2' });
+    await outbox.enqueue({ ...text, key: 'reg-bbbbbbbb.sendPaymentLink.1' });
+    expect(await outbox.erase('reg-aaaaaaaa.')).toBe(2);
+    expect(await outbox.erase('reg-aaaaaaaa.')).toBe(0);
+    expect((await outbox.list()).map((sms) => sms.key)).toEqual(['reg-bbbbbbbb.sendPaymentLink.1']);
+    db.close();
+  });
+
   it('keeps each message once with its whole text and logs only a masked number and the link', async () => {
     const db = openDatabase(tempDatabasePath('sms'));
     const logged: [string, Record<string, unknown> | undefined][] = [];
