@@ -20,7 +20,7 @@ const FAILED = "Sorry, I couldn't save that photo. Please try uploading it again
  */
 export const PHOTO_TAKEN = 'Thanks, I have your photo. Send me any message to carry on.';
 export const PHOTO_COMPLETED =
-  'Thanks, I have your photo and the registration is complete. Send me a message if there is anything else I can help with.';
+  "Thanks for the photo. That's everything: the registration is complete once the payment link is used. You'll get a confirmation text when it's done. If you have another child to register, just send me their code.";
 export const PHOTO_NOT_TAKEN =
   "I couldn't use that photo. Send me any message to hear why, or upload another one.";
 const UNKNOWN_SESSION =
