@@ -49,6 +49,11 @@ export type ChatServiceDeps = {
   publicBaseUrl: string;
   log: Log;
   now?: () => Date;
+  /**
+   * How long a finished session is kept in the session store (its record lives on); the
+   * definition's TTL when not given. Unfinished sessions keep the normal TTL.
+   */
+  finishedTtlMs?: number;
   /** Checks a photo at routine 34 before it is accepted: a reason to refuse it, or null. */
   photoCheck?: (uploadId: string, signal?: AbortSignal) => Promise<string | null>;
 };
@@ -62,12 +67,15 @@ export interface ChatService {
     text: string;
     hint?: ClientHint;
     signal?: AbortSignal;
+    /** The caller's deadline (epoch ms): the turn is applied by then or not at all. */
+    notAfter?: number;
   }): Promise<TurnResult>;
   /** A photo was staged for this session; the flow decides whether it is wanted. */
   uploadedPhoto(input: {
     sessionId: SessionId;
     uploadId: string;
     signal?: AbortSignal;
+    notAfter?: number;
   }): Promise<TurnResult>;
   /** The session as it stands, without changing it; null when there is none (SnapshotIncompatibleError when stale). */
   peek(sessionId: SessionId): Promise<TurnResult | null>;
@@ -235,7 +243,12 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
   ) => Promise<{ said: string | null; preface?: string; applied?: boolean; resend?: string }>;
 
   /** One turn of the session through the runner: restore, this step's events, effects, save, reply. */
-  function turn(sessionId: SessionId, signal: AbortSignal | undefined, step: Step) {
+  function turn(
+    sessionId: SessionId,
+    deadline: { signal?: AbortSignal | undefined; notAfter?: number | undefined },
+    step: Step,
+  ) {
+    const { signal, notAfter } = deadline;
     return runner.turn(
       definition,
       sessionId,
@@ -262,21 +275,32 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
                   reply: turnResult.reply,
                 }
               : conversation.last;
-          log('turn.completed', { state: turnResult.state, routine: turnResult.routineNumber });
+          // The composition root tags the id (a bearer secret) before any log line is written.
+          log('turn.completed', {
+            sessionId,
+            state: turnResult.state,
+            routine: turnResult.routineNumber,
+          });
+          const finished = snapshot.hasTag('finished');
           return {
             result: turnResult,
             extra: { recent: remember(conversation, done.said, turnResult.reply), last },
+            ...(finished && deps.finishedTtlMs ? { ttlMs: deps.finishedTtlMs } : {}),
           };
         };
       },
-      { ports: deps.ports, ...(signal ? { signal } : {}) },
+      {
+        ports: deps.ports,
+        ...(signal ? { signal } : {}),
+        ...(notAfter === undefined ? {} : { notAfter }),
+      },
     );
   }
 
   return {
-    reply: ({ sessionId, text, hint, signal }) => {
+    reply: ({ sessionId, text, hint, signal, notAfter }) => {
       const receivedAt = preciseNow();
-      return turn(sessionId, signal, async (actor, conversation) => {
+      return turn(sessionId, { signal, notAfter }, async (actor, conversation) => {
         if (isResend(conversation.last, text, hint, receivedAt)) {
           return { said: text, resend: conversation.last?.reply ?? '' };
         }
@@ -289,7 +313,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
         return { said: text, applied: true, ...(preface ? { preface } : {}) };
       });
     },
-    async uploadedPhoto({ sessionId, uploadId, signal }) {
+    async uploadedPhoto({ sessionId, uploadId, signal, notAfter }) {
       // The photo check (a model call, seconds) runs before the turn, not while holding the lock.
       const before = await runner.peek(definition, sessionId).catch((error: unknown) => {
         // A stale session: the turn itself restarts it politely.
@@ -301,7 +325,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
         whereIs(before.snapshot).routine === 'photo' &&
         before.snapshot.context.lastUploadId !== uploadId;
       const refused = wanted && deps.photoCheck ? await deps.photoCheck(uploadId, signal) : null;
-      return turn(sessionId, signal, async (actor) => {
+      return turn(sessionId, { signal, notAfter }, async (actor) => {
         const { context } = actor.getSnapshot();
         // A photo job run again after a crash: the flow already took this upload.
         if (context.lastUploadId === uploadId) return { said: null };

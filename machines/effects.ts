@@ -97,9 +97,25 @@ const lookUp = async (
 const CLAIM_TTL_MS = 14 * 24 * 3600_000;
 
 /** A session as the ledger names it: a digest, never the session id itself (a bearer secret). */
-const ownerOf = (sessionId: string) =>
+export const ownerOf = (sessionId: string) =>
   createHash('sha256').update(`session:${sessionId}`).digest('hex').slice(0, 16);
 const claimKey = (registrationId: string) => `claim.${registrationId}`;
+/** The sessions that have held a child's details, for an erasure to find them all. */
+export const sessionsKey = (registrationId: string) => `sessions.${registrationId}`;
+/** Outlives every session that could be listed (they last at most CLAIM_TTL_MS after a save). */
+const SESSIONS_TTL_MS = 2 * CLAIM_TTL_MS;
+
+/** Lists the session under the registration whose child it names (read, add, write: idempotent). */
+async function indexSession(
+  ledger: EffectPorts['ledger'],
+  registrationId: string,
+  sessionId: string,
+) {
+  const listed = await ledger.get(sessionsKey(registrationId));
+  const ids = Array.isArray(listed) ? listed.filter((id) => typeof id === 'string') : [];
+  if (ids.includes(sessionId)) return;
+  await ledger.set(sessionsKey(registrationId), [...ids, sessionId], SESSIONS_TTL_MS);
+}
 const claimOwner = (value: unknown) =>
   typeof value === 'object' && value !== null && 'owner' in value ? String(value.owner) : null;
 
@@ -181,6 +197,8 @@ export const effects: Record<EffectId, (run: EffectRun) => Promise<SessionEvent>
     const identity = need(identityOf(season, context.draft), 'claimRegistration', 'the child');
     const id = registrationIdOf(identity);
     const owner = ownerOf(context.sessionId);
+    // This session now holds the child's details, whoever holds the registration.
+    await indexSession(ports.ledger, id, context.sessionId);
     const previous = context.registrationId;
     if (previous && previous !== id) {
       // The name or date of birth was corrected: let go of the child this chat claimed before.

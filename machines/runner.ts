@@ -122,12 +122,42 @@ export type TurnContext = {
 export type TurnOptions<Ports> = {
   ports: Ports;
   signal?: AbortSignal;
+  /**
+   * The caller's deadline (epoch ms, the real clock): the save must be applied by then or not at
+   * all, so that a caller told "failed" never finds the turn applied later.
+   */
+  notAfter?: number;
 };
 
-export type RunnerDeps = { store: SnapshotStore; log: Log; now?: () => Date };
+export type RunnerDeps = {
+  store: SnapshotStore;
+  log: Log;
+  now?: () => Date;
+  /** The largest instance (snapshot and extra, as JSON) a turn may save. */
+  maxInstanceBytes?: number;
+};
 
-/** How a turn ends, once the machine rests: its result, what to keep beside the snapshot, whether to save. */
-export type TurnEnd<Result> = { result: Result; extra?: Record<string, unknown>; save?: boolean };
+/**
+ * How a turn ends, once the machine rests: its result, what to keep beside the snapshot, whether
+ * to save, and how long to keep the instance (the definition's ttlMs when not given).
+ */
+export type TurnEnd<Result> = {
+  result: Result;
+  extra?: Record<string, unknown>;
+  save?: boolean;
+  ttlMs?: number;
+};
+
+/** An instance that grew past the size a turn may save: nothing was saved. */
+export class InstanceTooLargeError extends Error {
+  constructor(machine: string, bytes: number) {
+    super(`A ${machine} instance of ${bytes} bytes is too large to save`);
+    this.name = 'InstanceTooLargeError';
+  }
+}
+
+/** Enough for a whole registration and a few recent messages (a session is about 18 KB). */
+const MAX_INSTANCE_BYTES = 96_000;
 
 /**
  * The work a turn does on the actor before effects run (send its events); it returns how to end
@@ -143,7 +173,12 @@ export type TurnWork<Machine extends AnyStateMachine, Result> = (
  * turn's events → effect states through their ports until the machine rests → save with
  * compare-and-set on the revision → release. Chat turns, webhooks and jobs all go through it.
  */
-export function createRunner({ store, log, now = () => new Date() }: RunnerDeps) {
+export function createRunner({
+  store,
+  log,
+  now = () => new Date(),
+  maxInstanceBytes = MAX_INSTANCE_BYTES,
+}: RunnerDeps) {
   async function runEffects<Machine extends AnyStateMachine, Ports>(
     definition: PersistedMachine<Machine, Ports>,
     actor: Actor<Machine>,
@@ -205,7 +240,7 @@ export function createRunner({ store, log, now = () => new Date() }: RunnerDeps)
       definition: PersistedMachine<Machine, Ports>,
       instanceId: string,
       work: TurnWork<Machine, Result>,
-      { ports, signal = new AbortController().signal }: TurnOptions<Ports>,
+      { ports, signal = new AbortController().signal, notAfter }: TurnOptions<Ports>,
     ): Promise<Result> {
       const key = { machine: definition.id, id: instanceId };
       const held: HeldInstance = await store.acquire(key);
@@ -231,14 +266,18 @@ export function createRunner({ store, log, now = () => new Date() }: RunnerDeps)
         // A turn whose caller gave up (deadline, hang-up) is abandoned, never applied later.
         signal.throwIfAborted();
         if (done.save !== false) {
+          const record = {
+            version: definition.version,
+            snapshot: actor.getPersistedSnapshot(),
+            savedAt: now().toISOString(),
+            extra: done.extra ?? held.stored?.extra ?? {},
+          };
+          const bytes = Buffer.byteLength(JSON.stringify(record));
+          if (bytes > maxInstanceBytes) throw new InstanceTooLargeError(definition.id, bytes);
           await held.commit(
-            {
-              version: definition.version,
-              snapshot: actor.getPersistedSnapshot(),
-              savedAt: now().toISOString(),
-              extra: done.extra ?? held.stored?.extra ?? {},
-            },
-            definition.ttlMs,
+            record,
+            done.ttlMs ?? definition.ttlMs,
+            notAfter === undefined ? {} : { notAfter },
           );
         }
         return done.result;

@@ -11,7 +11,8 @@ import { errorBoundary, logAppError } from './http-errors.ts';
 import { TURN_DEADLINE_MS } from './http.ts';
 import type { Log } from './log.ts';
 import type { PhotoUploads } from './photo-uploads.ts';
-import { rateLimit } from './rate-limit.ts';
+import type { Erasure } from './erasure.ts';
+import { newSessionLimit, rateLimit } from './rate-limit.ts';
 import { adminRouter } from './routes/admin.ts';
 import { chatRouter } from './routes/chat.ts';
 import { healthRouter, type HealthChecks } from './routes/health.ts';
@@ -40,6 +41,11 @@ export type AppDeps = {
   corsOrigins: readonly string[];
   /** Counts requests per client address on /chat and the uploads, across every instance. */
   rateLimiter: RateLimiter;
+  /** New sessions per client address, and in all (key 'all'), per hour. */
+  newSessions: RateLimiter;
+  allNewSessions: RateLimiter;
+  /** Erases one family's data across every store (POST /admin/erase). */
+  erasure: Erasure;
   /** Read the client address from X-Forwarded-For (behind a trusted proxy only). */
   trustProxy: boolean;
   /** How long a turn may take before the parent gets a 503 (default TURN_DEADLINE_MS). */
@@ -50,6 +56,9 @@ export type AppDeps = {
 const JSON_LIMIT = '32kb';
 
 const securityHeaders: Middleware = async (ctx, next) => {
+  // Any answer may hold personal data (a summary, a registration): never kept by a cache.
+  ctx.set('Cache-Control', 'no-store');
+  ctx.set('Pragma', 'no-cache');
   ctx.set('X-Content-Type-Options', 'nosniff');
   ctx.set('Referrer-Policy', 'no-referrer');
   ctx.set('X-Frame-Options', 'DENY');
@@ -84,7 +93,14 @@ export function createApp(deps: AppDeps): Koa {
     }),
   );
   const routers = [
-    chatRouter({ chat: deps.chat, log: deps.log, limit, deadlineMs }),
+    chatRouter({
+      chat: deps.chat,
+      log: deps.log,
+      limit,
+      deadlineMs,
+      sessionExists: async (id) => (await deps.snapshots.load({ machine: 'session', id })) !== null,
+      admitNewSession: newSessionLimit(deps.newSessions, deps.allNewSessions, deps.log),
+    }),
     uploadsRouter({ uploads: deps.uploads, limit, deadlineMs }),
     adminRouter(deps),
     webhooksRouter({ texts: deps.texts, twilio: deps.twilioWebhook, log: deps.log }),

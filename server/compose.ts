@@ -1,4 +1,5 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createChatService } from '../machines/chat-service.ts';
 import type { EffectPorts } from '../machines/effects.ts';
@@ -46,9 +47,11 @@ import { createUploadStatusStore } from '../tools/upload-status/upload-status.ts
 import { createAgentModeSetting } from './agent-mode.ts';
 import type { Config } from './config.ts';
 import { withDevShortcut } from './dev-shortcut.ts';
-import type { Log } from './log.ts';
+import { withSessionTags, type Log } from './log.ts';
 import type { HealthDetails } from './routes/health.ts';
+import { createErasure } from './erasure.ts';
 import { createPhotoUploads } from './photo-uploads.ts';
+import { createRetention } from './retention.ts';
 import { createTexts, TEXT_RETRY, TWILIO_STATUS_PATH, type RegistrationLock } from './texts.ts';
 
 export type ComposeOptions = {
@@ -70,11 +73,16 @@ type SharedStores = {
   addressCache: KeyValueStore;
   jobs: Jobs;
   rateLimiter: RateLimiter;
+  /** New sessions per client address, and in all (key 'all'), per hour. */
+  newSessions: RateLimiter;
+  allNewSessions: RateLimiter;
   close(): Promise<void>;
 };
 
 async function sharedStores(config: Config, db: SqliteDatabase, log: Log): Promise<SharedStores> {
   const window = { points: config.rateLimitPerMinute, durationMs: 60_000 };
+  const perAddress = { points: config.newSessionsPerHour, durationMs: 3600_000 };
+  const inAll = { points: config.maxNewSessionsPerHour, durationMs: 3600_000 };
   if (!config.redisUrl) {
     const jobs = createSqliteJobs(db, { log });
     return {
@@ -86,17 +94,30 @@ async function sharedStores(config: Config, db: SqliteDatabase, log: Log): Promi
       jobs,
       // Only one web process runs without Redis: its own count is the shared one.
       rateLimiter: createMemoryRateLimiter(window),
+      newSessions: createMemoryRateLimiter(perAddress),
+      allNewSessions: createMemoryRateLimiter(inAll),
       close: () => jobs.close(),
     };
   }
   const { redisUrl: url, redisKeyPrefix: prefix } = config;
-  const [snapshots, ledger, uploads, settings, addressCache, rateLimiter] = await Promise.all([
+  const [
+    snapshots,
+    ledger,
+    uploads,
+    settings,
+    addressCache,
+    rateLimiter,
+    newSessions,
+    allNewSessions,
+  ] = await Promise.all([
     createRedisSnapshotStore(url, { prefix }),
     createRedisKeyValueStore(url, `${prefix}ledger`),
     createRedisKeyValueStore(url, `${prefix}upload-status`),
     createRedisKeyValueStore(url, `${prefix}settings`),
     createRedisKeyValueStore(url, `${prefix}address-cache`),
     createRedisRateLimiter({ url, prefix: `${prefix}rate-limit`, ...window }),
+    createRedisRateLimiter({ url, prefix: `${prefix}new-sessions`, ...perAddress }),
+    createRedisRateLimiter({ url, prefix: `${prefix}all-new-sessions`, ...inAll }),
   ]);
   const jobs = createBullmqJobs({
     url,
@@ -114,12 +135,21 @@ async function sharedStores(config: Config, db: SqliteDatabase, log: Log): Promi
     addressCache,
     jobs,
     rateLimiter,
+    newSessions,
+    allNewSessions,
     close: async () => {
       await jobs.close();
       await Promise.all(
-        [snapshots, ledger, uploads, settings, addressCache, rateLimiter].map((store) =>
-          store.close(),
-        ),
+        [
+          snapshots,
+          ledger,
+          uploads,
+          settings,
+          addressCache,
+          rateLimiter,
+          newSessions,
+          allNewSessions,
+        ].map((store) => store.close()),
       );
     },
   };
@@ -296,7 +326,7 @@ function modelUnderstanding(config: Config, ports: EffectPorts, log: Log) {
 
 async function dataDirWritable(dataDir: string) {
   const probe = join(dataDir, `.health-${process.pid}`);
-  await writeFile(probe, 'ok');
+  await writeFile(probe, 'ok', { mode: 0o600 });
   await rm(probe, { force: true });
 }
 
@@ -312,9 +342,22 @@ function closeWithin(closing: Promise<void>, ms = 3_000) {
  * Composition root: config → adapters → chat service and photo uploads, shared by the web
  * process (main.ts) and the worker process (worker.ts).
  */
-export async function composeProduct(config: Config, log: Log, options: ComposeOptions = {}) {
+export async function composeProduct(
+  config: Config,
+  processLog: Log,
+  options: ComposeOptions = {},
+) {
   const now = options.now ?? (() => new Date());
+  // Session ids are bearer secrets: the logs get a keyed tag instead.
+  if (!config.logHashKey) {
+    processLog('log.hash_key_random', {
+      note: 'LOG_HASH_KEY is unset: session tags in the logs change with each process',
+    });
+  }
+  const log = withSessionTags(processLog, config.logHashKey ?? randomBytes(32).toString('hex'));
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  // An existing folder too: the embedded stores hold children's personal and medical data.
+  await chmod(config.dataDir, 0o700);
   for (const service of config.configuredServices) {
     log('config.not_wired', { service, using: 'embedded adapter' });
   }
@@ -348,6 +391,24 @@ export async function composeProduct(config: Config, log: Log, options: ComposeO
     log,
   });
   const runner = createRunner({ store: stores.snapshots, log, now });
+  const erasure = createErasure({
+    snapshots: stores.snapshots,
+    statuses,
+    ledger: stores.ledger,
+    registrations: ports.registrations,
+    photos: ports.photos,
+    sms: ports.sms,
+    jobs: stores.jobs,
+    log,
+  });
+  const retention = createRetention({
+    jobs: stores.jobs,
+    registrations: ports.registrations,
+    erasure,
+    unfinishedRetentionMs: config.unfinishedRetentionMs,
+    log,
+    now,
+  });
   const understanding = modelUnderstanding(config, ports, log);
   const service = createChatService({
     club,
@@ -358,6 +419,7 @@ export async function composeProduct(config: Config, log: Log, options: ComposeO
     publicBaseUrl,
     log,
     now,
+    finishedTtlMs: config.sessionRetentionMs,
   });
   const chat = config.nodeEnv === 'development' ? withDevShortcut(service, log) : service;
   const uploads = createPhotoUploads({
@@ -371,8 +433,12 @@ export async function composeProduct(config: Config, log: Log, options: ComposeO
     now,
   });
   return {
+    /** The process's log with session ids tagged: use this one, never the raw log. */
+    log,
     chat,
     uploads,
+    erasure,
+    retention,
     statuses,
     texts,
     ports,

@@ -86,6 +86,15 @@ const Env = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
   RUN_WORKERS: Flag.default(true),
   JOB_LOCK_MS: z.coerce.number().int().min(1_000).max(600_000).optional(),
+  LOG_HASH_KEY: Secret.optional(),
+  SESSION_RETENTION_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 14)
+    .default(24),
+  UNFINISHED_RETENTION_DAYS: z.coerce.number().positive().max(3660).default(90),
+  NEW_SESSIONS_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(30),
+  MAX_NEW_SESSIONS_PER_HOUR: z.coerce.number().int().min(1).max(10_000_000).default(2_000),
 });
 type Env = z.infer<typeof Env>;
 
@@ -153,6 +162,15 @@ export type Config = {
   jobLockMs: number | null;
   /** Photos in S3 when S3_BUCKET and AWS_REGION are set (credentials: the SDK's usual chain). */
   s3: { bucket: string; region: string; endpoint: string | null } | null;
+  /** The key of the session tags in the logs; null: a random key per process. */
+  logHashKey: string | null;
+  /** How long a finished session stays in the session store (its record lives on). */
+  sessionRetentionMs: number;
+  /** How long an unfinished (unpaid) registration is kept before it is purged. */
+  unfinishedRetentionMs: number;
+  /** New sessions one client address may start per hour, and all addresses together. */
+  newSessionsPerHour: number;
+  maxNewSessionsPerHour: number;
   /** The model, when OPENAI_API_KEY is set; null runs the offline interpreter alone. */
   openai: { apiKey: string; model: string; baseUrl: string | null } | null;
   /** The address lookup of routines 13 and 19: the demo streets, or a real provider. */
@@ -234,6 +252,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       vars.S3_BUCKET && vars.AWS_REGION
         ? { bucket: vars.S3_BUCKET, region: vars.AWS_REGION, endpoint: vars.S3_ENDPOINT ?? null }
         : null,
+    logHashKey: vars.LOG_HASH_KEY ?? null,
+    sessionRetentionMs: Math.round(vars.SESSION_RETENTION_HOURS * 3600_000),
+    unfinishedRetentionMs: Math.round(vars.UNFINISHED_RETENTION_DAYS * 24 * 3600_000),
+    newSessionsPerHour: vars.NEW_SESSIONS_PER_HOUR,
+    maxNewSessionsPerHour: vars.MAX_NEW_SESSIONS_PER_HOUR,
     openai: vars.OPENAI_API_KEY
       ? {
           apiKey: vars.OPENAI_API_KEY,

@@ -1,6 +1,7 @@
 import type { Middleware } from 'koa';
 import { z } from 'zod';
-import { InstanceBusyError } from '../tools/snapshots/port.ts';
+import { InstanceTooLargeError } from '../machines/runner.ts';
+import { CommitTooLateError, InstanceBusyError } from '../tools/snapshots/port.ts';
 import { ToolUnavailableError } from '../tools/tool.ts';
 import { describeError, type Log } from './log.ts';
 
@@ -95,8 +96,35 @@ function fromThirdParty(error: unknown): HttpError | null {
   return null;
 }
 
+/** A body whose Content-Encoding does not decode (zlib's and brotli's own error codes). */
+function isCorruptEncoding(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^(Z_|ERR_ZLIB|ERR__|ERR_BROTLI)/.test(code);
+}
+
 export function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
+  if (error instanceof CommitTooLateError) {
+    return new HttpError(
+      503,
+      'turn_timeout',
+      'The turn ended after its deadline and was not applied',
+      {
+        cause: error,
+      },
+    );
+  }
+  if (error instanceof InstanceTooLargeError) {
+    return new HttpError(413, 'session_too_large', error.message, {
+      cause: error,
+      response: 'This chat has grown too long. Please start a new one in a new tab.',
+    });
+  }
+  if (isCorruptEncoding(error)) {
+    return new HttpError(400, 'invalid_encoding', 'The request body does not decode', {
+      cause: error,
+    });
+  }
   if (error instanceof InstanceBusyError) {
     return new HttpError(409, 'session_busy', error.message, { cause: error });
   }

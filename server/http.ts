@@ -13,22 +13,32 @@ export function hangUpSignal(ctx: Context): AbortSignal {
   return hangUp.signal;
 }
 
+/** How long before the parent's deadline a save must be applied (the reply's time to arrive). */
+export const commitMarginMs = (deadlineMs: number) => Math.min(1_000, Math.round(deadlineMs / 5));
+
 /**
  * Runs `work` with a signal that fires on hang-up or at the deadline; past the deadline the parent
  * gets a 503 at once rather than a request that never ends (e.g. while Redis is unreachable).
+ * `notAfter` (epoch ms) is when the turn's save must be applied or not at all: a little before
+ * the deadline, so that a save applied in time has time to report back and a 503 always means
+ * "not applied", even when the store was frozen with the save in flight.
  */
 export async function withinDeadline<T>(
   ctx: Context,
   deadlineMs: number,
-  work: (signal: AbortSignal) => Promise<T>,
+  work: (signal: AbortSignal, notAfter: number) => Promise<T>,
 ): Promise<T> {
+  const notAfter = Date.now() + deadlineMs - commitMarginMs(deadlineMs);
   const deadline = AbortSignal.timeout(deadlineMs);
   const late = new Promise<never>((_, reject) => {
     deadline.addEventListener('abort', () => {
       reject(new HttpError(503, 'turn_timeout', `The turn took longer than ${deadlineMs} ms`));
     });
   });
-  return Promise.race([work(AbortSignal.any([hangUpSignal(ctx), deadline])), late]);
+  const working = work(AbortSignal.any([hangUpSignal(ctx), deadline]), notAfter);
+  // The work goes on after a 503 only to find it must not save: its failure is expected.
+  working.catch(() => undefined);
+  return Promise.race([working, late]);
 }
 
 /** Fails with 415 unless the request has a body of `type`. */

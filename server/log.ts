@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { pino, type DestinationStream, type Level } from 'pino';
 import type { Log } from '../machines/chat-service.ts';
 
@@ -40,4 +41,35 @@ export function describeError(error: unknown): Record<string, unknown> {
     message: error.message.slice(0, 200),
     stack: frames.slice(0, 8).map((line) => line.trim()),
   };
+}
+
+/** Keys whose value is a session id (a bearer secret): logged as a keyed tag only. */
+const SESSION_KEYS = new Set(['sessionId', 'session_id']);
+/** A session id inside a longer string (an error message, a path). */
+const SESSION_IN_TEXT = /session-[A-Za-z0-9_-]{6,}/g;
+
+function tagged(value: unknown, tag: (id: string) => string, depth: number): unknown {
+  if (typeof value === 'string') return value.replace(SESSION_IN_TEXT, (id) => tag(id));
+  if (depth > 4 || typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map((item) => tagged(item, tag, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    if (SESSION_KEYS.has(key) && typeof item === 'string') {
+      out.session = tag(item);
+    } else {
+      out[key] = tagged(item, tag, depth + 1);
+    }
+  }
+  return out;
+}
+
+/**
+ * The log with every session id replaced by `s:<keyed digest>` (enough to follow one session
+ * through the logs, useless to take it over): a `sessionId` field becomes `session`.
+ */
+export function withSessionTags(log: Log, key: string): Log {
+  const tag = (id: string) =>
+    `s:${createHmac('sha256', key).update(id).digest('base64url').slice(0, 12)}`;
+  return (event, data) =>
+    log(event, data === undefined ? data : (tagged(data, tag, 0) as Record<string, unknown>));
 }

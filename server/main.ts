@@ -34,11 +34,12 @@ function listen(server: Server, port: number, host: string) {
 }
 
 /** The web app on the composed product (not yet listening), and its workers unless RUN_WORKERS=false. */
-async function wire(config: Config, log: Log, options: StartOptions) {
-  const product = await composeProduct(config, log, {
+async function wire(config: Config, processLog: Log, options: StartOptions) {
+  const product = await composeProduct(config, processLog, {
     ...(options.now ? { now: options.now } : {}),
     ...(options.textRetry ? { textRetry: options.textRetry } : {}),
   });
+  const { log } = product;
   if (config.runWorkers) startWorkers(product, log);
   const app = createApp({
     chat: product.chat,
@@ -56,6 +57,9 @@ async function wire(config: Config, log: Log, options: StartOptions) {
     adminToken: config.adminToken,
     corsOrigins: config.corsOrigins,
     rateLimiter: product.stores.rateLimiter,
+    newSessions: product.stores.newSessions,
+    allNewSessions: product.stores.allNewSessions,
+    erasure: product.erasure,
     trustProxy: config.trustProxy,
     ...(options.turnDeadlineMs ? { turnDeadlineMs: options.turnDeadlineMs } : {}),
   });

@@ -3,6 +3,7 @@ import type { Context, Middleware } from 'koa';
 import { koaBody } from 'koa-body';
 import { z } from 'zod';
 import { SessionId } from '../machines/chat-service.ts';
+import { requireStrongSessionId } from './session-id.ts';
 import { HttpError, parseOr400 } from './http-errors.ts';
 import { requireBodyType } from './http.ts';
 import { detectPhotoType, type PhotoType } from '../tools/photos/detect.ts';
@@ -68,6 +69,7 @@ export function photoForm(): Middleware {
 /** Reads the parsed form: the session, and the file if its first bytes say a photo we take. */
 export async function readPhotoUpload(ctx: Context): Promise<PhotoUpload> {
   const { session_id: sessionId } = parseOr400(PhotoFields, ctx.request.body);
+  requireStrongSessionId(sessionId);
   const file = ctx.request.files?.file;
   const chunks = file && !Array.isArray(file) ? received.get(file) : undefined;
   if (!chunks) {

@@ -19,6 +19,16 @@ import type { PhotoUpload } from './photo-form.ts';
 export const PROCESSING_REPLY =
   "Thanks! I've got your photo. Processing it now: this can take a few seconds.";
 const FAILED = "Sorry, I couldn't save that photo. Please try uploading it again.";
+/**
+ * What /upload-status shows once the photo's turn is done. Its only credential is the session id,
+ * so it never shows the turn's own reply (which may greet the family by name): the parent's next
+ * message gets that.
+ */
+export const PHOTO_TAKEN = 'Thanks, I have your photo. Send me any message to carry on.';
+export const PHOTO_COMPLETED =
+  "Thanks for the photo. That's everything: the registration is complete once the payment link is used. You'll get a confirmation text when it's done. If you have another child to register, just send me their code.";
+export const PHOTO_NOT_TAKEN =
+  "I couldn't use that photo. Send me any message to hear why, or upload another one.";
 const UNKNOWN_SESSION =
   "I can't find your registration chat (it may have expired). Please send your registration code in the chat first, then upload the photo.";
 
@@ -30,7 +40,7 @@ export interface PhotoUploads {
   /** Accepts the photo and processes it in the background; the status says when it is done. */
   accept(upload: PhotoUpload): Promise<Standing>;
   /** Processes the photo before answering (the synchronous /upload). */
-  processNow(upload: PhotoUpload, signal?: AbortSignal): Promise<TurnResult>;
+  processNow(upload: PhotoUpload, signal?: AbortSignal, notAfter?: number): Promise<TurnResult>;
   status(sessionId: SessionId): Promise<UploadStatus | null>;
   /**
    * Runs one photo job (on a worker): the photo's turn, then its status. Run again after a crash,
@@ -55,6 +65,10 @@ export type PhotoUploadsDeps = {
 /** The queue photo jobs go on, and how often one is tried before the parent is asked again. */
 export const PHOTO_QUEUE = 'photos';
 const PHOTO_ATTEMPTS = 5;
+/** The photo routine's number: only a turn that takes the parent past it took the photo. */
+const PHOTO_ROUTINE = 34;
+const photoTaken = (turn: TurnResult) =>
+  (turn.routineNumber ?? 0) > PHOTO_ROUTINE || turn.state.includes('registered');
 
 /** What a photo job carries: which session, which staged upload, where the parent stood. */
 const PhotoJobData = z.object({
@@ -92,10 +106,20 @@ export function createPhotoUploads(deps: PhotoUploadsDeps): PhotoUploads {
     });
   }
 
-  async function handOver(sessionId: SessionId, uploadId: string, signal?: AbortSignal) {
+  async function handOver(
+    sessionId: SessionId,
+    uploadId: string,
+    signal?: AbortSignal,
+    notAfter?: number,
+  ) {
     const started = Date.now();
     const turn = await patiently(() =>
-      chat.uploadedPhoto({ sessionId, uploadId, ...(signal ? { signal } : {}) }),
+      chat.uploadedPhoto({
+        sessionId,
+        uploadId,
+        ...(signal ? { signal } : {}),
+        ...(notAfter === undefined ? {} : { notAfter }),
+      }),
     );
     log('upload.completed', { routine: turn.routineNumber, ms: Date.now() - started });
     return turn;
@@ -126,7 +150,11 @@ export function createPhotoUploads(deps: PhotoUploadsDeps): PhotoUploads {
   const done = (turn: TurnResult) =>
     record(turn.sessionId, {
       state: 'done',
-      reply: turn.reply,
+      reply: turn.state.includes('registered')
+        ? PHOTO_COMPLETED
+        : photoTaken(turn)
+          ? PHOTO_TAKEN
+          : PHOTO_NOT_TAKEN,
       agent: turn.agent,
       routineNumber: turn.routineNumber,
       error: null,
@@ -136,19 +164,20 @@ export function createPhotoUploads(deps: PhotoUploadsDeps): PhotoUploads {
     async accept(upload) {
       const current = await standing(upload.sessionId);
       const { agent, routineNumber } = current;
+      const uploadId = await photos.stage(upload.bytes, upload.type);
       await record(upload.sessionId, {
         state: 'processing',
         reply: PROCESSING_REPLY,
         agent,
         routineNumber,
         error: null,
+        uploadId,
       });
-      const uploadId = await photos.stage(upload.bytes, upload.type);
       const data = { sessionId: upload.sessionId, uploadId, agent, routineNumber };
       await jobs.add(PHOTO_QUEUE, `photo.${uploadId}`, data, { attempts: PHOTO_ATTEMPTS });
       return current;
     },
-    async processNow(upload, signal) {
+    async processNow(upload, signal, notAfter) {
       await standing(upload.sessionId);
       const uploadId = await photos.stage(upload.bytes, upload.type);
       try {
@@ -161,7 +190,7 @@ export function createPhotoUploads(deps: PhotoUploadsDeps): PhotoUploads {
           response: error.message,
         });
       }
-      const turn = await handOver(upload.sessionId, uploadId, signal);
+      const turn = await handOver(upload.sessionId, uploadId, signal, notAfter);
       await done(turn);
       return turn;
     },
@@ -171,6 +200,12 @@ export function createPhotoUploads(deps: PhotoUploadsDeps): PhotoUploads {
       if (!parsed.success) throw new PermanentJobError('A photo job without its session');
       const { uploadId, agent, routineNumber } = parsed.data;
       const sessionId = parsed.data.sessionId as SessionId;
+      // The session was erased (or expired) since: its photo goes too, and nothing is started.
+      if ((await chat.peek(sessionId).catch(() => 'stale')) === null) {
+        await photos.discard(uploadId);
+        log('upload.session_gone', {});
+        return;
+      }
       try {
         // Decoding and conversion: sharp on libuv's threads, HEIC in the worker pool.
         await prepareStaged(uploadId);

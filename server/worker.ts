@@ -19,7 +19,7 @@ async function main() {
   }
   const log = createLog(config.logLevel);
   const product = await composeProduct(config, log);
-  startWorkers(product, log);
+  startWorkers(product, product.log);
   log('worker.started', { redis: Boolean(config.redisUrl) });
   const stop = (signal: string) => {
     log('worker.stopping', { signal });

@@ -3,6 +3,7 @@ import type { Log } from './log.ts';
 import { PHOTO_QUEUE } from './photo-uploads.ts';
 import { SMS_QUEUE } from '../tools/sms/sms.ts';
 import { RECORDS_QUEUE } from '../tools/airtable/outbox.ts';
+import { RETENTION_QUEUE } from './retention.ts';
 
 /** How many photos one process works on at once (each may wait on a model's photo check). */
 const PHOTO_CONCURRENCY = 2;
@@ -22,7 +23,13 @@ export function startWorkers(product: Product, log: Log): void {
     // one write at a time per process: the base's limit is shared, and parents' lookups come first
     product.stores.jobs.process(RECORDS_QUEUE, (job) => airtable.process(job), { concurrency: 1 });
   }
+  product.stores.jobs.process(RETENTION_QUEUE, () => product.retention.run());
+  product.retention
+    .start()
+    .catch((error: unknown) =>
+      log('retention.not_scheduled', { error: error instanceof Error ? error.name : 'unknown' }),
+    );
   log('workers.started', {
-    queues: [PHOTO_QUEUE, SMS_QUEUE, ...(airtable ? [RECORDS_QUEUE] : [])],
+    queues: [PHOTO_QUEUE, SMS_QUEUE, RETENTION_QUEUE, ...(airtable ? [RECORDS_QUEUE] : [])],
   });
 }

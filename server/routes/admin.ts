@@ -8,6 +8,7 @@ import { TEXT_STATUSES, type QueuedSms } from '../../tools/sms/sms.ts';
 import type { SnapshotStore } from '../../tools/snapshots/port.ts';
 import type { UploadStatusStore } from '../../tools/upload-status/upload-status.ts';
 import type { AgentModeSetting } from '../agent-mode.ts';
+import { registrationIdFor, type Erasure } from '../erasure.ts';
 import { HttpError, parseOr400 } from '../http-errors.ts';
 import { requireBodyType } from '../http.ts';
 import type { Log } from '../log.ts';
@@ -59,6 +60,19 @@ const textView = (text: QueuedSms) => ({
   updated_at: text.updatedAt,
 });
 const RegistrationQuery = z.object({ photo: z.enum(['missing', 'present']).optional() });
+const ErasableId = z.string().regex(/^reg-[0-9a-f]{24}$/, 'a registration id is reg-<24 hex>');
+/** One family to erase: its registration id, or the child as the admin knows them. */
+const EraseBody = z.union([
+  z.object({ registration_id: ErasableId }).strict(),
+  z
+    .object({
+      season: z.string().regex(/^\d{4}$/, 'the season as in the codes, e.g. 2526'),
+      first_name: z.string().trim().min(1).max(50),
+      last_name: z.string().trim().min(1).max(50),
+      date_of_birth: z.iso.date('the date of birth as YYYY-MM-DD'),
+    })
+    .strict(),
+]);
 
 export type AdminRouterDeps = {
   adminToken: string | null;
@@ -67,6 +81,7 @@ export type AdminRouterDeps = {
   registrations: RegistrationStore;
   texts: Texts;
   agentMode: AgentModeSetting;
+  erasure: Erasure;
   log: Log;
 };
 
@@ -89,6 +104,29 @@ export function adminRouter(deps: AdminRouterDeps) {
     await statuses.delete(sessionId);
     log('admin.session_cleared', { sessionId });
     ctx.body = { cleared: true, session_id: sessionId };
+  });
+
+  /**
+   * Erases one family's data from every store (sessions, upload statuses, the record, photos,
+   * staged uploads and their jobs, the SMS outbox, the ledger) and says what it removed; run
+   * again, it reports nothing left.
+   */
+  router.post('/admin/erase', admin, async (ctx) => {
+    requireBodyType(ctx, 'json');
+    const body = parseOr400(EraseBody, ctx.request.body);
+    const registrationId =
+      'registration_id' in body
+        ? body.registration_id
+        : registrationIdFor({
+            season: body.season,
+            childFirstName: body.first_name,
+            childLastName: body.last_name,
+            childDateOfBirth: body.date_of_birth,
+          });
+    const report = await deps.erasure.erase(registrationId);
+    const { registrationId: id, ...removed } = report;
+    const nothingLeft = Object.values(removed).every((count) => count === 0);
+    ctx.body = { registration_id: id, removed, nothing_left: nothingLeft };
   });
 
   router.get('/agent/status', admin, async (ctx) => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Router from '@koa/router';
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 import { z } from 'zod';
 import {
   SessionId,
@@ -11,16 +11,30 @@ import {
 import { parseOr400 } from '../http-errors.ts';
 import { requireBodyType, withinDeadline } from '../http.ts';
 import type { Log } from '../log.ts';
+import { requireStrongSessionId } from '../session-id.ts';
+
+/** A UTF-16 surrogate without its pair: no character at all (JSON's \\ud800 escapes make one). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** What the body decoder puts for bytes that are not UTF-8: the body did not decode. */
+const REPLACEMENT = '\uFFFD';
+
+/** Text that decoded: valid UTF-8 on the wire and valid Unicode once read (else a 400). */
+const Text = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((text) => !text.includes(REPLACEMENT), 'the text is not valid UTF-8')
+    .refine((text) => !LONE_SURROGATE.test(text), 'the text is not valid Unicode');
 
 /** The frontend's own idea of where the chat is: accepted loosely, never used to move a session. */
 export const Hints = z.object({
-  last_agent: z.string().max(100).nullish(),
-  routine_number: z.union([z.number(), z.string().max(100)]).nullish(),
+  last_agent: Text(100).nullish(),
+  routine_number: z.union([z.number(), Text(100)]).nullish(),
 });
 type Hints = z.infer<typeof Hints>;
 
 const ChatBody = Hints.extend({
-  user_message: z.string().trim().min(1).max(2_000),
+  user_message: Text(2_000).trim().min(1),
   session_id: SessionId.nullish(),
 });
 
@@ -58,19 +72,35 @@ export type ChatRouterDeps = {
   limit: Middleware;
   /** How long a turn may take before the parent gets a 503. */
   deadlineMs: number;
+  /** Whether a session is stored under this id already. */
+  sessionExists: (sessionId: SessionId) => Promise<boolean>;
+  /** Counts a new session for the client (a 429 when it has started too many). */
+  admitNewSession: (ctx: Context) => Promise<void>;
 };
 
 /** POST /chat: one parent message, one turn of the session machine. */
-export function chatRouter({ chat, log, limit, deadlineMs }: ChatRouterDeps) {
+export function chatRouter(deps: ChatRouterDeps) {
+  const { chat, log, limit, deadlineMs } = deps;
   const router = new Router();
 
   router.post('/chat', limit, async (ctx) => {
     requireBodyType(ctx, 'json');
     const body = parseOr400(ChatBody, ctx.request.body);
+    if (body.session_id) requireStrongSessionId(body.session_id);
     const sessionId = body.session_id ?? SessionId.parse(`session-${randomUUID()}`);
-    const turn = await withinDeadline(ctx, deadlineMs, (signal) =>
-      chat.reply({ sessionId, text: body.user_message, hint: hintOf(body), signal }),
-    );
+    const turn = await withinDeadline(ctx, deadlineMs, async (signal, notAfter) => {
+      if (!body.session_id || !(await deps.sessionExists(sessionId))) {
+        await deps.admitNewSession(ctx);
+      }
+      signal.throwIfAborted();
+      return chat.reply({
+        sessionId,
+        text: body.user_message,
+        hint: hintOf(body),
+        signal,
+        notAfter,
+      });
+    });
     noteHints(log, body, turn);
     ctx.body = { ...turnFields(turn), session_id: sessionId };
   });

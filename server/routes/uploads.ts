@@ -7,6 +7,7 @@ import { HttpError, parseOr400 } from '../http-errors.ts';
 import { withinDeadline } from '../http.ts';
 import { photoForm, readPhotoUpload } from '../photo-form.ts';
 import { PROCESSING_REPLY, type PhotoUploads } from '../photo-uploads.ts';
+import { requireStrongSessionId } from '../session-id.ts';
 import { turnFields } from './chat.ts';
 
 const StatusParams = z.object({ session_id: SessionId });
@@ -46,7 +47,9 @@ export function uploadsRouter({ uploads, limit, deadlineMs }: UploadsRouterDeps)
 
   router.get('/upload-status/:session_id', async (ctx) => {
     const { session_id: sessionId } = parseOr400(StatusParams, ctx.params);
-    const status = await uploads.status(sessionId);
+    requireStrongSessionId(sessionId);
+    // A store that does not answer (a frozen Redis) is a 503 at the deadline, not a hang.
+    const status = await withinDeadline(ctx, deadlineMs, () => uploads.status(sessionId));
     if (!status) {
       throw new HttpError(404, 'upload_not_found', 'No upload for this session', {
         response: NO_UPLOAD,
@@ -57,8 +60,8 @@ export function uploadsRouter({ uploads, limit, deadlineMs }: UploadsRouterDeps)
 
   router.post('/upload', limit, form, async (ctx) => {
     const upload = await readPhotoUpload(ctx);
-    const turn = await withinDeadline(ctx, deadlineMs, (signal) =>
-      uploads.processNow(upload, signal),
+    const turn = await withinDeadline(ctx, deadlineMs, (signal, notAfter) =>
+      uploads.processNow(upload, signal, notAfter),
     );
     ctx.body = turnFields(turn);
   });

@@ -125,6 +125,17 @@ export function jobsContract(makeStore: () => StoreArgs) {
     expect(await jobs.counts('work')).toEqual({ ...ZERO, completed: 1, failed: 1 });
   });
 
+  it('removes a waiting or delayed job (an erasure), and says when there was none', async () => {
+    const jobs = fresh();
+    await jobs.add('work', 'soon', { photo: 'a' });
+    await jobs.add('work', 'later', { photo: 'b' }, { delayMs: 60_000 });
+    expect(await jobs.remove('work', 'soon')).toBe(true);
+    expect(await jobs.remove('work', 'later')).toBe(true);
+    expect(await jobs.remove('work', 'later')).toBe(false);
+    expect(await jobs.remove('work', 'never-added')).toBe(false);
+    expect(await jobs.counts('work')).toEqual(ZERO);
+  });
+
   it('retries a failing job with exponential backoff until it succeeds', async () => {
     const jobs = fresh();
     const { runs, handler } = recorder(async (job) => {

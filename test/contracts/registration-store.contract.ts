@@ -51,6 +51,18 @@ export function registrationStoreContract(name: string, open: OpenRegistrationSt
     );
 
     it(
+      'erases a record (an erasure), and says when there was none',
+      withStore(async (store) => {
+        await store.upsert('reg-1', registrationFixture());
+        await store.upsert('reg-2', registrationFixture({ player_first_name: 'Ava' }));
+        expect(await store.delete('reg-1')).toBe(true);
+        expect(await store.delete('reg-1')).toBe(false);
+        expect(await store.get('reg-1')).toBeNull();
+        expect((await store.list()).map((record) => record.id)).toEqual(['reg-2']);
+      }),
+    );
+
+    it(
       'updates some fields of a record and keeps the others',
       withStore(async (store) => {
         await store.upsert('reg-1', registrationFixture());

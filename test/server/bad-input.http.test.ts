@@ -95,7 +95,7 @@ describe('bad input', () => {
     [
       'an unknown upload status',
       'GET',
-      '/upload-status/session-never-seen',
+      '/upload-status/session-1732190000000-n3v3rs33n',
       404,
       'upload_not_found',
     ],
@@ -130,7 +130,13 @@ describe('bad input', () => {
   it.each([
     ['a missing session', {}, true, 400, 'invalid_request'],
     ['an odd session id', { session_id: '../../etc/passwd' }, true, 400, 'invalid_request'],
-    ['a missing file', { session_id: 'session-0000-known' }, false, 400, 'missing_file'],
+    [
+      'a missing file',
+      { session_id: 'session-1732190000000-k3j9x2m1q' },
+      false,
+      400,
+      'missing_file',
+    ],
   ])('refuses %s on the uploads', async (_name, fields, withFile, status, code) => {
     const file = withFile ? photo(IMAGES.png, 'a.png', 'image/png') : undefined;
     expectKindRefusal(await server.upload('/upload-async', fields, file), status, code);

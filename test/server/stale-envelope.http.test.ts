@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { SnapshotStore } from '../../tools/snapshots/port.ts';
@@ -9,7 +10,7 @@ const RESTARTED = /start again/;
 const fixture = new URL('../fixtures/snapshots/session-v0-parentEmail.json', import.meta.url);
 
 let counter = 0;
-const freshId = () => `session-stale-${process.pid}-${Date.now()}-${(counter += 1)}`;
+const freshId = () => `session-stale-${randomUUID()}-${(counter += 1)}`;
 
 describe('sessions stored by an older version', () => {
   let server: TestServer;
@@ -71,7 +72,11 @@ describe('sessions stored by an older version', () => {
     expect(accepted.status).toBe(200);
     const status = await pollUpload(server, sessionId);
     expect(status.body).toMatchObject({ complete: true, error: null, last_agent: 'generic' });
-    expect(status.body.response).toMatch(RESTARTED);
+    // The status shows a neutral sentence; the parent's next message hears of the restart.
+    expect(status.body.response).toMatch(/couldn't use that photo/);
+    const next = await server.post('/chat', { user_message: 'hello', session_id: sessionId });
+    expect(next.status).toBe(200);
+    expect(next.body.last_agent).toBe('generic');
   });
 
   it('never answered 500', () => {

@@ -19,7 +19,7 @@ export function freePort(): Promise<number> {
 }
 
 /** A real, throw-away redis-server on loopback, with no persistence. */
-export async function startRedis(): Promise<{ url: string; stop: () => void }> {
+export async function startRedis(): Promise<{ url: string; pid: number; stop: () => void }> {
   const port = await freePort();
   const redis = spawn(
     'redis-server',
@@ -46,5 +46,13 @@ export async function startRedis(): Promise<{ url: string; stop: () => void }> {
       }
     });
   });
-  return { url: `redis://127.0.0.1:${port}`, stop: () => redis.kill('SIGTERM') };
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    // Its own process id, for a test that freezes it (SIGSTOP) and lets it go (SIGCONT).
+    pid: redis.pid ?? 0,
+    stop: () => {
+      redis.kill('SIGCONT');
+      redis.kill('SIGTERM');
+    },
+  };
 }

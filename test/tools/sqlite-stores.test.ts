@@ -115,6 +115,20 @@ describe('the SQLite SMS outbox', () => {
     db.close();
   });
 
+  it('erases the texts of one registration only (an erasure)', async () => {
+    const { db, jobs, texts } = await outbox();
+    await texts.enqueue({ ...message, key: 'reg-aaaaaaaa.sendPaymentLink.1' });
+    await texts.enqueue({ ...message, key: 'reg-aaaaaaaa.sendPaymentLink.2' });
+    await texts.enqueue({ ...message, key: 'reg-bbbbbbbb.sendPaymentLink.1' });
+    expect(await texts.erase('reg-aaaaaaaa.')).toBe(2);
+    expect(await texts.erase('reg-aaaaaaaa.')).toBe(0);
+    expect((await texts.list()).map((text) => text.key)).toEqual([
+      'reg-bbbbbbbb.sendPaymentLink.1',
+    ]);
+    await jobs.close();
+    db.close();
+  });
+
   it('keeps the latest provider status whatever order they are recorded in', async () => {
     const { db, jobs, texts } = await outbox();
     await texts.enqueue(message);

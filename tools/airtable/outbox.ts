@@ -123,6 +123,8 @@ export function createRecordsOutbox(options: RecordsOutboxOptions): RecordsOutbo
     },
     get: (id, signal) => local.get(id, signal),
     list: (signal) => local.list(signal),
+    // An erasure removes the local record; the club's copy in Airtable is the club's to delete.
+    delete: (id, signal) => local.delete(id, signal),
     async reserveShirtNumber(request, signal) {
       const before = await local.get(request.registrationId, signal);
       if (before && (await takenOnClubTable(request, before.fields))) return 'taken';

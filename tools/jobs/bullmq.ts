@@ -141,6 +141,17 @@ export function createBullmqJobs(options: BullmqJobsOptions): Jobs {
       workers.push(worker);
     },
 
+    async remove(queue, id) {
+      checkQueueName(queue);
+      checkJobId(id);
+      assertOpen();
+      // BullMQ answers 1 for a job it never had: look first. 0: it is running (locked), kept.
+      const job = await command(() => queueFor(queue).getJob(id));
+      if (!job) return false;
+      const removed = await command(() => queueFor(queue).remove(id));
+      return removed === 1;
+    },
+
     async counts(queue) {
       checkQueueName(queue);
       assertOpen();

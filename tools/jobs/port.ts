@@ -45,6 +45,8 @@ export interface Jobs {
   /** Processes `queue` in this process until close(); a job interrupted by a crash runs again. */
   process(queue: string, handler: JobHandler, options?: { concurrency?: number }): void;
   counts(queue: string): Promise<QueueCounts>;
+  /** Removes a job that is not running (waiting, delayed, done or failed); whether one was removed. */
+  remove(queue: string, id: string): Promise<boolean>;
   /** Stops taking jobs, lets the running ones finish, and closes connections. */
   close(): Promise<void>;
 }

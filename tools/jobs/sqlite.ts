@@ -139,6 +139,7 @@ function statements(db: SqliteDatabase) {
          SUM(state = 'completed') AS completed
        FROM jobs WHERE queue = @queue`,
     ),
+    remove: db.prepare(`DELETE FROM jobs WHERE queue = @queue AND id = @id AND state != 'active'`),
     prune: db.prepare(`DELETE FROM jobs WHERE state = 'completed' AND finished_at < @before`),
   };
 }
@@ -302,6 +303,13 @@ export function createSqliteJobs(db: SqliteDatabase, options: SqliteJobsOptions 
         pruneTimer = setInterval(prune, PRUNE_EVERY_MS).unref();
       }
       setImmediate(() => pump(worker));
+    },
+
+    async remove(queue, id) {
+      checkQueueName(queue);
+      checkJobId(id);
+      assertOpen();
+      return sql.remove.run({ queue, id }).changes > 0;
     },
 
     async counts(queue) {

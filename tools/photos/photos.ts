@@ -16,6 +16,8 @@ export interface PhotoStore {
   /** Stores a staged upload under a key unique to the registration; returns the link. */
   store(uploadId: string, key: string, signal?: AbortSignal): Promise<string>;
   read(key: string): Promise<Uint8Array | null>;
+  /** Erases a stored photo; whether there was one. */
+  remove(key: string): Promise<boolean>;
   /** Drops a staged upload the flow did not take. */
   discard(uploadId: string): Promise<void>;
   /** A staged upload's bytes and type, for a check before it is stored; null when it has gone. */
@@ -91,6 +93,11 @@ export function createPhotoStore({ stagingDir, storage }: PhotoStoreOptions): Ph
       return link;
     },
     discard,
+    async remove(key) {
+      const there = (await storage.get(key)) !== null;
+      await storage.delete(key);
+      return there;
+    },
     read: (key) => storage.get(key),
     readStaged,
   };

@@ -116,6 +116,8 @@ export interface RegistrationStore {
   update(id: string, fields: Partial<RegistrationFields>, signal?: AbortSignal): Promise<void>;
   get(id: string, signal?: AbortSignal): Promise<StoredRegistration | null>;
   list(signal?: AbortSignal): Promise<StoredRegistration[]>;
+  /** Erases the registration and its shirt number; whether there was one. */
+  delete(id: string, signal?: AbortSignal): Promise<boolean>;
   /** Gives a shirt number to one child of a team, atomically; the same child may ask again. */
   reserveShirtNumber(request: ShirtRequest, signal?: AbortSignal): Promise<'reserved' | 'taken'>;
 }

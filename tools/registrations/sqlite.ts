@@ -104,6 +104,8 @@ export function createSqliteRegistrationStore(db: SqliteDatabase): RegistrationS
       `INSERT INTO shirt_numbers (season, team, age_group, number, registration_id)
        VALUES (@season, @team, @ageGroup, @number, @registrationId)`,
     ),
+    remove: db.prepare('DELETE FROM registrations WHERE id = ?'),
+    removeClaims: db.prepare('DELETE FROM shirt_numbers WHERE registration_id = ?'),
     unclaim: db.prepare<ShirtClaim>(
       `DELETE FROM shirt_numbers
        WHERE season = @season AND team = @team AND age_group = @ageGroup AND number = @number`,
@@ -154,6 +156,12 @@ export function createSqliteRegistrationStore(db: SqliteDatabase): RegistrationS
     },
     async get(id) {
       return reaching(SERVICE, () => read(id));
+    },
+    async delete(id) {
+      return inWriteTransaction(db, SERVICE, () => {
+        statements.removeClaims.run(id);
+        return statements.remove.run(id).changes > 0;
+      });
     },
     async list() {
       return reaching(SERVICE, () => statements.list.all().map(registrationFromRow));

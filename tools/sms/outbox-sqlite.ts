@@ -116,6 +116,7 @@ export function createSqliteSmsOutbox(
          last_error = @error, updated_at = @now
        WHERE key = @key`,
     ),
+    erase: db.prepare('DELETE FROM sms_texts WHERE substr(key, 1, length(@prefix)) = @prefix'),
   };
   const read = (row: unknown) => (row === undefined ? null : Row.parse(row));
 
@@ -168,6 +169,10 @@ export function createSqliteSmsOutbox(
     },
     async latestFor(registrationId) {
       return reaching(SERVICE, () => read(statements.latest.get(registrationId)));
+    },
+    async erase(prefix) {
+      if (prefix.length < 8) throw new Error('An erasure prefix names one registration');
+      return inWriteTransaction(db, SERVICE, () => statements.erase.run({ prefix }).changes);
     },
   };
 }

@@ -34,6 +34,8 @@ export interface SmsOutbox {
   /** Keeps the text and queues its job; the same key again changes nothing. */
   enqueue(message: OutgoingSms, signal?: AbortSignal): Promise<void>;
   list(filter?: { status?: TextStatus; registrationId?: string }): Promise<QueuedSms[]>;
+  /** Erases every message whose key starts with `prefix` (a registration's); how many. */
+  erase(prefix: string): Promise<number>;
 }
 
 /** What the sending job and the status callbacks change in the outbox. */

@@ -25,12 +25,16 @@ export interface HeldInstance {
   /**
    * Saves `record` as the next revision and releases the lock, in one step where the store can.
    * Throws RevisionConflictError (and saves nothing) when the stored revision moved meanwhile,
-   * e.g. because this turn outlived its lock.
+   * e.g. because this turn outlived its lock. With `notAfter` (epoch ms), a save the store would
+   * apply later than that is refused with CommitTooLateError and saves nothing: a turn whose
+   * caller gave up is never applied afterwards (e.g. once a frozen Redis resumes).
    */
-  commit(record: InstanceRecord, ttlMs: number): Promise<void>;
+  commit(record: InstanceRecord, ttlMs: number, options?: CommitOptions): Promise<void>;
   /** Releases the lock without saving; harmless after commit. */
   release(): Promise<void>;
 }
+
+export type CommitOptions = { notAfter?: number };
 
 /** Persisted machine instances, shared by every process; one turn at a time per instance. */
 export interface SnapshotStore {
@@ -65,6 +69,16 @@ export class RevisionConflictError extends Error {
   constructor(key: InstanceKey, expected: number, found: number | null) {
     super(`${key.machine} instance moved from revision ${expected} to ${found ?? 'none'}`);
     this.name = 'RevisionConflictError';
+    this.key = key;
+  }
+}
+
+/** A save that would have been applied after its deadline: nothing was saved. */
+export class CommitTooLateError extends Error {
+  readonly key: InstanceKey;
+  constructor(key: InstanceKey) {
+    super(`A ${key.machine} save came after its deadline and was not applied`);
+    this.name = 'CommitTooLateError';
     this.key = key;
   }
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { connectRedisClient } from '../redis/connection.ts';
 import { ToolUnavailableError } from '../tool.ts';
 import {
+  CommitTooLateError,
   InstanceBusyError,
   RevisionConflictError,
   SNAPSHOT_STORE_DEFAULTS,
@@ -26,11 +27,17 @@ end
 return {0}`;
 
 /**
- * KEYS: lock, data. ARGV: token, expected revision (-1: none), new value, ttl.
- * Saves only while holding the lock and when the stored revision is the expected one.
- * Returns {saved 1/0, revision found (-1: none, -2: unreadable)}.
+ * KEYS: lock, data. ARGV: token, expected revision (-1: none), new value, ttl, not after (epoch
+ * ms by Redis's clock, 0: none). Saves only while holding the lock, when the stored revision is
+ * the expected one and before the deadline (a script queued on a frozen Redis runs too late).
+ * Returns {saved 1/0/2 (2: too late), revision found (-1: none, -2: unreadable)}.
  */
 const COMMIT = `
+if ARGV[5] ~= '0' then
+  local time = redis.call('TIME')
+  local nowMs = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+  if nowMs > tonumber(ARGV[5]) then return {2, -1} end
+end
 local current = redis.call('GET', KEYS[2])
 local found = -1
 if current then
@@ -58,7 +65,7 @@ const AcquireReply = z.union([
   z.tuple([z.literal(1)]),
   z.tuple([z.literal(0)]),
 ]);
-const CommitReply = z.tuple([z.union([z.literal(0), z.literal(1)]), z.number()]);
+const CommitReply = z.tuple([z.union([z.literal(0), z.literal(1), z.literal(2)]), z.number()]);
 
 const SERVICE = 'snapshots';
 const POLL_MS = 25;
@@ -124,7 +131,11 @@ export async function createRedisSnapshotStore(
 
   const held = (key: InstanceKey, token: string, stored: StoredInstance | null): HeldInstance => ({
     stored,
-    async commit(record, ttlMs) {
+    async commit(record, ttlMs, options = {}) {
+      // Never start a save after the deadline; one in flight is refused by Redis if it runs late.
+      if (options.notAfter !== undefined && Date.now() > options.notAfter) {
+        throw new CommitTooLateError(key);
+      }
       const expected = stored?.revision ?? -1;
       const next: StoredInstance = {
         ...record,
@@ -139,10 +150,12 @@ export async function createRedisSnapshotStore(
             String(expected),
             JSON.stringify(next),
             String(Math.max(1, Math.round(ttlMs))),
+            String(options.notAfter === undefined ? 0 : Math.max(1, Math.floor(options.notAfter))),
           ],
         }),
       );
       const [saved, found] = CommitReply.parse(reply);
+      if (saved === 2) throw new CommitTooLateError(key);
       if (found === -2) throw new Error(`A stored ${key.machine} instance is unreadable`);
       if (saved !== 1) {
         throw new RevisionConflictError(key, stored?.revision ?? 0, found < 0 ? null : found);

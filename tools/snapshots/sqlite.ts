@@ -7,6 +7,7 @@ import {
   type SqliteDatabase,
 } from '../sqlite/database.ts';
 import {
+  CommitTooLateError,
   InstanceBusyError,
   RevisionConflictError,
   SNAPSHOT_STORE_DEFAULTS,
@@ -120,9 +121,12 @@ export function createSqliteSnapshotStore(
 
   const held = (key: InstanceKey, token: string, stored: StoredInstance | null): HeldInstance => ({
     stored,
-    async commit(record, ttlMs) {
+    async commit(record, ttlMs, options = {}) {
       inWriteTransaction(db, SERVICE, () => {
         const now = Date.now();
+        if (options.notAfter !== undefined && now > options.notAfter) {
+          throw new CommitTooLateError(key);
+        }
         const lock = statements.lockHolder.get(key.machine, key.id);
         const current = readInstance(key);
         const expected = stored?.revision ?? null;

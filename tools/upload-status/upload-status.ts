@@ -10,6 +10,8 @@ export const UploadStatus = z.object({
   routineNumber: z.number().nullable(),
   /** A short error code when the upload failed, else null. */
   error: z.string().nullable(),
+  /** The staged upload being processed (so that an erasure can drop it and its job). */
+  uploadId: z.string().optional(),
   updatedAt: z.string(),
 });
 export type UploadStatus = z.infer<typeof UploadStatus>;
