@@ -13,11 +13,18 @@ import { PhotoRejectedError } from './errors.ts';
  */
 export type UprightImage =
   | { kind: 'rgba'; width: number; height: number; data: Uint8Array }
-  | { kind: 'encoded'; data: Uint8Array };
+  | { kind: 'encoded'; data: Uint8Array }
+  | FinishedJpeg;
+
+/** The stored photo already made by the decoder: upright, bounded, flattened, no metadata. */
+export type FinishedJpeg = { kind: 'jpeg'; width: number; height: number; data: Uint8Array };
+
+/** Asks the decoder to finish the photo itself (a decoder may ignore it and give pixels). */
+export type JpegTarget = { maxSide: number; quality: number };
 
 /** Decodes HEIC/HEIF (HEVC) photos, which the prebuilt sharp cannot, off the main thread. */
 export interface HeicDecoder {
-  decode(heif: Uint8Array, signal?: AbortSignal): Promise<UprightImage>;
+  decode(heif: Uint8Array, signal?: AbortSignal, target?: JpegTarget): Promise<UprightImage>;
   close(): Promise<void>;
 }
 
@@ -34,6 +41,7 @@ export type WasmHeicDecoderOptions = {
 };
 
 const Decoded = z.object({
+  kind: z.enum(['rgba', 'jpeg']),
   width: z.number().int().positive(),
   height: z.number().int().positive(),
   data: z.instanceof(Uint8Array),
@@ -64,7 +72,7 @@ export function createWasmHeicDecoder(options: WasmHeicDecoderOptions = {}): Hei
   });
   const timeoutMs = options.timeoutMs ?? 60_000;
   return {
-    async decode(heif, signal) {
+    async decode(heif, signal, target) {
       if (pool.queueSize >= pool.options.maxQueue) {
         throw new ToolUnavailableError('heicDecoder', { cause: 'queue full' });
       }
@@ -72,7 +80,7 @@ export function createWasmHeicDecoder(options: WasmHeicDecoderOptions = {}): Hei
       let result: unknown;
       try {
         result = await pool.run(
-          { bytes: heif },
+          { bytes: heif, ...(target ? { jpeg: target } : {}) },
           { signal: signal ? AbortSignal.any([signal, timeout]) : timeout },
         );
       } catch (error) {
@@ -80,7 +88,7 @@ export function createWasmHeicDecoder(options: WasmHeicDecoderOptions = {}): Hei
         if (timeout.aborted) throw new ToolUnavailableError('heicDecoder', { cause: error });
         throw new PhotoRejectedError('corrupt', { cause: error });
       }
-      return { kind: 'rgba', ...Decoded.parse(result) };
+      return Decoded.parse(result);
     },
     async close() {
       await pool.destroy();
