@@ -55,7 +55,10 @@ const Decoded = z.object({
  *   heif-convert 1.6–3.1 s in all (child 1.3–2.7 s, child peak 109 MB), Node ~115 MB.
  * - load ~17 (other agents' tests): through preparePhoto, WASM 6.3–9.4 s, peak 323 MB;
  *   heif-convert 4.6–7.4 s, peak 150 MB.
- * heif-convert is up to ~1.4× faster and needs ~170 MB less, but it is a native parser of
+ * With the JPEG finished in the worker thread too (so that the main thread sees no pixels),
+ * `npm run bench` on the cached 12 MP heif-enc file (load ~14): WASM route 4.2–5.7 s, peak
+ * 322 MB; heif-convert route 1.9–2.5 s, node 140 MB + child 68 MB.
+ * heif-convert is up to ~2× faster and needs ~110–170 MB less, but it is a native parser of
  * untrusted files from Debian's libheif 1.15.1 and must be installed; the WASM route needs
  * nothing outside npm and keeps a hostile file in the sandbox. One thread at a time keeps the
  * memory bounded, so the WASM route is the default and heif-convert the measured alternative.
