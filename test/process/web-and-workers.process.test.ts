@@ -77,7 +77,7 @@ describe('two web processes and a worker sharing one Redis', () => {
     const { registrations } = readEmbedded(shared.DATA_DIR);
     expect(registrations).toHaveLength(1);
     expect(registrations[0]?.id_image_link).toMatch(/^photos\/players\/[0-9a-f]{32}\.jpg$/);
-    const stored = await readdir(join(shared.DATA_DIR, 'photos', 'stored', '2526'));
+    const stored = await readdir(join(shared.DATA_DIR, 'photos', 'stored', 'players'));
     expect(stored).toHaveLength(1);
     expect(await readdir(join(shared.DATA_DIR, 'photos', 'staged'))).toEqual([]);
     expect(model.requests).toHaveLength(2);
