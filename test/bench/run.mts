@@ -60,7 +60,11 @@ async function post(url: string, init: RequestInit, record: (ms: number) => void
 
 async function registerOneChild(base: string, parent: number, record: (ms: number) => void) {
   let sessionId = `bench-parent-${parent}-${process.pid}`;
-  for (const [index, text] of [...MESSAGES, `number ${(parent % 25) + 1}`].entries()) {
+  // One registration per child and season: every parent registers a child of their own.
+  const letters = [...String(parent)].map((digit) => 'abcdefghij'[Number(digit)]).join('');
+  const child = `leo o'brien${letters}`;
+  const messages = MESSAGES.map((text) => (text === 'leo o’brien' ? child : text));
+  for (const [index, text] of [...messages, `number ${(parent % 25) + 1}`].entries()) {
     const body = await post(
       `${base}/chat`,
       {

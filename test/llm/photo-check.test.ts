@@ -1,10 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRunner } from '../../machines/runner.ts';
 import { createChatService } from '../../machines/chat-service.ts';
 import { createOfflineInterpreter } from '../../machines/interpreter.ts';
 import { createLlmMetrics } from '../../machines/llm-interpreter.ts';
 import { createPhotoCheck } from '../../machines/photo-check.ts';
+import { createPhotoUploads } from '../../server/photo-uploads.ts';
+import { createSqliteJobs } from '../../tools/jobs/sqlite.ts';
+import { createSqliteKeyValueStore } from '../../tools/kv/sqlite.ts';
 import { createOpenAiLlm } from '../../tools/openai/openai.ts';
+import { closeSharedHeicDecoder, preparePhoto } from '../../tools/photos/prepare.ts';
+import { createUploadStatusStore } from '../../tools/upload-status/upload-status.ts';
+import { iphoneHeic } from '../fixtures/photos/make.ts';
 import {
   formatName,
   startResponsesServer,
@@ -19,6 +25,8 @@ const verdict = (acceptable: boolean, reason: string | null = null): Step => ({
   type: 'json',
   value: { acceptable, reason },
 });
+
+afterAll(() => closeSharedHeicDecoder());
 
 describe('the photo check at routine 34', () => {
   let server: ResponsesServer;
@@ -65,7 +73,7 @@ describe('the photo check at routine 34', () => {
       const uploadId = await harness.ports.photos.stage(JPEG, contentType);
       return chat.uploadedPhoto({ sessionId: harness.sessionId, uploadId });
     };
-    return { harness, logs, metrics, upload };
+    return { harness, logs, metrics, upload, chat, log };
   }
 
   const nope: Step = { type: 'text', text: 'nope' };
@@ -109,6 +117,32 @@ describe('the photo check at routine 34', () => {
     const sent = JSON.stringify(request?.input);
     expect(sent).toContain(`data:image/jpeg;base64,${Buffer.from(JPEG).toString('base64')}`);
     expect(sent).toContain('"detail":"low"');
+  });
+
+  it('checks the JPEG the photo job made from an iPhone HEIC, not the HEIC', async () => {
+    server.script(verdict(true));
+    const { harness, chat, log } = await atPhoto();
+    const uploads = createPhotoUploads({
+      chat,
+      prepare: (bytes, signal) => preparePhoto(bytes, signal ? { signal } : {}),
+      photos: harness.ports.photos,
+      statuses: createUploadStatusStore(createSqliteKeyValueStore(harness.db, 'upload-status')),
+      // Not started: this test runs the job itself.
+      jobs: createSqliteJobs(harness.db, { log }),
+      log,
+      now: () => new Date('2025-08-01T10:00:00Z'),
+    });
+    const uploadId = await harness.ports.photos.stage(await iphoneHeic(640, 480), 'image/heic');
+    const data = { sessionId: harness.sessionId, uploadId, agent: null, routineNumber: 34 };
+    await uploads.process({ id: 'photo-1', queue: 'photos', data, attempt: 1 });
+
+    const sent = JSON.stringify(server.requests[0]?.input);
+    expect(sent).toContain('data:image/jpeg;base64,/9j/');
+    expect(sent).not.toContain('image/heic');
+    expect(await uploads.status(harness.sessionId)).toMatchObject({
+      state: 'done',
+      routineNumber: 35,
+    });
   });
 
   it('refuses a photo with the model’s reason and stays at routine 34 until a good one arrives', async () => {

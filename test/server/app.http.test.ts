@@ -53,7 +53,7 @@ describe('the app around the routes', () => {
     expect(response.headers.get('content-type')).toMatch(/text\/html/);
     expect(response.headers.get('content-security-policy')).toMatch(/default-src 'self'/);
     for (const id of ['messages', 'message', 'send', 'photo']) expect(html).toContain(`id="${id}"`);
-    expect(html).toMatch(/accept="image\/\*/);
+    expect(html).toMatch(/accept="image\/\*,\.heic,\.heif"/);
     expect(html).not.toMatch(/https?:\/\//);
   });
 

@@ -13,11 +13,18 @@ import { PhotoRejectedError } from './errors.ts';
  */
 export type UprightImage =
   | { kind: 'rgba'; width: number; height: number; data: Uint8Array }
-  | { kind: 'encoded'; data: Uint8Array };
+  | { kind: 'encoded'; data: Uint8Array }
+  | FinishedJpeg;
+
+/** The stored photo already made by the decoder: upright, bounded, flattened, no metadata. */
+export type FinishedJpeg = { kind: 'jpeg'; width: number; height: number; data: Uint8Array };
+
+/** Asks the decoder to finish the photo itself (a decoder may ignore it and give pixels). */
+export type JpegTarget = { maxSide: number; quality: number };
 
 /** Decodes HEIC/HEIF (HEVC) photos, which the prebuilt sharp cannot, off the main thread. */
 export interface HeicDecoder {
-  decode(heif: Uint8Array, signal?: AbortSignal): Promise<UprightImage>;
+  decode(heif: Uint8Array, signal?: AbortSignal, target?: JpegTarget): Promise<UprightImage>;
   close(): Promise<void>;
 }
 
@@ -34,6 +41,7 @@ export type WasmHeicDecoderOptions = {
 };
 
 const Decoded = z.object({
+  kind: z.enum(['rgba', 'jpeg']),
   width: z.number().int().positive(),
   height: z.number().int().positive(),
   data: z.instanceof(Uint8Array),
@@ -47,7 +55,10 @@ const Decoded = z.object({
  *   heif-convert 1.6–3.1 s in all (child 1.3–2.7 s, child peak 109 MB), Node ~115 MB.
  * - load ~17 (other agents' tests): through preparePhoto, WASM 6.3–9.4 s, peak 323 MB;
  *   heif-convert 4.6–7.4 s, peak 150 MB.
- * heif-convert is up to ~1.4× faster and needs ~170 MB less, but it is a native parser of
+ * With the JPEG finished in the worker thread too (so that the main thread sees no pixels),
+ * `npm run bench` on the cached 12 MP heif-enc file (load ~14): WASM route 4.2–5.7 s, peak
+ * 322 MB; heif-convert route 1.9–2.5 s, node 140 MB + child 68 MB.
+ * heif-convert is up to ~2× faster and needs ~110–170 MB less, but it is a native parser of
  * untrusted files from Debian's libheif 1.15.1 and must be installed; the WASM route needs
  * nothing outside npm and keeps a hostile file in the sandbox. One thread at a time keeps the
  * memory bounded, so the WASM route is the default and heif-convert the measured alternative.
@@ -64,7 +75,7 @@ export function createWasmHeicDecoder(options: WasmHeicDecoderOptions = {}): Hei
   });
   const timeoutMs = options.timeoutMs ?? 60_000;
   return {
-    async decode(heif, signal) {
+    async decode(heif, signal, target) {
       if (pool.queueSize >= pool.options.maxQueue) {
         throw new ToolUnavailableError('heicDecoder', { cause: 'queue full' });
       }
@@ -72,7 +83,7 @@ export function createWasmHeicDecoder(options: WasmHeicDecoderOptions = {}): Hei
       let result: unknown;
       try {
         result = await pool.run(
-          { bytes: heif },
+          { bytes: heif, ...(target ? { jpeg: target } : {}) },
           { signal: signal ? AbortSignal.any([signal, timeout]) : timeout },
         );
       } catch (error) {
@@ -80,7 +91,7 @@ export function createWasmHeicDecoder(options: WasmHeicDecoderOptions = {}): Hei
         if (timeout.aborted) throw new ToolUnavailableError('heicDecoder', { cause: error });
         throw new PhotoRejectedError('corrupt', { cause: error });
       }
-      return { kind: 'rgba', ...Decoded.parse(result) };
+      return Decoded.parse(result);
     },
     async close() {
       await pool.destroy();

@@ -48,10 +48,20 @@ export async function preparePhoto(
   }
   const sourceType = await detectPhotoType(bytes);
   checkSize(await headerSize(bytes), { ...options, maxPixels });
+  const maxSide = options.maxSide ?? 1600;
+  const quality = options.quality ?? 85;
   const decoded = isHeif(sourceType)
-    ? await (options.heic ?? defaultHeicDecoder()).decode(bytes, options.signal)
+    ? await (options.heic ?? defaultHeicDecoder()).decode(bytes, options.signal, {
+        maxSide,
+        quality,
+      })
     : null;
   options.signal?.throwIfAborted();
+  // The WASM pool finishes the JPEG in its own thread: nothing is left to do here.
+  if (decoded?.kind === 'jpeg') {
+    const { data: jpeg, width, height } = decoded;
+    return { jpeg, width, height, sourceType };
+  }
   const input = { limitInputPixels: maxPixels, failOn: 'warning' } as const;
   // HEIF arrives upright from its decoder; anything else is turned by its EXIF orientation.
   const image = !decoded
@@ -62,14 +72,13 @@ export async function preparePhoto(
           raw: { width: decoded.width, height: decoded.height, channels: 4 },
         })
       : sharp(decoded.data, input);
-  const maxSide = options.maxSide ?? 1600;
   try {
     // sharp writes no metadata unless asked to (no withMetadata/keepExif/keepIccProfile here),
     // and converts to sRGB before dropping the ICC profile.
     const { data, info } = await image
       .resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true })
       .flatten({ background: '#ffffff' })
-      .jpeg({ quality: options.quality ?? 85 })
+      .jpeg({ quality })
       .toBuffer({ resolveWithObject: true });
     return { jpeg: new Uint8Array(data), width: info.width, height: info.height, sourceType };
   } catch (cause) {
