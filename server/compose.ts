@@ -199,7 +199,7 @@ async function airtablePorts(
     async health() {
       if (!probing && Date.now() - probedAt > AIRTABLE_PROBE_CACHE_MS) probing = probe();
       if (probing && probedAt === 0) {
-        await Promise.race([probing, new Promise((resolve) => setTimeout(resolve, 1_500))]);
+        await Promise.race([probing, new Promise((resolve) => setTimeout(resolve, 1_500).unref())]);
       }
       return reported;
     },
