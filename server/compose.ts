@@ -42,7 +42,11 @@ import type { Log } from './log.ts';
 import type { HealthDetails } from './routes/health.ts';
 import { createPhotoUploads } from './photo-uploads.ts';
 
-export type ComposeOptions = { now?: () => Date };
+export type ComposeOptions = {
+  now?: () => Date;
+  /** Retries of a record's write (default RECORDS_RETRY); tests shorten the backoff. */
+  recordsRetry?: { attempts: number; backoffMs: number };
+};
 
 /** The embedded SQLite file under DATA_DIR, shared by every process of this machine. */
 export const databasePath = (config: Config) => join(config.dataDir, 'club.sqlite');
@@ -146,6 +150,7 @@ async function airtablePorts(
   local: EffectPorts['registrations'],
   jobs: Jobs,
   log: Log,
+  retry?: ComposeOptions['recordsRetry'],
 ) {
   const { airtable, club, redisUrl, redisKeyPrefix } = config;
   if (!airtable) return null;
@@ -171,7 +176,7 @@ async function airtablePorts(
     { registrations: (season) => registrationsTable(club, season) },
     createAirtableClient(writes),
   );
-  const outbox = createRecordsOutbox({ local, records, jobs, log });
+  const outbox = createRecordsOutbox({ local, records, jobs, log, ...(retry ? { retry } : {}) });
   let reported: HealthDetails = { reachable: 'unknown' };
   let probedAt = 0;
   let probing: Promise<void> | null = null;
@@ -270,7 +275,13 @@ export async function composeProduct(config: Config, log: Log, options: ComposeO
   const stores = await sharedStores(config, db, log);
   const statuses = createUploadStatusStore(stores.uploads);
   const embedded = embeddedPorts(config, db, stores.ledger, log);
-  const airtable = await airtablePorts(config, embedded.registrations, stores.jobs, log);
+  const airtable = await airtablePorts(
+    config,
+    embedded.registrations,
+    stores.jobs,
+    log,
+    options.recordsRetry,
+  );
   const ports: EffectPorts = airtable
     ? {
         ...embedded,
