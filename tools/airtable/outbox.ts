@@ -23,6 +23,7 @@ export const RECORDS_RETRY = { attempts: 10, backoffMs: 15_000 } as const;
 
 type Log = (event: string, data?: Record<string, unknown>) => void;
 
+/** What the records outbox joins: the local store, the club's table and the job queue. */
 export type RecordsOutboxOptions = {
   /** What the flow reads back (payment prefill, sibling rule, shirt numbers, admin). */
   local: RegistrationStore;
@@ -34,6 +35,9 @@ export type RecordsOutboxOptions = {
   /** How long a shirt number's check against the club's table may take (default 3 s). */
   shirtCheckTimeoutMs?: number;
 };
+
+const isTimeout = (error: unknown) =>
+  error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
 
 const JobData = z.object({ registrationId: z.string().min(1) });
 
@@ -160,6 +164,3 @@ export function createRecordsOutbox(options: RecordsOutboxOptions): RecordsOutbo
     },
   };
 }
-
-const isTimeout = (error: unknown) =>
-  error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
