@@ -97,8 +97,8 @@ export function createRecordsOutbox(options: RecordsOutboxOptions): RecordsOutbo
       );
     } catch (error) {
       if (error instanceof ToolUnavailableError || isTimeout(error)) {
-        // the local constraint still holds the number for one child; the club's table is checked
-        // again by no one, so say so where volunteers look
+        // the local constraint still gives the number to one child only; a number typed by hand
+        // into the table went unchecked, so the log says so for the club
         log('records.shirt_check_skipped', { registrationId: request.registrationId });
         return false;
       }
