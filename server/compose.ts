@@ -58,6 +58,8 @@ export type ComposeOptions = {
   now?: () => Date;
   /** How texts are retried (tests shorten the backoff; default TEXT_RETRY). */
   textRetry?: { attempts: number; backoffMs: number };
+  /** Retries of a record's write (default RECORDS_RETRY); tests shorten the backoff. */
+  recordsRetry?: { attempts: number; backoffMs: number };
 };
 
 /** The embedded SQLite file under DATA_DIR, shared by every process of this machine. */
@@ -229,6 +231,7 @@ async function airtablePorts(
   local: EffectPorts['registrations'],
   jobs: Jobs,
   log: Log,
+  retry?: ComposeOptions['recordsRetry'],
 ) {
   const { airtable, club, redisUrl, redisKeyPrefix } = config;
   if (!airtable) return null;
@@ -254,7 +257,7 @@ async function airtablePorts(
     { registrations: (season) => registrationsTable(club, season) },
     createAirtableClient(writes),
   );
-  const outbox = createRecordsOutbox({ local, records, jobs, log });
+  const outbox = createRecordsOutbox({ local, records, jobs, log, ...(retry ? { retry } : {}) });
   let reported: HealthDetails = { reachable: 'unknown' };
   let probedAt = 0;
   let probing: Promise<void> | null = null;
@@ -282,7 +285,7 @@ async function airtablePorts(
     async health() {
       if (!probing && Date.now() - probedAt > AIRTABLE_PROBE_CACHE_MS) probing = probe();
       if (probing && probedAt === 0) {
-        await Promise.race([probing, new Promise((resolve) => setTimeout(resolve, 1_500))]);
+        await Promise.race([probing, new Promise((resolve) => setTimeout(resolve, 1_500).unref())]);
       }
       return reported;
     },
@@ -369,7 +372,13 @@ export async function composeProduct(
   const outbox = createSqliteSmsOutbox(db, stores.jobs, { retry: textRetry, now });
   const embedded = embeddedPorts(config, db, stores, outbox, log);
   log('address_lookup.provider', { provider: config.addressLookup.provider });
-  const airtable = await airtablePorts(config, embedded.registrations, stores.jobs, log);
+  const airtable = await airtablePorts(
+    config,
+    embedded.registrations,
+    stores.jobs,
+    log,
+    options.recordsRetry,
+  );
   const ports: EffectPorts = airtable
     ? {
         ...embedded,

@@ -1,16 +1,23 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeProduct } from '../../server/compose.ts';
 import { loadConfig } from '../../server/config.ts';
+import { startWorkers } from '../../server/workers.ts';
+import { defaultClub } from '../../routines/club.ts';
 import { createAirtableRegistrationRecords } from '../../tools/airtable/registrations.ts';
 import { createRecordsOutbox, RECORDS_QUEUE } from '../../tools/airtable/outbox.ts';
 import { createAirtableTeamDirectory } from '../../tools/airtable/teams.ts';
 import { createSqliteJobs } from '../../tools/jobs/sqlite.ts';
 import { createSqliteRegistrationStore } from '../../tools/registrations/sqlite.ts';
 import { openDatabase } from '../../tools/sqlite/database.ts';
-import { startAirtableServer, type AirtableServer } from '../fakes/airtable-server.ts';
+import {
+  REGISTRATION_TABLE,
+  startAirtableServer,
+  TEAM_INFO_TABLE,
+  type AirtableServer,
+} from '../fakes/airtable-server.ts';
 import { aParent } from '../machines/journeys.ts';
 import { createHarness } from '../support/harness.ts';
 import { eventually } from '../support/http.ts';
@@ -18,7 +25,10 @@ import { registrationFixture } from './registration-fixture.ts';
 
 let server: AirtableServer;
 beforeAll(async () => {
-  server = await startAirtableServer({ baseId: 'appFAKEBASE000001' });
+  server = await startAirtableServer({
+    baseId: 'appFAKEBASE000001',
+    tables: { regs_2526: REGISTRATION_TABLE, teams: TEAM_INFO_TABLE },
+  });
 });
 afterAll(() => server.close());
 
@@ -179,6 +189,48 @@ describe('/health with Airtable configured', () => {
     } finally {
       server.setDown(false);
       await down.close();
+    }
+  });
+});
+
+describe('the club configuration names the Airtable tables', () => {
+  it('reads teams and writes registrations in the tables the club names', async () => {
+    server.reset();
+    server.seed('teams', {
+      short_team_name: 'Lions',
+      age_group: 'u10s',
+      current_season: '2526',
+      need_new_kit_current_season: 'N',
+    });
+    const dataDir = mkdtempSync(join(tmpdir(), 'airtable-tables-'));
+    const clubPath = join(dataDir, 'club.json');
+    const airtable = { registrationsTable: 'regs_{season}', teamsTable: 'teams' };
+    writeFileSync(clubPath, JSON.stringify({ ...defaultClub, airtable }));
+    const product = await composeProduct(
+      loadConfig({
+        DATA_DIR: dataDir,
+        CLUB_CONFIG: clubPath,
+        AIRTABLE_API_KEY: server.apiKey,
+        AIRTABLE_BASE_ID: server.baseId,
+        AIRTABLE_ENDPOINT_URL: server.url,
+      }),
+      () => {},
+    );
+    try {
+      startWorkers(product, () => {});
+      const team = await product.ports.teams.find({
+        name: 'lions',
+        ageGroup: 'U10',
+        season: '2526',
+      });
+      expect(team).toEqual({ name: 'Lions', ageGroup: 'U10', season: '2526', needsNewKit: false });
+      await product.ports.registrations.upsert('reg-tables', registrationFixture());
+      await eventually(async () => {
+        if (server.records('regs_2526').length !== 1) throw new Error('not yet');
+      });
+      expect(server.records('registrations_2526')).toEqual([]);
+    } finally {
+      await product.close();
     }
   });
 });

@@ -23,6 +23,7 @@ export const RECORDS_RETRY = { attempts: 10, backoffMs: 15_000 } as const;
 
 type Log = (event: string, data?: Record<string, unknown>) => void;
 
+/** What the records outbox joins: the local store, the club's table and the job queue. */
 export type RecordsOutboxOptions = {
   /** What the flow reads back (payment prefill, sibling rule, shirt numbers, admin). */
   local: RegistrationStore;
@@ -34,6 +35,9 @@ export type RecordsOutboxOptions = {
   /** How long a shirt number's check against the club's table may take (default 3 s). */
   shirtCheckTimeoutMs?: number;
 };
+
+const isTimeout = (error: unknown) =>
+  error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
 
 const JobData = z.object({ registrationId: z.string().min(1) });
 
@@ -93,8 +97,8 @@ export function createRecordsOutbox(options: RecordsOutboxOptions): RecordsOutbo
       );
     } catch (error) {
       if (error instanceof ToolUnavailableError || isTimeout(error)) {
-        // the local constraint still holds the number for one child; the club's table is checked
-        // again by no one, so say so where volunteers look
+        // the local constraint still gives the number to one child only; a number typed by hand
+        // into the table went unchecked, so the log says so for the club
         log('records.shirt_check_skipped', { registrationId: request.registrationId });
         return false;
       }
@@ -162,6 +166,3 @@ export function createRecordsOutbox(options: RecordsOutboxOptions): RecordsOutbo
     },
   };
 }
-
-const isTimeout = (error: unknown) =>
-  error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');

@@ -16,6 +16,7 @@ redis.call('SET', KEYS[1], slot, 'PX', slot - now + interval * 10)
 return slot - now
 `;
 
+/** Where the shared schedule lives and how far apart its slots are. */
 export type RedisScheduleOptions = {
   url: string;
   /** Prefix of the slots' keys: schedules with the same prefix and key share their slots. */

@@ -17,6 +17,7 @@ export function nextSlot(now: number, lastSlot: number, intervalMs: number) {
   return { slot, waitMs: slot - now };
 }
 
+/** The interval, refused unless a whole number of milliseconds of at least 1. */
 export function checkInterval(intervalMs: number): number {
   if (!Number.isInteger(intervalMs) || intervalMs < 1) {
     throw new RangeError(`intervalMs must be a whole number of at least 1 (got ${intervalMs})`);

@@ -32,7 +32,9 @@ const LOCAL_DEFAULTS = { age_group_mismatch: 'N' } as const;
 
 /**
  * The club's records kept in a RegistrationStore (the embedded SQLite file): the same behaviour
- * as the Airtable table, so both pass one contract and the product can run on either.
+ * as the Airtable table, so both pass one contract. The product reads through it (previous
+ * seasons, a team's shirt numbers); its own writes go through the store by registration id, as
+ * a record written here is filed under the exact key instead.
  */
 export function createStoreRegistrationRecords(store: RegistrationStore): RegistrationRecords {
   const inSeason = async (season: string, signal?: AbortSignal) =>
