@@ -2,14 +2,22 @@ import { createHash } from 'node:crypto';
 import type { ClubConfig } from '../routines/club.ts';
 import { effectKey, identityOf, registrationIdOf } from '../routines/identity.ts';
 import { toE164 } from '../routines/parsers/phones.ts';
+import type { Jobs } from '../tools/jobs/port.ts';
 import type { KeyValueStore } from '../tools/kv/port.ts';
 import type { AddressLookup } from '../tools/address-lookup/address-lookup.ts';
-import type { Payments } from '../tools/payments/payments.ts';
+import type { Payments } from '../tools/payments/port.ts';
 import type { PhotoStore } from '../tools/photos/photos.ts';
 import type { RegistrationStore } from '../tools/registrations/registrations.ts';
 import type { SmsOutbox } from '../tools/sms/sms.ts';
 import type { TeamDirectory } from '../tools/teams/teams.ts';
+import {
+  billingRequestKey,
+  linkTokenFor,
+  paymentLinkUrl,
+  PAYMENT_REMINDER_QUEUE,
+} from './payment-link.ts';
 import { recordCorrection, toRegistrationFields } from './record.ts';
+import { monthlyAmountFor } from './sibling-discount.ts';
 import type { EffectId, SessionContext, SessionEvent } from './setup.ts';
 
 /** The outside world, as the effects see it. */
@@ -22,6 +30,8 @@ export type EffectPorts = {
   photos: PhotoStore;
   /** Claims and flags shared by every process: who is registering which child, who needs the club. */
   ledger: KeyValueStore;
+  /** Work for later: the payment-link reminder. */
+  jobs: Jobs;
 };
 
 export type EffectRun = {
@@ -150,7 +160,13 @@ export const effects: Record<EffectId, (run: EffectRun) => Promise<SessionEvent>
     const stored = await ports.registrations.get(id, signal);
     if (stored && isPaid(stored.fields.registration_status))
       return { type: 'registration.complete' };
-    await ports.registrations.upsert(id, toRegistrationFields(context, club, now), signal);
+    const fields = toRegistrationFields(context, club, now);
+    const monthlyPence = await monthlyAmountFor(ports.registrations, club, id, fields, signal);
+    await ports.registrations.upsert(
+      id,
+      { ...fields, monthly_subscription_amount: monthlyPence / 100 },
+      signal,
+    );
     return { type: 'registration.saved' };
   },
   /** A correction after the save: the stored record gets the new value before the parent is told. */
@@ -178,10 +194,21 @@ export const effects: Record<EffectId, (run: EffectRun) => Promise<SessionEvent>
       {
         idempotencyKey: effectKey(id, 'createPayment', [club.fees.signingOnPence]),
         signingOnFeePence: club.fees.signingOnPence,
+        currency: 'GBP',
         description: `${club.shortName} signing-on fee - ${player}`,
         metadata: { registration_id: id, team: team?.name ?? '', age_group: team?.ageGroup ?? '' },
       },
       signal,
+    );
+    // Webhooks about this billing request find their registration through the ledger.
+    await ports.ledger.set(billingRequestKey(billingRequestId), { registrationId: id });
+    await linkTokenFor(ports.ledger, id);
+    // Once: a link still unused after the club's number of days is followed up by text.
+    await ports.jobs.add(
+      PAYMENT_REMINDER_QUEUE,
+      `reminder.${id}`,
+      { registrationId: id },
+      { delayMs: club.payments.reminderAfterDays * 86_400_000 },
     );
     await ports.registrations.update(id, { billing_request_id: billingRequestId }, signal);
     return { type: 'payment.created' };
@@ -193,16 +220,9 @@ export const effects: Record<EffectId, (run: EffectRun) => Promise<SessionEvent>
       'sendPaymentLink',
       'a saved registration',
     );
-    const billingRequestId = need(
-      stored.fields.billing_request_id,
-      'sendPaymentLink',
-      'a billing request',
-    );
+    need(stored.fields.billing_request_id, 'sendPaymentLink', 'a billing request');
     const mobile = need(context.draft.parentMobile, 'sendPaymentLink', 'a mobile number');
-    const link = new URL(
-      `reg_setup/${encodeURIComponent(billingRequestId)}`,
-      `${publicBaseUrl.replace(/\/$/, '')}/`,
-    );
+    const link = paymentLinkUrl(publicBaseUrl, await linkTokenFor(ports.ledger, id));
     const body = [
       `Hi ${context.draft.parentFirstName ?? ''}, this is the registration assistant from ${club.name}.`,
       `${context.draft.childFirstName ?? 'Your child'}'s registration is almost complete: please pay the signing-on fee and set up the monthly Direct Debit here:`,

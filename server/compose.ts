@@ -4,6 +4,7 @@ import { createChatService } from '../machines/chat-service.ts';
 import type { EffectPorts } from '../machines/effects.ts';
 import { createOfflineInterpreter } from '../machines/interpreter.ts';
 import { createLlmInterpreter, createLlmMetrics } from '../machines/llm-interpreter.ts';
+import { paymentDefinition } from '../machines/payment.definition.ts';
 import { createPhotoCheck } from '../machines/photo-check.ts';
 import { createRunner } from '../machines/runner.ts';
 import { createDemoAddressLookup } from '../tools/address-lookup/address-lookup.ts';
@@ -14,7 +15,12 @@ import type { KeyValueStore } from '../tools/kv/port.ts';
 import { createRedisKeyValueStore } from '../tools/kv/redis.ts';
 import { createSqliteKeyValueStore } from '../tools/kv/sqlite.ts';
 import { createOpenAiLlm } from '../tools/openai/openai.ts';
-import { createSqliteSimulatedPayments } from '../tools/payments/simulator-sqlite.ts';
+import { createGoCardlessPayments } from '../tools/payments/gocardless.ts';
+import type { Payments } from '../tools/payments/port.ts';
+import {
+  createSqliteSimulatedPayments,
+  type SimulatedPayments,
+} from '../tools/payments/simulator-sqlite.ts';
 import { createLocalPhotoStore } from '../tools/photos/photos.ts';
 import { createMemoryRateLimiter } from '../tools/rate-limit/memory.ts';
 import type { RateLimiter } from '../tools/rate-limit/port.ts';
@@ -32,6 +38,7 @@ import type { Config } from './config.ts';
 import { withDevShortcut } from './dev-shortcut.ts';
 import type { Log } from './log.ts';
 import { createPhotoUploads } from './photo-uploads.ts';
+import { createPaymentEvents } from './payments.ts';
 
 export type ComposeOptions = { now?: () => Date };
 
@@ -96,11 +103,33 @@ async function sharedStores(config: Config, db: SqliteDatabase, log: Log): Promi
   };
 }
 
+/**
+ * The webhook secret of the offline simulator when GoCardless is not configured: its webhooks
+ * never leave the process, so a known secret gives nothing away.
+ */
+const SIMULATOR_WEBHOOK_SECRET = 'embedded-payment-simulator';
+
+/** GoCardless when configured; otherwise the offline simulator in the SQLite file. */
+function paymentsPort(config: Config, db: SqliteDatabase, now: () => Date) {
+  if (config.gocardless) {
+    const { accessToken, environment, baseUrl, webhookSecret } = config.gocardless;
+    const payments: Payments = createGoCardlessPayments({
+      accessToken,
+      environment,
+      ...(baseUrl ? { baseUrl } : {}),
+    });
+    return { payments, simulator: null, webhookSecret };
+  }
+  const simulator: SimulatedPayments = createSqliteSimulatedPayments(db, now);
+  return { payments: simulator as Payments, simulator, webhookSecret: SIMULATOR_WEBHOOK_SECRET };
+}
+
 /** The embedded adapters: tables in the SQLite file and a photo folder under DATA_DIR. */
 function embeddedPorts(
   config: Config,
   db: SqliteDatabase,
-  ledger: KeyValueStore,
+  stores: Pick<SharedStores, 'ledger' | 'jobs'>,
+  payments: Payments,
   log: Log,
 ): EffectPorts {
   const { club } = config;
@@ -111,10 +140,11 @@ function embeddedPorts(
     ),
     addressLookup: createDemoAddressLookup(),
     registrations: createSqliteRegistrationStore(db),
-    payments: createSqliteSimulatedPayments(db),
+    payments,
     sms: createSqliteLoggingSmsOutbox(db, log),
     photos: createLocalPhotoStore(join(config.dataDir, 'photos')),
-    ledger,
+    ledger: stores.ledger,
+    jobs: stores.jobs,
   };
 }
 
@@ -180,8 +210,20 @@ export async function composeProduct(config: Config, log: Log, options: ComposeO
   const db = openDatabase(databasePath(config));
   const stores = await sharedStores(config, db, log);
   const statuses = createUploadStatusStore(stores.uploads);
-  const ports = embeddedPorts(config, db, stores.ledger, log);
+  const payment = paymentsPort(config, db, now);
+  const ports = embeddedPorts(config, db, stores, payment.payments, log);
   const runner = createRunner({ store: stores.snapshots, log, now });
+  const paymentMachine = paymentDefinition({ club, publicBaseUrl, now });
+  const paymentEvents = createPaymentEvents({
+    secret: payment.webhookSecret,
+    ledger: stores.ledger,
+    jobs: stores.jobs,
+    runner,
+    definition: paymentMachine,
+    ports,
+    log,
+  });
+  if (config.gocardless) log('payments.gocardless', { environment: config.gocardless.environment });
   const understanding = modelUnderstanding(config, ports, log);
   const service = createChatService({
     club,
@@ -208,6 +250,13 @@ export async function composeProduct(config: Config, log: Log, options: ComposeO
     statuses,
     ports,
     stores,
+    payments: {
+      events: paymentEvents,
+      simulator: payment.simulator,
+      webhookSecret: payment.webhookSecret,
+      definition: paymentMachine,
+      runner,
+    },
     agentMode: createAgentModeSetting(stores.settings, false, understanding.model),
     health: {
       sessions: async () => void (await stores.snapshots.load({ machine: 'health', id: 'probe' })),

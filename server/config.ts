@@ -103,6 +103,9 @@ const SERVICES = {
   addressLookup: ['ADDRESS_LOOKUP_API_KEY'],
 } as const satisfies Record<string, readonly (keyof Env)[]>;
 
+/** Services the composition root wires itself (the others are listed as not wired yet). */
+const WIRED = new Set<string>(['openai', 'gocardless']);
+
 /** Every variable a half-configured service still needs, as problems. */
 function missingServiceVariables(env: Record<string, string | undefined>): string[] {
   return Object.values(SERVICES).flatMap((names) => {
@@ -137,6 +140,13 @@ export type Config = {
   jobLockMs: number | null;
   /** The model, when OPENAI_API_KEY is set; null runs the offline interpreter alone. */
   openai: { apiKey: string; model: string; baseUrl: string | null } | null;
+  /** GoCardless when GOCARDLESS_ACCESS_TOKEN is set; null runs the offline payment simulator. */
+  gocardless: {
+    accessToken: string;
+    environment: Env['GOCARDLESS_ENVIRONMENT'];
+    baseUrl: string | null;
+    webhookSecret: string;
+  } | null;
   /** Real services whose variables are set but which are not wired yet (later issues). */
   configuredServices: string[];
   env: Env;
@@ -212,10 +222,18 @@ export function loadConfig(source: Record<string, string | undefined> = process.
           baseUrl: vars.OPENAI_BASE_URL ?? null,
         }
       : null,
+    gocardless:
+      vars.GOCARDLESS_ACCESS_TOKEN && vars.GOCARDLESS_WEBHOOK_SECRET
+        ? {
+            accessToken: vars.GOCARDLESS_ACCESS_TOKEN,
+            environment: vars.GOCARDLESS_ENVIRONMENT,
+            baseUrl: vars.GOCARDLESS_BASE_URL ?? null,
+            webhookSecret: vars.GOCARDLESS_WEBHOOK_SECRET,
+          }
+        : null,
     configuredServices: Object.entries(SERVICES)
       .filter(
-        ([service, names]) =>
-          service !== 'openai' && names.some((name) => vars[name] !== undefined),
+        ([service, names]) => !WIRED.has(service) && names.some((name) => vars[name] !== undefined),
       )
       .map(([service]) => service),
     env: vars,

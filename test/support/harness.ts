@@ -12,6 +12,7 @@ import { createOfflineInterpreter, type Interpreter } from '../../machines/inter
 import { createRunner } from '../../machines/runner.ts';
 import { defaultClub, type ClubConfig } from '../../routines/club.ts';
 import { createDemoAddressLookup } from '../../tools/address-lookup/address-lookup.ts';
+import { createSqliteJobs } from '../../tools/jobs/sqlite.ts';
 import { createSqliteKeyValueStore } from '../../tools/kv/sqlite.ts';
 import { createSqliteSimulatedPayments } from '../../tools/payments/simulator-sqlite.ts';
 import { createLocalPhotoStore } from '../../tools/photos/photos.ts';
@@ -48,6 +49,7 @@ export async function embeddedPorts(db: SqliteDatabase, club: ClubConfig, log: L
     sms: createSqliteLoggingSmsOutbox(db, log),
     photos: createLocalPhotoStore(photosRoot),
     ledger: createSqliteKeyValueStore(db, 'ledger'),
+    jobs: createSqliteJobs(db, { log }),
   };
   return ports;
 }
