@@ -138,6 +138,7 @@ export function createPaymentEvents(deps: PaymentEventsDeps) {
     /** The `payment-events` job: one event into its registration's payment machine. */
     async process(job: Job) {
       const event = GoCardlessEvent.parse(job.data);
+      if (!handledEventType(event)) return;
       let registrationId = await route(event);
       let delivered: PaymentNotice;
       try {
