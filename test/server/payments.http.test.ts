@@ -4,6 +4,7 @@ import { HANDLED_EVENTS } from '../../tools/payments/gocardless-webhooks.ts';
 import { openDatabase } from '../../tools/sqlite/database.ts';
 import { createSqliteLoggingSmsOutbox } from '../../tools/sms/outbox-sqlite.ts';
 import {
+  serverError,
   startGoCardlessServer,
   type FakeEvent,
   type GoCardlessServer,
@@ -77,6 +78,49 @@ describe('GoCardless webhooks drive the payment machine (real SDK against the lo
     await gocardless?.close();
   });
 
+  it('opens the texted link as a fresh prefilled GoCardless flow on every click', async () => {
+    // Another surname: not a sibling of the O’Brien children below.
+    await registerUntilPaymentLink(server, 'cara smith');
+    const cara = await recordOf(server, 'Cara');
+    const sent = (await texts()).find((sms) => sms.key.startsWith(`${cara.id}.sendPaymentLink`));
+    const token = /\/reg_setup\/([A-Za-z0-9_-]{32})$/.exec(sent?.body ?? '')?.[1];
+    expect(token).toBeDefined();
+    expect(sent?.body).not.toContain(String(cara.fields.billing_request_id));
+    const open = () => fetch(`${server.url}/reg_setup/${token}`, { redirect: 'manual' });
+    const [first, second] = [await open(), await open()];
+    expect([first.status, second.status]).toEqual([302, 302]);
+    const locations = [first, second].map((r) => r.headers.get('location') ?? '');
+    expect(locations[0]).toMatch(
+      /^https:\/\/pay-sandbox\.gocardless\.com\/billing\/static\/flow\?id=BRF/,
+    );
+    expect(locations[1]).not.toBe(locations[0]);
+    const flows = gocardless.requests.filter((r) => r.route === 'POST /billing_request_flows');
+    expect(flows.at(-1)?.body).toMatchObject({
+      billing_request_flows: {
+        links: { billing_request: cara.fields.billing_request_id },
+        redirect_uri: `http://localhost:0/reg_setup/${token}/done`,
+        prefilled_customer: { given_name: 'Sarah', family_name: "O'Brien", postal_code: 'M32 8JL' },
+      },
+    });
+    expect(new Set(flows.slice(-2).map((r) => r.idempotencyKey)).size).toBe(2);
+
+    // GoCardless down: a friendly page, never JSON or a stack trace.
+    gocardless.script('POST /billing_request_flows', serverError(503));
+    const down = await open();
+    expect(down.status).toBe(503);
+    expect(down.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await down.text()).toContain('Payments are unavailable just now');
+
+    const unknown = await fetch(`${server.url}/reg_setup/${'A'.repeat(32)}`);
+    expect([unknown.status, unknown.headers.get('content-type')]).toEqual([
+      404,
+      'text/html; charset=utf-8',
+    ]);
+    const garbage = await fetch(`${server.url}/reg_setup/%3Cscript%3E`);
+    expect(garbage.status).toBe(404);
+    expect(await garbage.text()).not.toContain('<script>');
+  });
+
   it('answers 498 to a missing or wrong signature and changes nothing', async () => {
     await registerUntilPaymentLink(server, 'ava o’brien');
     const ava = await recordOf(server, 'Ava');
@@ -120,7 +164,12 @@ describe('GoCardless webhooks drive the payment machine (real SDK against the lo
       months: { sep: null },
     });
     const unpaid = await server.get('/admin/payments', bearer());
-    expect(unpaid.body).toMatchObject({ status: 'unpaid', count: 0 });
+    // Cara's link is still unused: the club sees her, not Ava.
+    expect(unpaid.body).toMatchObject({
+      status: 'unpaid',
+      count: 1,
+      registrations: [expect.objectContaining({ player: 'Cara Smith', signing_on_fee_paid: 'N' })],
+    });
   });
 
   it('applies every event delivered ten times and shuffled once: one subscription, one discount, one confirmation', async () => {
