@@ -17,7 +17,8 @@ import {
   PAYMENT_REMINDER_QUEUE,
 } from './payment-link.ts';
 import { recordCorrection, toRegistrationFields } from './record.ts';
-import { monthlyAmountFor } from './sibling-discount.ts';
+import { monthlyAmountFor, siblingCandidate } from './sibling-discount.ts';
+import { hasSibling } from '../routines/sibling.ts';
 import type { EffectId, SessionContext, SessionEvent } from './setup.ts';
 
 /** The outside world, as the effects see it. */
@@ -102,6 +103,33 @@ async function holdsRegistration(context: SessionContext, ports: EffectPorts) {
   return claimOwner(claim.value) === owner;
 }
 
+/** Whether another child of this parent is registered this season (told at routine 29). */
+async function siblingOfDraft(
+  ports: EffectPorts,
+  registrationId: string,
+  season: string,
+  draft: SessionContext['draft'],
+  signal: AbortSignal,
+) {
+  const { parentFirstName, parentLastName, childFirstName, childLastName, childDateOfBirth } =
+    draft;
+  if (!parentFirstName || !parentLastName || !childFirstName || !childLastName) return false;
+  const others = (await ports.registrations.list(signal)).filter(
+    (other) => other.id !== registrationId && other.fields.season === season,
+  );
+  return hasSibling(
+    {
+      parentFirstName,
+      parentLastName,
+      childFirstName,
+      childLastName,
+      childDateOfBirth: childDateOfBirth ?? '',
+      abandoned: false,
+    },
+    others.map((other) => siblingCandidate(other.fields)),
+  );
+}
+
 /** What each effect state does. Every effect is idempotent: running it twice changes nothing more. */
 export const effects: Record<EffectId, (run: EffectRun) => Promise<SessionEvent>> = {
   async findTeam({ context, ports, signal }) {
@@ -137,9 +165,10 @@ export const effects: Record<EffectId, (run: EffectRun) => Promise<SessionEvent>
       return { type: 'registration.complete' };
     if (stored) return { type: 'registration.elsewhere', registrationId: id };
     const claim = await ports.ledger.setIfAbsent(claimKey(id), { owner }, CLAIM_TTL_MS);
-    return claimOwner(claim.value) === owner
-      ? { type: 'registration.claimed', registrationId: id }
-      : { type: 'registration.elsewhere', registrationId: id };
+    if (claimOwner(claim.value) !== owner)
+      return { type: 'registration.elsewhere', registrationId: id };
+    const sibling = await siblingOfDraft(ports, id, season, context.draft, signal);
+    return { type: 'registration.claimed', registrationId: id, sibling };
   },
   /** The parent chose to carry on here: this chat now holds the registration. */
   async takeOverRegistration({ context, ports, signal }) {
@@ -148,7 +177,9 @@ export const effects: Record<EffectId, (run: EffectRun) => Promise<SessionEvent>
     if (stored && isPaid(stored.fields.registration_status))
       return { type: 'registration.complete' };
     await ports.ledger.set(claimKey(id), { owner: ownerOf(context.sessionId) }, CLAIM_TTL_MS);
-    return { type: 'registration.claimed', registrationId: id };
+    const season = need(context.code, 'takeOverRegistration', 'a code').season;
+    const sibling = await siblingOfDraft(ports, id, season, context.draft, signal);
+    return { type: 'registration.claimed', registrationId: id, sibling };
   },
   lookUpParentAddress: (run) => lookUp(run, 'parent'),
   lookUpChildAddress: (run) => lookUp(run, 'child'),
