@@ -5,6 +5,7 @@ import { openDatabase } from '../../tools/sqlite/database.ts';
 import { createSqliteLoggingSmsOutbox } from '../../tools/sms/outbox-sqlite.ts';
 import {
   serverError,
+  validationFailed,
   startGoCardlessServer,
   type FakeEvent,
   type GoCardlessServer,
@@ -123,6 +124,39 @@ describe('GoCardless webhooks drive the payment machine (real SDK against the lo
     expect(await garbage.text()).not.toContain('<script>');
   });
 
+  it.each([
+    ['a 5xx', 'dan smith', serverError(502), /Nothing you've told me is lost/, 1],
+    [
+      'a 422',
+      'eve smith',
+      validationFailed({ field: 'amount', message: 'is too low' }),
+      /a volunteer will finish Eve's registration with you/,
+      0,
+    ],
+  ])(
+    'answers %s from GoCardless at the billing request sensibly, and duplicates nothing',
+    async (_, child, reply, said, requestsAfter) => {
+      gocardless.script('POST /billing_requests', reply);
+      const { sessionId, replies } = await registerUntilPaymentLink(server, child);
+      const first = child.split(' ')[0] ?? '';
+      const record = await recordOf(server, first.charAt(0).toUpperCase() + first.slice(1));
+      const all = [...replies.values()].join('\n');
+      const billingRequests = () =>
+        [...(gocardless.resources.get('billing_requests')?.values() ?? [])].filter(
+          (request) => (request.metadata as Record<string, string>).registration_id === record.id,
+        );
+      expect(billingRequests()).toHaveLength(0);
+      expect(all).toMatch(said);
+      // The parent's next message retries an unavailable GoCardless once; a refusal is handed off.
+      await server.post('/chat', { user_message: 'ok', session_id: sessionId });
+      expect(billingRequests()).toHaveLength(requestsAfter);
+      const links = (await texts()).filter((sms) =>
+        sms.key.startsWith(`${record.id}.sendPaymentLink`),
+      );
+      expect(links).toHaveLength(requestsAfter);
+    },
+  );
+
   it('answers 498 to a missing or wrong signature and changes nothing', async () => {
     await registerUntilPaymentLink(server, 'ava o’brien');
     const ava = await recordOf(server, 'Ava');
@@ -166,12 +200,11 @@ describe('GoCardless webhooks drive the payment machine (real SDK against the lo
       months: { sep: null },
     });
     const unpaid = await server.get('/admin/payments', bearer());
-    // Cara's link is still unused: the club sees her, not Ava.
-    expect(unpaid.body).toMatchObject({
-      status: 'unpaid',
-      count: 1,
-      registrations: [expect.objectContaining({ player: 'Cara Smith', signing_on_fee_paid: 'N' })],
-    });
+    // Unused links (Cara's, and those of the failure tests) are listed for the club; Ava is not.
+    const players = (unpaid.body.registrations as { player: string }[]).map((r) => r.player);
+    expect(players).toContain('Cara Smith');
+    expect(players).not.toContain('Ava O’Brien');
+    expect(unpaid.body.count).toBe(players.length);
   });
 
   it('applies every event delivered ten times and shuffled once: one subscription, one discount, one confirmation', async () => {
