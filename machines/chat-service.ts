@@ -135,6 +135,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
     club,
     team: snapshot.context.team,
     today: todayIso(now()),
+    siblingRegistered: snapshot.context.siblingRegistered === true,
   });
 
   function compose(snapshot: SessionSnapshot): string {

@@ -4,10 +4,11 @@ import { Address } from '../routines/draft.ts';
 import { effectKey, identityOf, registrationIdOf } from '../routines/identity.ts';
 import { toE164 } from '../routines/parsers/phones.ts';
 import type { RegistrationRecords } from '../tools/airtable/records-port.ts';
+import type { Jobs } from '../tools/jobs/port.ts';
 import type { KeyValueStore } from '../tools/kv/port.ts';
 import type { AddressSearch } from '../tools/address-lookup/port.ts';
 import { ToolUnavailableError } from '../tools/tool.ts';
-import type { Payments } from '../tools/payments/payments.ts';
+import type { Payments } from '../tools/payments/port.ts';
 import type { PhotoStore } from '../tools/photos/photos.ts';
 import { photoKeyFor } from '../tools/photos/port.ts';
 import {
@@ -16,7 +17,15 @@ import {
 } from '../tools/registrations/registrations.ts';
 import type { SmsOutbox } from '../tools/sms/sms.ts';
 import type { TeamDirectory } from '../tools/teams/teams.ts';
+import {
+  billingRequestKey,
+  linkTokenFor,
+  paymentLinkUrl,
+  PAYMENT_REMINDER_QUEUE,
+} from './payment-link.ts';
 import { recordCorrection, toRegistrationFields } from './record.ts';
+import { monthlyAmountFor, siblingCandidate } from './sibling-discount.ts';
+import { hasSibling } from '../routines/sibling.ts';
 import type { EffectId, SessionContext, SessionEvent } from './setup.ts';
 
 /** The outside world, as the effects see it. */
@@ -32,6 +41,8 @@ export type EffectPorts = {
   ledger: KeyValueStore;
   /** The club's records by its own key: previous seasons' records of a returning player. */
   clubRecords?: RegistrationRecords;
+  /** Work for later: the payment-link reminder. */
+  jobs: Jobs;
 };
 
 export type EffectRun = {
@@ -173,6 +184,33 @@ async function letGoOfShirtNumber(ledger: KeyValueStore, shirt: Shirt) {
   if (holderOf(await ledger.get(key)) === shirt.registrationId) await ledger.delete(key);
 }
 
+/** Whether another child of this parent is registered this season (told at routine 29). */
+async function siblingOfDraft(
+  ports: EffectPorts,
+  registrationId: string,
+  season: string,
+  draft: SessionContext['draft'],
+  signal: AbortSignal,
+) {
+  const { parentFirstName, parentLastName, childFirstName, childLastName, childDateOfBirth } =
+    draft;
+  if (!parentFirstName || !parentLastName || !childFirstName || !childLastName) return false;
+  const others = (await ports.registrations.list(signal)).filter(
+    (other) => other.id !== registrationId && other.fields.season === season,
+  );
+  return hasSibling(
+    {
+      parentFirstName,
+      parentLastName,
+      childFirstName,
+      childLastName,
+      childDateOfBirth: childDateOfBirth ?? '',
+      abandoned: false,
+    },
+    others.map((other) => siblingCandidate(other.fields)),
+  );
+}
+
 /** What each effect state does. Every effect is idempotent: running it twice changes nothing more. */
 export const effects: Record<EffectId, (run: EffectRun) => Promise<SessionEvent>> = {
   async findTeam({ context, ports, signal }) {
@@ -210,9 +248,10 @@ export const effects: Record<EffectId, (run: EffectRun) => Promise<SessionEvent>
       return { type: 'registration.complete' };
     if (stored) return { type: 'registration.elsewhere', registrationId: id };
     const claim = await ports.ledger.setIfAbsent(claimKey(id), { owner }, CLAIM_TTL_MS);
-    return claimOwner(claim.value) === owner
-      ? { type: 'registration.claimed', registrationId: id }
-      : { type: 'registration.elsewhere', registrationId: id };
+    if (claimOwner(claim.value) !== owner)
+      return { type: 'registration.elsewhere', registrationId: id };
+    const sibling = await siblingOfDraft(ports, id, season, context.draft, signal);
+    return { type: 'registration.claimed', registrationId: id, sibling };
   },
   /** The parent chose to carry on here: this chat now holds the registration. */
   async takeOverRegistration({ context, ports, signal }) {
@@ -221,7 +260,9 @@ export const effects: Record<EffectId, (run: EffectRun) => Promise<SessionEvent>
     if (stored && isPaid(stored.fields.registration_status))
       return { type: 'registration.complete' };
     await ports.ledger.set(claimKey(id), { owner: ownerOf(context.sessionId) }, CLAIM_TTL_MS);
-    return { type: 'registration.claimed', registrationId: id };
+    const season = need(context.code, 'takeOverRegistration', 'a code').season;
+    const sibling = await siblingOfDraft(ports, id, season, context.draft, signal);
+    return { type: 'registration.claimed', registrationId: id, sibling };
   },
   lookUpParentAddress: (run) => lookUp(run, 'parent'),
   lookUpChildAddress: (run) => lookUp(run, 'child'),
@@ -233,7 +274,13 @@ export const effects: Record<EffectId, (run: EffectRun) => Promise<SessionEvent>
     const stored = await ports.registrations.get(id, signal);
     if (stored && isPaid(stored.fields.registration_status))
       return { type: 'registration.complete' };
-    await ports.registrations.upsert(id, toRegistrationFields(context, club, now), signal);
+    const fields = toRegistrationFields(context, club, now);
+    const monthlyPence = await monthlyAmountFor(ports.registrations, club, id, fields, signal);
+    await ports.registrations.upsert(
+      id,
+      { ...fields, monthly_subscription_amount: monthlyPence / 100 },
+      signal,
+    );
     return { type: 'registration.saved' };
   },
   /** A correction after the save: the stored record gets the new value before the parent is told. */
@@ -261,10 +308,21 @@ export const effects: Record<EffectId, (run: EffectRun) => Promise<SessionEvent>
       {
         idempotencyKey: effectKey(id, 'createPayment', [club.fees.signingOnPence]),
         signingOnFeePence: club.fees.signingOnPence,
+        currency: 'GBP',
         description: `${club.shortName} signing-on fee - ${player}`,
         metadata: { registration_id: id, team: team?.name ?? '', age_group: team?.ageGroup ?? '' },
       },
       signal,
+    );
+    // Webhooks about this billing request find their registration through the ledger.
+    await ports.ledger.set(billingRequestKey(billingRequestId), { registrationId: id });
+    await linkTokenFor(ports.ledger, id);
+    // Once: a link still unused after the club's number of days is followed up by text.
+    await ports.jobs.add(
+      PAYMENT_REMINDER_QUEUE,
+      `reminder.${id}`,
+      { registrationId: id },
+      { delayMs: club.payments.reminderAfterDays * 86_400_000 },
     );
     await ports.registrations.update(id, { billing_request_id: billingRequestId }, signal);
     return { type: 'payment.created' };
@@ -276,16 +334,9 @@ export const effects: Record<EffectId, (run: EffectRun) => Promise<SessionEvent>
       'sendPaymentLink',
       'a saved registration',
     );
-    const billingRequestId = need(
-      stored.fields.billing_request_id,
-      'sendPaymentLink',
-      'a billing request',
-    );
+    need(stored.fields.billing_request_id, 'sendPaymentLink', 'a billing request');
     const mobile = need(context.draft.parentMobile, 'sendPaymentLink', 'a mobile number');
-    const link = new URL(
-      `reg_setup/${encodeURIComponent(billingRequestId)}`,
-      `${publicBaseUrl.replace(/\/$/, '')}/`,
-    );
+    const link = paymentLinkUrl(publicBaseUrl, await linkTokenFor(ports.ledger, id));
     const body = fillText(club.texts.paymentLink, {
       clubName: club.name,
       parentFirstName: context.draft.parentFirstName,

@@ -66,6 +66,8 @@ export type SessionContext = {
   registrationId: string | null;
   /** The record has been saved: a correction now updates the stored record (or is refused). */
   recordSaved: boolean;
+  /** Another child of the same parent is registered this season: the monthly fee is discounted. */
+  siblingRegistered?: boolean;
   /** The effect that failed last and how often in a row; the next message retries it. */
   failure: { effect: EffectId; count: number } | null;
   /** Where a correction of the stored record returns to. */
@@ -98,7 +100,7 @@ export type SessionEvent =
   | { type: 'user.uploadedPhoto'; uploadId: string }
   | { type: 'team.found'; team: Team }
   | { type: 'team.notFound' }
-  | { type: 'registration.claimed'; registrationId: string }
+  | { type: 'registration.claimed'; registrationId: string; sibling?: boolean }
   | { type: 'registration.elsewhere'; registrationId: string }
   | { type: 'registration.complete' }
   | { type: 'registration.takenOver' }
@@ -264,7 +266,9 @@ export const sessionSetup = setup({
     }),
     setRegistration: assign(({ event }) => {
       assertEvent(event, ['registration.claimed', 'registration.elsewhere']);
-      return { registrationId: event.registrationId };
+      return event.type === 'registration.claimed'
+        ? { registrationId: event.registrationId, siblingRegistered: event.sibling === true }
+        : { registrationId: event.registrationId };
     }),
     noteAlreadyRegistered: assign(({ context }) => ({
       notices: note(context, { kind: 'alreadyRegistered', child: childFirstName(context) }),

@@ -62,6 +62,13 @@ export const ClubConfig = z.object({
     monthlyPence: z.int().positive(),
   }),
   siblingDiscountPercent: z.number().min(0).max(100),
+  /** When an unused payment link is followed up, and when failed monthly payments suspend. */
+  payments: z
+    .object({
+      reminderAfterDays: z.number().positive(),
+      suspendAfterFailedPayments: z.int().positive(),
+    })
+    .default({ reminderAfterDays: 3, suspendAfterFailedPayments: 2 }),
   minimumBirthYear: z.int().min(1990),
   ownContactAgeGroup: z.int().positive(),
   kitSizes: z.array(z.string().min(1)).min(1),

@@ -11,6 +11,8 @@ export type RoutineView = {
   team: Team | null;
   /** Today as YYYY-MM-DD; passed in so that every rule is testable. */
   today: string;
+  /** Another child of the same parent is registered this season (the sibling discount applies). */
+  siblingRegistered?: boolean;
 };
 
 /** A step that asks the parent one thing and reads the reply into a slice of the draft. */

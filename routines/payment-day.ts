@@ -3,6 +3,7 @@ import { Draft } from './draft.ts';
 import { pounds } from './club.ts';
 import { parsePaymentDay } from './parsers/payment-day.ts';
 import { mapParsed } from './parsers/result.ts';
+import { monthlyAmountPence } from './subscription-plan.ts';
 
 const monthName = (yearMonth: string) =>
   new Date(`${yearMonth}-01T00:00:00Z`).toLocaleString('en-GB', { month: 'long', timeZone: 'UTC' });
@@ -10,11 +11,19 @@ const monthName = (yearMonth: string) =>
 export const paymentDay = defineRoutine({
   number: 29,
   ask: (view) => {
-    const { fees, season } = view.club;
+    const { fees, season, siblingDiscountPercent } = view.club;
+    const monthly = monthlyAmountPence(
+      fees.monthlyPence,
+      siblingDiscountPercent,
+      view.siblingRegistered === true,
+    );
+    const discount = view.siblingRegistered
+      ? ` (${siblingDiscountPercent}% off the usual ${pounds(fees.monthlyPence)}, as a brother or sister is already registered)`
+      : '';
     return [
       `Thanks! To finish ${childName(view)}'s registration there are two payments:`,
       `- a one-off signing-on fee of **${pounds(fees.signingOnPence)}**, and`,
-      `- **${pounds(fees.monthlyPence)} a month** by Direct Debit from ${monthName(season.firstMonth)} to ${monthName(season.lastMonth)}.`,
+      `- **${pounds(monthly)} a month**${discount} by Direct Debit from ${monthName(season.firstMonth)} to ${monthName(season.lastMonth)}.`,
       '',
       "I'll text you a secure link to set both up whenever suits you.",
       'Which day of the month would you like the Direct Debit taken? Any day from 1 to 28, or the last day of the month.',

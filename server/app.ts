@@ -17,6 +17,7 @@ import { adminRouter } from './routes/admin.ts';
 import { chatRouter } from './routes/chat.ts';
 import { healthRouter, type HealthChecks } from './routes/health.ts';
 import { pageRouter } from './routes/page.ts';
+import { paymentsRouter, WEBHOOK_PATH, type PaymentRoutesDeps } from './routes/payments.ts';
 import { uploadsRouter } from './routes/uploads.ts';
 import { webhooksRouter, type TwilioWebhookConfig } from './routes/webhooks.ts';
 import type { Texts } from './texts.ts';
@@ -50,6 +51,8 @@ export type AppDeps = {
   trustProxy: boolean;
   /** How long a turn may take before the parent gets a 503 (default TURN_DEADLINE_MS). */
   turnDeadlineMs?: number;
+  /** The payment link, the GoCardless webhook and the offline simulator's page. */
+  payments: PaymentRoutesDeps;
 };
 
 /** JSON bodies are small: 2,000 characters of message and a few hints (a 1 MB body gets 413). */
@@ -83,15 +86,15 @@ export function createApp(deps: AppDeps): Koa {
       maxAge: 600,
     }),
   );
-  app.use(
-    koaBody({
-      json: true,
-      jsonLimit: JSON_LIMIT,
-      multipart: false,
-      urlencoded: false,
-      text: false,
-    }),
-  );
+  const body = koaBody({
+    json: true,
+    jsonLimit: JSON_LIMIT,
+    multipart: false,
+    urlencoded: false,
+    text: false,
+  });
+  // The webhook's signature covers the exact bytes: its body is read raw by its route.
+  app.use((ctx, next) => (ctx.path === WEBHOOK_PATH ? next() : body(ctx, next)));
   const routers = [
     chatRouter({
       chat: deps.chat,
@@ -106,6 +109,7 @@ export function createApp(deps: AppDeps): Koa {
     webhooksRouter({ texts: deps.texts, twilio: deps.twilioWebhook, log: deps.log }),
     healthRouter({ checks: deps.health }),
     pageRouter(),
+    paymentsRouter(deps.payments),
   ];
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
   return app;

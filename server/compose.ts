@@ -5,6 +5,7 @@ import { createChatService } from '../machines/chat-service.ts';
 import type { EffectPorts } from '../machines/effects.ts';
 import { createOfflineInterpreter } from '../machines/interpreter.ts';
 import { createLlmInterpreter, createLlmMetrics } from '../machines/llm-interpreter.ts';
+import { paymentDefinition } from '../machines/payment.definition.ts';
 import { createPhotoCheck } from '../machines/photo-check.ts';
 import { createRunner } from '../machines/runner.ts';
 import { createAddressSearch } from '../tools/address-lookup/configured.ts';
@@ -19,7 +20,12 @@ import type { KeyValueStore } from '../tools/kv/port.ts';
 import { createRedisKeyValueStore } from '../tools/kv/redis.ts';
 import { createSqliteKeyValueStore } from '../tools/kv/sqlite.ts';
 import { createOpenAiLlm } from '../tools/openai/openai.ts';
-import { createSqliteSimulatedPayments } from '../tools/payments/simulator-sqlite.ts';
+import { createGoCardlessPayments } from '../tools/payments/gocardless.ts';
+import type { Payments } from '../tools/payments/port.ts';
+import {
+  createSqliteSimulatedPayments,
+  type SimulatedPayments,
+} from '../tools/payments/simulator-sqlite.ts';
 import { createLocalPhotoStorage } from '../tools/photos/local-storage.ts';
 import { createPhotoStore } from '../tools/photos/photos.ts';
 import type { PhotoStorage } from '../tools/photos/port.ts';
@@ -53,6 +59,7 @@ import { createErasure } from './erasure.ts';
 import { createPhotoUploads } from './photo-uploads.ts';
 import { createRetention } from './retention.ts';
 import { createTexts, TEXT_RETRY, TWILIO_STATUS_PATH, type RegistrationLock } from './texts.ts';
+import { createPaymentEvents } from './payments.ts';
 
 export type ComposeOptions = {
   now?: () => Date;
@@ -164,12 +171,34 @@ function photoStorage(config: Config): PhotoStorage {
   return createS3PhotoStorage({ bucket, region, ...(endpoint ? { endpoint } : {}) });
 }
 
+/**
+ * The webhook secret of the offline simulator when GoCardless is not configured: its webhooks
+ * never leave the process, so a known secret gives nothing away.
+ */
+const SIMULATOR_WEBHOOK_SECRET = 'embedded-payment-simulator';
+
+/** GoCardless when configured; otherwise the offline simulator in the SQLite file. */
+function paymentsPort(config: Config, db: SqliteDatabase, now: () => Date) {
+  if (config.gocardless) {
+    const { accessToken, environment, baseUrl, webhookSecret } = config.gocardless;
+    const payments: Payments = createGoCardlessPayments({
+      accessToken,
+      environment,
+      ...(baseUrl ? { baseUrl } : {}),
+    });
+    return { payments, simulator: null, webhookSecret };
+  }
+  const simulator: SimulatedPayments = createSqliteSimulatedPayments(db, now);
+  return { payments: simulator as Payments, simulator, webhookSecret: SIMULATOR_WEBHOOK_SECRET };
+}
+
 /** The embedded adapters: tables in the SQLite file and a photo folder under DATA_DIR. */
 function embeddedPorts(
   config: Config,
   db: SqliteDatabase,
-  stores: Pick<SharedStores, 'ledger' | 'addressCache'>,
+  stores: Pick<SharedStores, 'ledger' | 'addressCache' | 'jobs'>,
   sms: SmsOutboxRecords,
+  payments: Payments,
   log: Log,
 ): Omit<EffectPorts, 'clubRecords'> {
   const { club } = config;
@@ -181,7 +210,7 @@ function embeddedPorts(
     // The demo streets, or the configured provider cached by postcode in the shared store.
     addressLookup: createAddressSearch(config.addressLookup, { kv: stores.addressCache, log }),
     registrations: createSqliteRegistrationStore(db),
-    payments: createSqliteSimulatedPayments(db),
+    payments,
     sms,
     // Uploads wait on this machine's disk until the flow takes them (web and workers share DATA_DIR).
     photos: createPhotoStore({
@@ -189,6 +218,7 @@ function embeddedPorts(
       storage: photoStorage(config),
     }),
     ledger: stores.ledger,
+    jobs: stores.jobs,
   };
 }
 
@@ -370,7 +400,8 @@ export async function composeProduct(
   const statuses = createUploadStatusStore(stores.uploads);
   const textRetry: JobOptions & { attempts: number } = options.textRetry ?? TEXT_RETRY;
   const outbox = createSqliteSmsOutbox(db, stores.jobs, { retry: textRetry, now });
-  const embedded = embeddedPorts(config, db, stores, outbox, log);
+  const payment = paymentsPort(config, db, now);
+  const embedded = embeddedPorts(config, db, stores, outbox, payment.payments, log);
   log('address_lookup.provider', { provider: config.addressLookup.provider });
   const airtable = await airtablePorts(
     config,
@@ -418,6 +449,17 @@ export async function composeProduct(
     log,
     now,
   });
+  const paymentMachine = paymentDefinition({ club, publicBaseUrl, now });
+  const paymentEvents = createPaymentEvents({
+    secret: payment.webhookSecret,
+    ledger: stores.ledger,
+    jobs: stores.jobs,
+    runner,
+    definition: paymentMachine,
+    ports,
+    log,
+  });
+  if (config.gocardless) log('payments.gocardless', { environment: config.gocardless.environment });
   const understanding = modelUnderstanding(config, ports, log);
   const service = createChatService({
     club,
@@ -454,6 +496,13 @@ export async function composeProduct(
     stores,
     /** The club's Airtable records and their queue's handler, when Airtable is configured. */
     airtable: airtable ? { records: airtable.records, process: airtable.outbox.process } : null,
+    payments: {
+      events: paymentEvents,
+      simulator: payment.simulator,
+      webhookSecret: payment.webhookSecret,
+      definition: paymentMachine,
+      runner,
+    },
     agentMode: createAgentModeSetting(stores.settings, false, understanding.model),
     health: {
       sessions: async () => void (await stores.snapshots.load({ machine: 'health', id: 'probe' })),

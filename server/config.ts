@@ -126,7 +126,7 @@ function addressLookupProblems(env: Record<string, string | undefined>): string[
   return [];
 }
 /** Services the composition root wires when configured (the others keep an embedded adapter). */
-const WIRED = new Set<string>(['openai', 'twilio', 's3', 'airtable']);
+const WIRED = new Set<string>(['openai', 'twilio', 's3', 'airtable', 'gocardless']);
 
 /** Every variable a half-configured service still needs, as problems. */
 function missingServiceVariables(env: Record<string, string | undefined>): string[] {
@@ -179,6 +179,13 @@ export type Config = {
   twilio: { accountSid: string; authToken: string; from: string; baseUrl: string | null } | null;
   /** The club's Airtable base, when AIRTABLE_API_KEY and AIRTABLE_BASE_ID are set. */
   airtable: { apiKey: string; baseId: string; endpointUrl: string | null } | null;
+  /** GoCardless when GOCARDLESS_ACCESS_TOKEN is set; null runs the offline payment simulator. */
+  gocardless: {
+    accessToken: string;
+    environment: Env['GOCARDLESS_ENVIRONMENT'];
+    baseUrl: string | null;
+    webhookSecret: string;
+  } | null;
   /** Real services whose variables are set but which are not wired yet (later issues). */
   configuredServices: string[];
   env: Env;
@@ -287,6 +294,15 @@ export function loadConfig(source: Record<string, string | undefined> = process.
             apiKey: vars.AIRTABLE_API_KEY,
             baseId: vars.AIRTABLE_BASE_ID,
             endpointUrl: vars.AIRTABLE_ENDPOINT_URL ?? null,
+          }
+        : null,
+    gocardless:
+      vars.GOCARDLESS_ACCESS_TOKEN && vars.GOCARDLESS_WEBHOOK_SECRET
+        ? {
+            accessToken: vars.GOCARDLESS_ACCESS_TOKEN,
+            environment: vars.GOCARDLESS_ENVIRONMENT,
+            baseUrl: vars.GOCARDLESS_BASE_URL ?? null,
+            webhookSecret: vars.GOCARDLESS_WEBHOOK_SECRET,
           }
         : null,
     configuredServices: Object.entries(SERVICES)

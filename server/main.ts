@@ -62,6 +62,18 @@ async function wire(config: Config, processLog: Log, options: StartOptions) {
     erasure: product.erasure,
     trustProxy: config.trustProxy,
     ...(options.turnDeadlineMs ? { turnDeadlineMs: options.turnDeadlineMs } : {}),
+    payments: {
+      club: config.club,
+      publicBaseUrl: config.publicBaseUrl,
+      ledger: product.stores.ledger,
+      registrations: product.ports.registrations,
+      payments: product.ports.payments,
+      simulator: product.payments.simulator,
+      webhookSecret: product.payments.webhookSecret,
+      events: product.payments.events,
+      log,
+      now: options.now ?? (() => new Date()),
+    },
   });
   return { app, product };
 }

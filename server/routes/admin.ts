@@ -3,7 +3,11 @@ import Router from '@koa/router';
 import type { Middleware } from 'koa';
 import { z } from 'zod';
 import { SessionId } from '../../machines/chat-service.ts';
-import type { RegistrationStore } from '../../tools/registrations/registrations.ts';
+import {
+  SEASON_MONTHS,
+  type RegistrationStore,
+  type StoredRegistration,
+} from '../../tools/registrations/registrations.ts';
 import { TEXT_STATUSES, type QueuedSms } from '../../tools/sms/sms.ts';
 import type { SnapshotStore } from '../../tools/snapshots/port.ts';
 import type { UploadStatusStore } from '../../tools/upload-status/upload-status.ts';
@@ -73,6 +77,38 @@ const EraseBody = z.union([
     })
     .strict(),
 ]);
+const PaymentsQuery = z.object({
+  status: z.enum(['unpaid', 'suspended', 'active', 'all']).default('unpaid'),
+});
+const PAYMENT_STATUSES = {
+  unpaid: ['pending_payment', 'incomplete'],
+  suspended: ['suspended'],
+  active: ['active'],
+  all: ['pending_payment', 'incomplete', 'active', 'suspended'],
+} as const;
+
+/** A registration's payment state at a glance, from its record. */
+function paymentState({ id, fields }: StoredRegistration) {
+  const months = Object.fromEntries(
+    SEASON_MONTHS.map((month) => [month, fields[`${month}_subscription_payment_status`] ?? null]),
+  );
+  return {
+    id,
+    player: `${fields.player_first_name} ${fields.player_last_name}`,
+    team: fields.team,
+    registration_status: fields.registration_status,
+    signing_on_fee_paid: fields.signing_on_fee_paid,
+    mandate_authorised: fields.mandate_authorised,
+    subscription_status: fields.subscription_status ?? null,
+    subscription_id: fields.ongoing_subscription_id ?? null,
+    subscription_start_date: fields.subscription_start_date ?? null,
+    subscription_error: fields.subscription_error ?? null,
+    monthly_amount: fields.monthly_subscription_amount,
+    reminders: fields.payment_follow_up_count,
+    saved_at: fields.initial_db_write_timestamp,
+    months,
+  };
+}
 
 export type AdminRouterDeps = {
   adminToken: string | null;
@@ -180,6 +216,24 @@ export function adminRouter(deps: AdminRouterDeps) {
       ...(query.registration_id ? { registrationId: query.registration_id } : {}),
     });
     ctx.body = { texts: found.map(textView), count: found.length };
+  });
+
+  /** A registration's payment state: fee, mandate, subscription and each month's collection. */
+  router.get('/admin/registrations/:id/payment', admin, async (ctx) => {
+    const { id } = parseOr400(RegistrationParams, ctx.params);
+    const found = await registrations.get(id);
+    if (!found) throw new HttpError(404, 'registration_not_found', 'No registration with this id');
+    ctx.body = paymentState(found);
+  });
+
+  /** Registrations by payment state: `unpaid` (the default), `suspended`, `active` or `all`. */
+  router.get('/admin/payments', admin, async (ctx) => {
+    const { status } = parseOr400(PaymentsQuery, ctx.query);
+    const wanted: readonly string[] = PAYMENT_STATUSES[status];
+    const listed = (await registrations.list())
+      .filter((registration) => wanted.includes(registration.fields.registration_status))
+      .map(paymentState);
+    ctx.body = { status, registrations: listed, count: listed.length };
   });
 
   return router;

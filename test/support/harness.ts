@@ -38,6 +38,8 @@ export type Harness = {
 /** The embedded adapters on one SQLite database (in memory unless a path is given). */
 export async function embeddedPorts(db: SqliteDatabase, club: ClubConfig, log: Log) {
   const photosRoot = await mkdtemp(join(tmpdir(), 'photos-'));
+  // Jobs are queued on the same database; no worker runs them in these tests.
+  const jobs = createSqliteJobs(db, { log });
   const ports: EffectPorts = {
     teams: createSqliteTeamDirectory(
       db,
@@ -46,10 +48,10 @@ export async function embeddedPorts(db: SqliteDatabase, club: ClubConfig, log: L
     addressLookup: createDemoAddressSearch(),
     registrations: createSqliteRegistrationStore(db),
     payments: createSqliteSimulatedPayments(db),
-    // Texts are queued as jobs on the same database; no worker sends them in these tests.
-    sms: createSqliteSmsOutbox(db, createSqliteJobs(db, { log })),
+    sms: createSqliteSmsOutbox(db, jobs),
     photos: createLocalPhotoStore(photosRoot),
     ledger: createSqliteKeyValueStore(db, 'ledger'),
+    jobs,
   };
   return ports;
 }

@@ -18,12 +18,7 @@ import {
   validationFailed,
   type GoCardlessServer,
 } from '../fakes/gocardless-server.ts';
-import {
-  aBillingRequest,
-  aCustomer,
-  billingRequestContract,
-  paymentsContract,
-} from '../contracts/payments.contract.ts';
+import { aBillingRequest, aCustomer, paymentsContract } from '../contracts/payments.contract.ts';
 
 const adapterOn = (fake: GoCardlessServer, timeoutMs = 2_000) =>
   createGoCardlessPayments({
@@ -47,12 +42,16 @@ describe('GoCardless adapter against the local GoCardless', () => {
 });
 
 describe('the offline simulator', () => {
-  billingRequestContract(async () => ({
-    payments: createSqliteSimulatedPayments(openDatabase(':memory:')),
-    completeBillingRequest: () =>
-      Promise.reject(new Error('the simulator has no payment page yet')),
-    close: async () => {},
-  }));
+  paymentsContract(async () => {
+    const payments = createSqliteSimulatedPayments(openDatabase(':memory:'));
+    return {
+      payments,
+      completeBillingRequest: async (id, nextPossibleChargeDate) => {
+        await payments.fulfil(id, { nextPossibleChargeDate });
+      },
+      close: async () => {},
+    };
+  });
 });
 
 describe('GoCardless adapter on the wire', () => {

@@ -55,6 +55,7 @@ describe('the SQLite payment simulator', () => {
     const input = {
       idempotencyKey: 'reg-1:billing:45',
       signingOnFeePence: 4500,
+      currency: 'GBP' as const,
       description: 'Signing-on fee',
       metadata: { registration: 'reg-1' },
     };

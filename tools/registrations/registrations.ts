@@ -20,6 +20,21 @@ export const KIT_SIZES = [
   '2XL',
   '3XL',
 ] as const;
+/** The months of the season whose collections the record tracks, September to May. */
+export const SEASON_MONTHS = [
+  'sep',
+  'oct',
+  'nov',
+  'dec',
+  'jan',
+  'feb',
+  'mar',
+  'apr',
+  'may',
+] as const;
+export type SeasonMonth = (typeof SEASON_MONTHS)[number];
+/** `sep_subscription_payment_status` …: the GoCardless status of that month's collection. */
+export type MonthStatusField = `${SeasonMonth}_subscription_payment_status`;
 
 /**
  * One registration as the club's Airtable table `registrations_<season>` holds it: the same field
@@ -72,6 +87,13 @@ export const RegistrationFields = z.object({
   subscription_activated: YN,
   payment_follow_up_count: z.int().nonnegative(),
   billing_request_id: Text(50).optional(),
+  ongoing_subscription_id: Text(50).optional(),
+  subscription_start_date: z.iso.date().optional(),
+  subscription_status: z.enum(['pending', 'active', 'failed', 'cancelled', 'finished']).optional(),
+  subscription_error: Text(500).optional(),
+  ...(Object.fromEntries(
+    SEASON_MONTHS.map((month) => [`${month}_subscription_payment_status`, Text(30).optional()]),
+  ) as Record<MonthStatusField, z.ZodOptional<z.ZodString>>),
   sms_sent_at: z.iso.datetime({ offset: true }).optional(),
   sms_delivery_status: z.enum(['pending', 'sent', 'delivered', 'failed', 'undelivered']).optional(),
   /** Why the latest text failed or was not delivered, in words without personal data. */
