@@ -242,8 +242,8 @@ function registrationLock(snapshots: SnapshotStore): RegistrationLock {
   };
 }
 
-/** Airtable allows 5 requests per second per base: one every 220 ms leaves room for jitter. */
-const AIRTABLE_INTERVAL_MS = 220;
+/** Airtable allows 5 requests per second per base: one every 250 ms (4 a second) leaves room for jitter. */
+const AIRTABLE_INTERVAL_MS = 250;
 /** A parent's team lookup: the only Airtable call a parent waits on. */
 const AIRTABLE_LOOKUP_TIMEOUT_MS = 8_000;
 /** A record's write from the queue (its turn under the shared limit included). */

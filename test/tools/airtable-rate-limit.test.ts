@@ -41,8 +41,8 @@ describe('Airtable request rate', () => {
 
   it('stays within 5 requests a second with the waiting schedule plugged in as the throttle', async () => {
     server = await startAirtableServer({ rateLimitPerSecond: 5 });
-    // the product's schedule (server/compose.ts): one request per 220 ms, each waiting its turn
-    const schedule = createMemorySchedule(220);
+    // the product's schedule (server/compose.ts): one request per 250 ms, each waiting its turn
+    const schedule = createMemorySchedule(250);
     const events: string[] = [];
     const records = createAirtableRegistrationRecords(
       configFor(server, {

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * Spaces calls at least `intervalMs` apart for one key: each call is given the next free slot and
- * waits for it (never refuses). At 220 ms apart, no second can hold more than 5 calls, even with
+ * waits for it (never refuses). At 250 ms apart, no second holds more than 5 calls, even with
  * a little network jitter. In memory for one process, or in Redis shared by every process.
  */
 export interface Schedule {
