@@ -391,9 +391,6 @@ export async function composeProduct(
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   // An existing folder too: the embedded stores hold children's personal and medical data.
   await chmod(config.dataDir, 0o700);
-  for (const service of config.configuredServices) {
-    log('config.not_wired', { service, using: 'embedded adapter' });
-  }
   const { club, publicBaseUrl } = config;
   const db = openDatabase(databasePath(config));
   const stores = await sharedStores(config, db, log);

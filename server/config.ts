@@ -125,8 +125,6 @@ function addressLookupProblems(env: Record<string, string | undefined>): string[
   }
   return [];
 }
-/** Services the composition root wires when configured (the others keep an embedded adapter). */
-const WIRED = new Set<string>(['openai', 'twilio', 's3', 'airtable', 'gocardless']);
 
 /** Every variable a half-configured service still needs, as problems. */
 function missingServiceVariables(env: Record<string, string | undefined>): string[] {
@@ -186,8 +184,6 @@ export type Config = {
     baseUrl: string | null;
     webhookSecret: string;
   } | null;
-  /** Real services whose variables are set but which are not wired yet (later issues). */
-  configuredServices: string[];
   env: Env;
 };
 
@@ -305,11 +301,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
             webhookSecret: vars.GOCARDLESS_WEBHOOK_SECRET,
           }
         : null,
-    configuredServices: Object.entries(SERVICES)
-      .filter(
-        ([service, names]) => !WIRED.has(service) && names.some((name) => vars[name] !== undefined),
-      )
-      .map(([service]) => service),
     env: vars,
   };
 }

@@ -57,8 +57,17 @@ function alphabetOf(segment: string): number {
   return lower && upper ? 62 : 36;
 }
 
+/**
+ * The club frontend's ids: `session-<Date.now()>-<9 characters of Math.random().toString(36)>`.
+ * Their tail is drawn from base 36 even when it happens to hold only digits (about one id in
+ * 100,000), so it counts as base 36 here.
+ */
+const CLUB_FRONTEND_ID = /^session-\d{13}-([a-z0-9]{9})$/;
+
 /** A conservative estimate of the bits of an id an attacker would have to guess. */
 export function sessionIdBits(id: string): number {
+  const frontend = CLUB_FRONTEND_ID.exec(id)?.[1];
+  if (frontend) return effectiveLength(frontend) * Math.log2(36);
   let bits = 0;
   for (const segment of id.split(/[-_]+/)) {
     if (segment === '' || WORDS.has(segment.toLowerCase())) continue;

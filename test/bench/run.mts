@@ -178,6 +178,8 @@ const app = await startServer(
     DATA_DIR: dataDir,
     LOG_LEVEL: 'silent',
     RATE_LIMIT_PER_MINUTE: '100000',
+    // Every simulated parent comes from 127.0.0.1.
+    NEW_SESSIONS_PER_HOUR: '100000',
   }),
   // The summer before the 2025-26 season the club config describes (as in the HTTP tests).
   { log: () => {}, now: () => new Date('2025-08-01T10:00:00Z') },

@@ -45,7 +45,7 @@ afterAll(async () => {
 function outbox() {
   const db = new Database(join(dataDir, 'club.sqlite'), { readonly: true });
   try {
-    return db.prepare('SELECT key, body FROM sms_outbox').all() as { key: string; body: string }[];
+    return db.prepare('SELECT key, body FROM sms_texts').all() as { key: string; body: string }[];
   } finally {
     db.close();
   }

@@ -47,7 +47,7 @@ describe('the club’s text templates', () => {
     const [text] = await harness.ports.sms.list();
     expect(text?.to).toBe('+447700900123');
     expect(text?.body).toMatch(
-      /^Urmston Town Juniors FC: Leo is nearly in\. http:\/\/localhost:8000\/reg_setup\/BRQSIM[0-9A-F]{12}$/,
+      /^Urmston Town Juniors FC: Leo is nearly in\. http:\/\/localhost:8000\/reg_setup\/[A-Za-z0-9_-]{32}$/,
     );
   });
 });

@@ -7,8 +7,6 @@ describe('the app around the routes', () => {
   beforeAll(async () => {
     server = await startTestServer({
       CORS_ORIGINS: 'https://club.example.org',
-      GOCARDLESS_ACCESS_TOKEN: 'gocardless-secret-not-wired-yet',
-      GOCARDLESS_WEBHOOK_SECRET: 'gocardless-webhook-secret',
     });
   });
   afterAll(() => server.close());
@@ -20,14 +18,6 @@ describe('the app around the routes', () => {
       status: 'ok',
       checks: { sessions: { ok: true }, uploadStatus: { ok: true }, dataDir: { ok: true } },
     });
-  });
-
-  it('warns at start-up about a configured service that is not wired yet', () => {
-    expect(server.logs).toContainEqual({
-      event: 'config.not_wired',
-      data: { service: 'gocardless', using: 'embedded adapter' },
-    });
-    expect(JSON.stringify(server.logs)).not.toContain('gocardless-secret-not-wired-yet');
   });
 
   it.each([

@@ -36,7 +36,6 @@ describe('loadConfig', () => {
       logLevel: 'info',
       trustProxy: false,
       rateLimitPerMinute: 60,
-      configuredServices: [],
     });
     expect(config.club).toBe(defaultClub);
     expect(config.env.GOCARDLESS_ENVIRONMENT).toBe('sandbox');
@@ -63,7 +62,6 @@ describe('loadConfig', () => {
       model: 'gpt-4.1-mini',
       baseUrl: null,
     });
-    expect(config.configuredServices).toEqual([]);
   });
 
   const BAD: Record<string, string> = {
@@ -123,7 +121,6 @@ describe('loadConfig', () => {
   ])('wires the address lookup from %j', (env, addressLookup) => {
     const config = loadConfig(env);
     expect(config.addressLookup).toEqual(addressLookup);
-    expect(config.configuredServices).toEqual([]);
   });
 
   it.each([

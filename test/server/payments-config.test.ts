@@ -32,7 +32,6 @@ describe('GoCardless configuration', () => {
       baseUrl: 'http://127.0.0.1:9999',
       webhookSecret: 'webhook-secret-0123',
     });
-    expect(config.configuredServices).not.toContain('gocardless');
     expect(loadConfig({}).gocardless).toBeNull();
   });
 });

@@ -112,7 +112,7 @@ describe('session ids as secrets', () => {
     const link = records.find((record) => record.fields.id_image_link)?.fields.id_image_link ?? '';
     const photo = join(server.dataDir, 'photos', 'stored', link.slice('photos/'.length));
     expect(await modeOf(photo)).toBe(0o600);
-    for (const folder of ['photos', 'photos/stored', 'photos/staged', 'photos/stored/2526']) {
+    for (const folder of ['photos', 'photos/stored', 'photos/staged', 'photos/stored/players']) {
       expect(await modeOf(join(server.dataDir, folder))).toBe(0o700);
     }
   });

@@ -61,6 +61,8 @@ export async function startTestServer(
     ADMIN_TOKEN,
     NODE_ENV: 'test',
     RATE_LIMIT_PER_MINUTE: '1000',
+    // Every test parent comes from 127.0.0.1.
+    NEW_SESSIONS_PER_HOUR: '100000',
     ...env,
   });
   const logs: LogLine[] = [];
