@@ -1,10 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pathToFileURL } from 'node:url';
 import { createApp } from './app.ts';
 import { composeProduct, type ComposeOptions } from './compose.ts';
-import { ConfigError, loadConfig, type Config } from './config.ts';
+import type { Config } from './config.ts';
 import { createLog, type Log } from './log.ts';
+import { configOrExit, isEntryPoint, stopOnSignals } from './process.ts';
 import { startWorkers } from './workers.ts';
 
 export { databasePath } from './compose.ts';
@@ -111,27 +111,10 @@ export async function startServer(
 }
 
 async function main() {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\nSee .env.example for every variable.\n`);
-    process.exit(1);
-  }
+  const config = configOrExit();
   const log = createLog(config.logLevel);
   const running = await startServer(config, { log });
-  const stop = (signal: string) => {
-    log('server.stopping', { signal });
-    setTimeout(() => process.exit(1), GRACE_MS + 5_000).unref();
-    running.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  stopOnSignals('server', running.close, log, GRACE_MS + 5_000);
 }
 
-const entryPoint = process.argv[1] ? pathToFileURL(process.argv[1]).href : null;
-if (import.meta.url === entryPoint) await main();
+if (isEntryPoint(import.meta.url)) await main();
