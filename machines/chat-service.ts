@@ -69,6 +69,11 @@ export interface ChatService {
     signal?: AbortSignal;
     /** The caller's deadline (epoch ms): the turn is applied by then or not at all. */
     notAfter?: number;
+    /**
+     * Called inside the turn when no session is stored under this id yet, before one is made:
+     * it may refuse (e.g. too many new sessions from one address) by throwing.
+     */
+    admitNew?: () => Promise<void>;
   }): Promise<TurnResult>;
   /** A photo was staged for this session; the flow decides whether it is wanted. */
   uploadedPhoto(input: {
@@ -241,6 +246,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
   type Step = (
     actor: SessionActor,
     conversation: Conversation,
+    isNew: boolean,
   ) => Promise<{ said: string | null; preface?: string; applied?: boolean; resend?: string }>;
 
   /** One turn of the session through the runner: restore, this step's events, effects, save, reply. */
@@ -258,7 +264,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
         const numberBefore = whereIs(actor.getSnapshot()).number;
         actor.send({ type: 'turn.started' });
         if (restarted) actor.send({ type: 'session.restarted' });
-        const done = await step(actor, conversation);
+        const done = await step(actor, conversation, stored === null);
         return (snapshot) => {
           const turnResult = result(sessionId, snapshot);
           if (done.resend !== undefined) {
@@ -299,9 +305,10 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
   }
 
   return {
-    reply: ({ sessionId, text, hint, signal, notAfter }) => {
+    reply: ({ sessionId, text, hint, signal, notAfter, admitNew }) => {
       const receivedAt = preciseNow();
-      return turn(sessionId, { signal, notAfter }, async (actor, conversation) => {
+      return turn(sessionId, { signal, notAfter }, async (actor, conversation, isNew) => {
+        if (isNew && admitNew) await admitNew();
         if (isResend(conversation.last, text, hint, receivedAt)) {
           return { said: text, resend: conversation.last?.reply ?? '' };
         }

@@ -101,7 +101,6 @@ export function createApp(deps: AppDeps): Koa {
       log: deps.log,
       limit,
       deadlineMs,
-      sessionExists: async (id) => (await deps.snapshots.load({ machine: 'session', id })) !== null,
       admitNewSession: newSessionLimit(deps.newSessions, deps.allNewSessions, deps.log),
     }),
     uploadsRouter({ uploads: deps.uploads, limit, deadlineMs }),

@@ -72,8 +72,6 @@ export type ChatRouterDeps = {
   limit: Middleware;
   /** How long a turn may take before the parent gets a 503. */
   deadlineMs: number;
-  /** Whether a session is stored under this id already. */
-  sessionExists: (sessionId: SessionId) => Promise<boolean>;
   /** Counts a new session for the client (a 429 when it has started too many). */
   admitNewSession: (ctx: Context) => Promise<void>;
 };
@@ -88,19 +86,17 @@ export function chatRouter(deps: ChatRouterDeps) {
     const body = parseOr400(ChatBody, ctx.request.body);
     if (body.session_id) requireStrongSessionId(body.session_id);
     const sessionId = body.session_id ?? SessionId.parse(`session-${randomUUID()}`);
-    const turn = await withinDeadline(ctx, deadlineMs, async (signal, notAfter) => {
-      if (!body.session_id || !(await deps.sessionExists(sessionId))) {
-        await deps.admitNewSession(ctx);
-      }
-      signal.throwIfAborted();
-      return chat.reply({
+    const turn = await withinDeadline(ctx, deadlineMs, (signal, notAfter) =>
+      chat.reply({
         sessionId,
         text: body.user_message,
         hint: hintOf(body),
         signal,
         notAfter,
-      });
-    });
+        // Counted only for a session not stored yet, inside its turn: no extra read per message.
+        admitNew: () => deps.admitNewSession(ctx),
+      }),
+    );
     noteHints(log, body, turn);
     ctx.body = { ...turnFields(turn), session_id: sessionId };
   });
