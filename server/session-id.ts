@@ -58,16 +58,22 @@ function alphabetOf(segment: string): number {
 }
 
 /**
- * The club frontend's ids: `session-<Date.now()>-<9 characters of Math.random().toString(36)>`.
- * Their tail is drawn from base 36 even when it happens to hold only digits (about one id in
- * 100,000), so it counts as base 36 here.
+ * The club frontend's ids: `session-<Date.now()>-<up to 9 characters of Math.random().toString(36)>`.
+ * Their tail is drawn at random from base 36, so every character counts, even in a tail that happens
+ * to look patterned ("99999jihj", all digits): refusing those would strand a parent. Only a tail
+ * nothing random would make (aaaaaaaaa, abcdefghi, abcabcabc) is refused, as a client choosing it.
  */
-const CLUB_FRONTEND_ID = /^session-\d{13}-([a-z0-9]{9})$/;
+const CLUB_FRONTEND_ID = /^session-\d{13}-([a-z0-9]{6,11})$/;
+/** A frontend tail with fewer effective characters than this was typed, not drawn. */
+const TYPED_TAIL_AT_MOST = 3;
 
 /** A conservative estimate of the bits of an id an attacker would have to guess. */
 export function sessionIdBits(id: string): number {
   const frontend = CLUB_FRONTEND_ID.exec(id)?.[1];
-  if (frontend) return effectiveLength(frontend) * Math.log2(36);
+  if (frontend) {
+    const typed = effectiveLength(frontend) <= TYPED_TAIL_AT_MOST;
+    return typed ? 0 : frontend.length * Math.log2(36);
+  }
   let bits = 0;
   for (const segment of id.split(/[-_]+/)) {
     if (segment === '' || WORDS.has(segment.toLowerCase())) continue;

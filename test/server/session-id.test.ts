@@ -28,6 +28,8 @@ describe('session id strength', () => {
   it.each([
     ['the club frontend', 'session-1732190000000-k3j9x2m1q'],
     ['the club frontend, an 8-character tail', 'session-1732190000000-k3j9x2m1'],
+    ['the club frontend, a tail with runs (seen in CI)', 'session-1796011796171-99999jihj'],
+    ['the club frontend, a tail of digits', 'session-1796011796171-000123789'],
     ['our own', `session-${randomUUID()}`],
     ['a bare UUID', randomUUID()],
   ])('accepts %s ids', (_name, id) => {

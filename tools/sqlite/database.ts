@@ -20,12 +20,29 @@ export function openDatabase(path: string): SqliteDatabase {
     closeSync(openSync(path, 'a', 0o600));
     chmodSync(path, 0o600);
   }
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
+  const db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+  // Two processes opening a new file at once (web and worker starting together) race to switch
+  // it to WAL; SQLite answers the loser SQLITE_BUSY at once, without its busy handler.
+  whileBusy(() => {
+    if (db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
+  });
   db.pragma('synchronous = NORMAL');
-  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   db.pragma('foreign_keys = ON');
   return db;
+}
+
+/** Runs `work`, again every few milliseconds while the file is busy, for up to the busy timeout. */
+function whileBusy(work: () => void): void {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      work();
+      return;
+    } catch (error) {
+      if (!isBusy(error) || Date.now() >= deadline) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+    }
+  }
 }
 
 /** Runs `sql` (CREATE TABLE IF NOT EXISTS …) once per database: each store declares its own tables. */
