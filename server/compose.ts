@@ -437,6 +437,8 @@ export async function composeProduct(
     sms: ports.sms,
     jobs: stores.jobs,
     log,
+    clubTable: airtable?.outbox ?? null,
+    paymentsSimulator: payment.simulator,
   });
   const retention = createRetention({
     jobs: stores.jobs,

@@ -1,5 +1,6 @@
 import { ownerOf, sessionsKey } from '../machines/effects.ts';
 import { registrationIdOf, type RegistrationIdentity } from '../routines/identity.ts';
+import { keyOf, type RegistrationKey } from '../tools/airtable/records-port.ts';
 import type { Jobs } from '../tools/jobs/port.ts';
 import type { KeyValueStore } from '../tools/kv/port.ts';
 import type { PhotoStore } from '../tools/photos/photos.ts';
@@ -16,6 +17,10 @@ export type ErasureReport = {
   sessions: number;
   uploadStatuses: number;
   record: number;
+  /** The club's copy of the record (Airtable): deleted, or queued to be while it is down. */
+  clubRecord: number;
+  /** What the offline payment simulator held (its page holds the parent's details). */
+  payments: number;
   photos: number;
   stagedPhotos: number;
   sms: number;
@@ -32,6 +37,12 @@ export type ErasureDeps = {
   sms: SmsOutbox;
   jobs: Jobs;
   log: Log;
+  /** The club's table when it is not the local store (Airtable); null in embedded mode. */
+  clubTable?: {
+    erase(registrationId: string, key: RegistrationKey): Promise<'deleted' | 'absent' | 'queued'>;
+  } | null;
+  /** The offline payment simulator when GoCardless is not configured. */
+  paymentsSimulator?: { forget(registrationId: string): Promise<number> } | null;
 };
 
 /** Erases one family's data (one child's registration) from every store. */
@@ -58,6 +69,7 @@ const count = (done: boolean) => (done ? 1 : 0);
 
 export function createErasure(deps: ErasureDeps): Erasure {
   const { snapshots, statuses, ledger, registrations, photos, sms, jobs, log } = deps;
+  const { clubTable = null, paymentsSimulator = null } = deps;
 
   /** One session: its snapshot (under its lock), its upload status, its staged photos and jobs. */
   async function eraseSession(sessionId: string, report: ErasureReport) {
@@ -106,6 +118,8 @@ export function createErasure(deps: ErasureDeps): Erasure {
         sessions: 0,
         uploadStatuses: 0,
         record: 0,
+        clubRecord: 0,
+        payments: 0,
         photos: 0,
         stagedPhotos: 0,
         sms: 0,
@@ -124,6 +138,11 @@ export function createErasure(deps: ErasureDeps): Erasure {
       if (season) photoKeys.add(`${season}/${registrationId}.jpg`);
       for (const key of photoKeys) report.photos += count(await photos.remove(key));
       report.record = count(await registrations.delete(registrationId));
+      if (record && clubTable) {
+        const outcome = await clubTable.erase(registrationId, keyOf(record.fields));
+        report.clubRecord = count(outcome !== 'absent');
+      }
+      if (paymentsSimulator) report.payments = await paymentsSimulator.forget(registrationId);
       report.sms = await sms.erase(`${registrationId}.`);
       await dropFromLedger(`claim.${registrationId}`, report);
       await dropFromLedger(sessionsKey(registrationId), report);

@@ -128,6 +128,18 @@ export function registrationRecordsContract(
       );
     });
 
+    it("deletes one child's record, leaving the others, and a second delete finds nothing", async () => {
+      const records = await make();
+      const jack = aRegistration();
+      const sister = aRegistration({ player_first_name: 'Ella', player_dob: '02-03-2017' });
+      await records.upsert(jack);
+      await records.upsert(sister);
+      expect(await records.delete(keyOf(jack))).toBe(true);
+      expect(await records.delete(keyOf(jack))).toBe(false);
+      expect(await records.get(keyOf(jack))).toBeNull();
+      expect((await records.get(keyOf(sister)))?.fields.player_first_name).toBe('Ella');
+    });
+
     it('answers null for a child with no record', async () => {
       const records = await make();
       await records.upsert(aRegistration());

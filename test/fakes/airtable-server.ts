@@ -605,6 +605,12 @@ export async function startAirtableServer(
     }
     if ((method === 'PATCH' || method === 'PUT') && !rest)
       return update(table, payload, method === 'PUT');
+    if (method === 'DELETE' && rest) {
+      const index = table.rows.findIndex((record) => record.id === rest);
+      if (index < 0) throw new HttpError(404, 'NOT_FOUND', `Could not find record ${rest}`);
+      table.rows.splice(index, 1);
+      return { id: rest, deleted: true };
+    }
     if ((method === 'PATCH' || method === 'PUT') && rest) {
       const result = update(
         table,

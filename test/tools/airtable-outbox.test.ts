@@ -270,3 +270,38 @@ describe('when the club table is down or refuses a record', () => {
     expect(JSON.stringify(one.logs)).not.toMatch(/Amy|Brien|example\.com|07700/);
   });
 });
+
+describe("an erasure reaches the club's table", () => {
+  const keyOfChild = (first: string) => ({
+    season: '2526',
+    firstName: first,
+    lastName: 'Jones',
+    dateOfBirth: child(first).player_dob,
+  });
+
+  it("deletes the child's record at once, and only that child's", async () => {
+    const one = aProcess(tempDatabasePath('outbox'));
+    await one.outbox.store.upsert('reg-amy', child('Amy'));
+    await one.outbox.store.upsert('reg-ben', child('Ben'));
+    await drained(one);
+    expect(await one.outbox.store.delete('reg-amy')).toBe(true);
+    expect(await one.outbox.erase('reg-amy', keyOfChild('Amy'))).toBe('deleted');
+    expect(table().map((record) => record.fields.player_first_name)).toEqual(['Ben']);
+    expect(await one.outbox.erase('reg-amy', keyOfChild('Amy'))).toBe('absent');
+    expect(JSON.stringify(one.logs)).not.toMatch(/Amy|Jones/);
+  });
+
+  it('queues the deletion while the table is down, and it lands when the table is back', async () => {
+    const one = aProcess(tempDatabasePath('outbox'));
+    await one.outbox.store.upsert('reg-cara', child('Cara'));
+    await drained(one);
+    server.setDown(true);
+    await one.outbox.store.delete('reg-cara');
+    expect(await one.outbox.erase('reg-cara', keyOfChild('Cara'), 300)).toBe('queued');
+    expect(table()).toHaveLength(1);
+    server.setDown(false);
+    await drained(one);
+    expect(table()).toEqual([]);
+    expect((await one.jobs.counts(RECORDS_QUEUE)).failed).toBe(0);
+  });
+});

@@ -52,6 +52,47 @@ describe('the offline simulator', () => {
       close: async () => {},
     };
   });
+
+  it("forgets one registration's resources (an erasure) and keeps everyone else's", async () => {
+    const payments = createSqliteSimulatedPayments(openDatabase(':memory:'));
+    const flowFor = async (registrationId: string) => {
+      const { billingRequestId } = await payments.createBillingRequest(
+        aBillingRequest({
+          idempotencyKey: `${registrationId}.billing-request`,
+          metadata: { registration_id: registrationId },
+        }),
+      );
+      const { flowId } = await payments.createBillingRequestFlow({
+        idempotencyKey: `${registrationId}.flow`,
+        billingRequestId,
+        redirectUri: 'http://localhost:3000/reg_setup/done',
+        exitUri: 'http://localhost:3000/reg_setup/exit',
+        prefilledCustomer: aCustomer,
+      });
+      const events = await payments.fulfil(billingRequestId, {
+        nextPossibleChargeDate: '2025-09-03',
+      });
+      const mandateId = events.find((event) => event.resource_type === 'mandates')?.links.mandate;
+      await payments.createSubscription({
+        idempotencyKey: `${registrationId}.subscription`,
+        mandateId: mandateId ?? '',
+        amountPence: 2750,
+        dayOfMonth: 15,
+        startDate: '2025-09-15',
+        count: 9,
+        metadata: { registration_id: registrationId },
+      });
+      return { billingRequestId, flowId };
+    };
+    const erased = await flowFor('reg-erased');
+    const kept = await flowFor('reg-kept');
+    // billing request, flow, mandate, fee payment and subscription
+    expect(await payments.forget('reg-erased')).toBe(5);
+    expect(await payments.flow(erased.flowId)).toBeNull();
+    await expect(payments.getBillingRequest(erased.billingRequestId)).rejects.toThrow();
+    expect((await payments.flow(kept.flowId))?.customer.given_name).toBe('Siobhan');
+    expect(await payments.forget('reg-erased')).toBe(0);
+  });
 });
 
 describe('GoCardless adapter on the wire', () => {

@@ -57,7 +57,7 @@ const PAGE_SIZE = 100;
 const SERVICE = 'airtable';
 
 export type RequestOptions = {
-  method: 'GET' | 'POST' | 'PATCH';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   path: string;
   qs?: Record<string, string | number>;
   body?: unknown;

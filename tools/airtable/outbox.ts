@@ -10,7 +10,7 @@ import {
 } from '../registrations/registrations.ts';
 import { ToolUnavailableError } from '../tool.ts';
 import { AirtableRejectedError } from './client.ts';
-import { foldName, type RegistrationRecords } from './records-port.ts';
+import { foldName, type RegistrationKey, type RegistrationRecords } from './records-port.ts';
 
 /** The durable queue of writes to the club's table. */
 export const RECORDS_QUEUE = 'records';
@@ -39,7 +39,21 @@ export type RecordsOutboxOptions = {
 const isTimeout = (error: unknown) =>
   error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
 
-const JobData = z.object({ registrationId: z.string().min(1) });
+const JobData = z.object({
+  registrationId: z.string().min(1),
+  /** Set on an erasure's job: the club's key of the record to delete (the local one is gone). */
+  erase: z
+    .object({
+      season: z.string(),
+      firstName: z.string(),
+      lastName: z.string(),
+      dateOfBirth: z.string(),
+    })
+    .optional(),
+});
+
+/** The id of the job that deletes an erased registration's record from the club's table. */
+export const eraseJobId = (registrationId: string) => `${registrationId}.records.erase`;
 
 const digest = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 16);
 const contentOf = (stored: StoredRegistration | null) =>
@@ -60,6 +74,16 @@ export type RecordsOutbox = {
   store: RegistrationStore;
   /** The handler of RECORDS_QUEUE: writes the registration's latest local state to the table. */
   process(job: Job): Promise<void>;
+  /**
+   * Deletes an erased registration's record from the club's table: at once when the table
+   * answers within `timeoutMs`, else by a job retried like every write. What happened, for the
+   * erasure's report.
+   */
+  erase(
+    registrationId: string,
+    key: RegistrationKey,
+    timeoutMs?: number,
+  ): Promise<'deleted' | 'absent' | 'queued'>;
 };
 
 /**
@@ -127,7 +151,7 @@ export function createRecordsOutbox(options: RecordsOutboxOptions): RecordsOutbo
     },
     get: (id, signal) => local.get(id, signal),
     list: (signal) => local.list(signal),
-    // An erasure removes the local record; the club's copy in Airtable is the club's to delete.
+    // An erasure also deletes the club's copy: see erase() below.
     delete: (id, signal) => local.delete(id, signal),
     async reserveShirtNumber(request, signal) {
       const before = await local.get(request.registrationId, signal);
@@ -140,8 +164,30 @@ export function createRecordsOutbox(options: RecordsOutboxOptions): RecordsOutbo
 
   return {
     store,
+    async erase(registrationId, key, timeoutMs = 5_000) {
+      try {
+        const deleted = await records.delete(key, AbortSignal.timeout(timeoutMs));
+        log('records.erased', { registrationId, deleted });
+        return deleted ? 'deleted' : 'absent';
+      } catch (error) {
+        if (!(error instanceof ToolUnavailableError || isTimeout(error))) throw error;
+        await jobs.add(
+          RECORDS_QUEUE,
+          eraseJobId(registrationId),
+          { registrationId, erase: key },
+          retry,
+        );
+        log('records.erase_queued', { registrationId });
+        return 'queued';
+      }
+    },
     async process(job) {
-      const { registrationId } = JobData.parse(job.data);
+      const { registrationId, erase } = JobData.parse(job.data);
+      if (erase) {
+        const deleted = await records.delete(erase);
+        log('records.erased', { registrationId, deleted, attempt: job.attempt });
+        return;
+      }
       const stored = await local.get(registrationId);
       if (!stored) {
         log('records.missing', { registrationId });

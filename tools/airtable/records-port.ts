@@ -59,6 +59,8 @@ export interface RegistrationRecords {
     signal?: AbortSignal,
   ): Promise<void>;
   get(key: RegistrationKey, signal?: AbortSignal): Promise<RegistrationRecord | null>;
+  /** Removes the child's record of that season (an erasure); whether there was one. */
+  delete(key: RegistrationKey, signal?: AbortSignal): Promise<boolean>;
   /** Every record of one team in a season (e.g. shirt numbers already given by hand). */
   listTeam(query: TeamQuery, signal?: AbortSignal): Promise<RegistrationRecord[]>;
   /** A season's records of a returning player, tolerant of case, accents, hyphens and apostrophes. */

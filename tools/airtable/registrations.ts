@@ -33,6 +33,7 @@ const UpsertReply = z.object({
   updatedRecords: z.array(z.string()),
 });
 const UpdateReply = z.object({ records: z.array(AirtableRecordData).length(1) });
+const DeleteReply = z.object({ id: z.string(), deleted: z.literal(true) });
 
 const PartialFields = ClubRecordFields.partial();
 const SHAPE: Record<string, z.ZodType> = ClubRecordFields.shape;
@@ -130,6 +131,13 @@ export function createAirtableRegistrationRecords(
     async get(key, signal) {
       const record = await findId(key, signal);
       return record ? readRecord(record.fields) : null;
+    },
+    async delete(key, signal) {
+      const record = await findId(key, signal);
+      if (!record) return false;
+      const path = `${tablePath(tableOf(key.season))}/${encodeURIComponent(record.id)}`;
+      parseReply(DeleteReply, await client.request({ method: 'DELETE', path }, signal));
+      return true;
     },
     async findPrevious(season, query, signal) {
       const found = await teamRecords(season, query.team, signal);

@@ -130,6 +130,12 @@ export type SimulatedPayments = Payments & {
     subscriptionId: string,
     options: { chargeDate: string; outcome: 'confirmed' | 'failed'; at?: Date },
   ): Promise<SimulatedEvent[]>;
+  /**
+   * Deletes everything the simulator holds for one registration (an erasure): its billing
+   * requests, their payment pages (the parent's prefilled details), mandates, payments and
+   * subscriptions. How many resources went.
+   */
+  forget(registrationId: string): Promise<number>;
 };
 
 const newId = (kind: Kind) => `${PREFIX[kind]}${randomBytes(8).toString('hex').toUpperCase()}`;
@@ -160,6 +166,27 @@ export function createSqliteSimulatedPayments(
     ),
   };
   const JsonRow = z.object({ json: z.string() });
+  const forgetting = {
+    owned: db.prepare(
+      `SELECT kind, json FROM simulated_payment_resources
+       WHERE kind IN ('billing_requests', 'subscriptions')
+         AND json_extract(json, '$.metadata.registration_id') = ?`,
+    ),
+    byMandate: db.prepare(
+      `SELECT id FROM simulated_payment_resources
+       WHERE kind = 'payments' AND json_extract(json, '$.mandateId') = ?`,
+    ),
+    flowsOf: db.prepare(
+      `SELECT id FROM simulated_payment_resources
+       WHERE kind = 'flows' AND json_extract(json, '$.billingRequestId') = ?`,
+    ),
+    remove: db.prepare('DELETE FROM simulated_payment_resources WHERE kind = ? AND id = ?'),
+  };
+  const OwnedRow = z.object({
+    kind: z.enum(['billing_requests', 'subscriptions']),
+    json: z.string(),
+  });
+  const IdRow = z.object({ id: z.string() });
 
   function read<K extends Kind>(kind: K, id: string): Row<K> | null {
     const row = statements.byId.get(kind, id);
@@ -204,6 +231,35 @@ export function createSqliteSimulatedPayments(
   };
 
   return {
+    async forget(registrationId) {
+      return inWriteTransaction(db, 'payments', () => {
+        const doomed = new Map<string, Kind>();
+        const mandates = new Set<string>();
+        for (const row of forgetting.owned.all(registrationId)) {
+          const { kind, json } = OwnedRow.parse(row);
+          const resource = SCHEMAS[kind].parse(JSON.parse(json));
+          doomed.set(resource.id, kind);
+          if (resource.mandateId) mandates.add(resource.mandateId);
+          if ('paymentId' in resource && resource.paymentId)
+            doomed.set(resource.paymentId, 'payments');
+          if (kind === 'billing_requests') {
+            for (const flow of forgetting.flowsOf.all(resource.id)) {
+              doomed.set(IdRow.parse(flow).id, 'flows');
+            }
+          }
+        }
+        for (const mandateId of mandates) {
+          doomed.set(mandateId, 'mandates');
+          for (const payment of forgetting.byMandate.all(mandateId)) {
+            doomed.set(IdRow.parse(payment).id, 'payments');
+          }
+        }
+        let removed = 0;
+        for (const [id, kind] of doomed) removed += forgetting.remove.run(kind, id).changes;
+        return removed;
+      });
+    },
+
     async createBillingRequest(input) {
       const metadata = PaymentMetadata.safeParse(input.metadata);
       if (!metadata.success) {

@@ -68,6 +68,7 @@ export function createStoreRegistrationRecords(store: RegistrationStore): Regist
       const stored = await store.get(recordIdOf(key), signal);
       return stored ? asRecord(stored) : null;
     },
+    delete: (key, signal) => store.delete(recordIdOf(key), signal),
     async listTeam({ season, team, ageGroup }, signal) {
       return (await inSeason(season, signal))
         .filter((stored) => inTeam(stored.fields, { team, ageGroup }))
