@@ -22,14 +22,14 @@ function valuesOf(answer: unknown): string {
 
 /**
  * Whether a reply that the routine's parser accepted holds that answer and nothing more: one
- * short line, no question mark, no second sentence, no word of doubt or correction, at most three
+ * short message, no question mark, no second sentence, no word of doubt or correction, at most three
  * words that the answer does not hold, every number and e-mail address it contains inside the
- * answer, and every comma-separated part of it too.
+ * answer, and every part of it between commas or line breaks too (a typed address).
  * Deliberately strict: a reply this rejects is only read again by a model, never refused.
  */
 export function holdsOnlyAnswer(text: string, answer: unknown): boolean {
   const message = clean(text);
-  if (message.length > MAX_CHARS || /[?\n;]/.test(message) || /[.!]\s+\S/.test(message)) {
+  if (message.length > MAX_CHARS || /[?;]/.test(message) || /[.!]\s+\S/.test(message)) {
     return false;
   }
   const list = words(message);
@@ -46,5 +46,6 @@ export function holdsOnlyAnswer(text: string, answer: unknown): boolean {
   if (!addresses.every((token) => values.includes(token.toLowerCase().replace(/[.,!]+$/, '')))) {
     return false;
   }
-  return !message.includes(',') || message.split(',').every((part) => words(part).every(inAnswer));
+  const parts = message.split(/[,\n]/);
+  return parts.length === 1 || parts.every((part) => words(part).every(inAnswer));
 }

@@ -30,6 +30,11 @@ describe('which replies hold only their answer', () => {
       },
       true,
     ],
+    [
+      '4 Flixton Road\nFlixton\nM41 5AB',
+      { childAddress: { line1: '4 Flixton Road', town: 'Flixton', postcode: 'M41 5AB' } },
+      true,
+    ],
     ['asthma, hay fever', { hasMedicalIssues: true, medicalIssues: 'Asthma, Hay fever' }, true],
     ['sarah o’brien, leo’s mum', SARAH, false],
     ['sarah o’brien?', SARAH, false],
