@@ -85,7 +85,7 @@ export function readCorrection(turn: TurnInput): UserEvent | null {
 export type Confidence = 'sure' | 'partial' | 'unread' | 'question' | 'correction';
 export type OfflineReading = { event: UserEvent; confidence: Confidence };
 
-/** Understanding with no model at all, and how sure it is: codes, side questions, corrections, then the routine's parser. */
+/** Reads a message with no model (codes, side questions, corrections, the parser), and how surely. */
 export function readOffline(turn: TurnInput, club: ClubConfig): OfflineReading {
   const code = readRegistrationCode(turn.text, club);
   if (code.found) {
