@@ -3,6 +3,7 @@ import type { RoutineView } from '../routines/define-routine.ts';
 import { routines, type QuestionRoutineId } from '../routines/index.ts';
 import { readRegistrationCode } from '../routines/registration-code.ts';
 import { readAnswer } from '../routines/validate.ts';
+import { holdsOnlyAnswer } from './confidence.ts';
 import { answerFromFaq, looksLikeQuestion } from './faq.ts';
 import { MENTIONABLE } from './registration.machine.ts';
 import type { Agent, SessionEvent } from './setup.ts';
@@ -71,29 +72,52 @@ export function readCorrection(turn: TurnInput): UserEvent | null {
   return { type: 'user.corrected', routine: target, answer: answer.ok ? answer.value : null };
 }
 
-/** Understanding with no model at all: codes, side questions, corrections, then the routine's parser. */
-export function interpretOffline(turn: TurnInput, club: ClubConfig): UserEvent {
+/**
+ * How surely the offline reading got a message; with a model configured, only `sure` is admitted
+ * without a model call.
+ * - `sure`: a registration code, an empty message, or a reply the routine's parser accepted and
+ *   that holds nothing but that answer (see holdsOnlyAnswer);
+ * - `partial`: the parser accepted it, but the message says more (a second clause, a doubt, a
+ *   correction word, a number or part the answer does not hold);
+ * - `unread`: the parser or the routine's rules did not accept it, or no routine is on screen;
+ * - `question`: a side question; `correction`: a change to an earlier answer.
+ */
+export type Confidence = 'sure' | 'partial' | 'unread' | 'question' | 'correction';
+export type OfflineReading = { event: UserEvent; confidence: Confidence };
+
+/** Reads a message with no model (codes, side questions, corrections, the parser), and how surely. */
+export function readOffline(turn: TurnInput, club: ClubConfig): OfflineReading {
   const code = readRegistrationCode(turn.text, club);
   if (code.found) {
-    return code.ok
+    const event: UserEvent = code.ok
       ? { type: 'user.gaveCode', code: code.code }
       : { type: 'user.gaveInvalidCode', problem: code.problem };
+    return { event, confidence: 'sure' };
   }
   if (turn.routine === null) {
     const answer = answerFromFaq(turn.text, club);
     return answer || looksLikeQuestion(turn.text, club)
-      ? { type: 'user.asked', answer }
-      : { type: 'user.chatted' };
+      ? { event: { type: 'user.asked', answer }, confidence: 'question' }
+      : { event: { type: 'user.chatted' }, confidence: turn.text.trim() ? 'unread' : 'sure' };
   }
   const correction = readCorrection(turn);
-  if (correction) return correction;
-  if (looksLikeQuestion(turn.text, club))
-    return { type: 'user.asked', answer: answerFromFaq(turn.text, club) };
+  if (correction) return { event: correction, confidence: 'correction' };
+  if (looksLikeQuestion(turn.text, club)) {
+    const event: UserEvent = { type: 'user.asked', answer: answerFromFaq(turn.text, club) };
+    return { event, confidence: 'question' };
+  }
   const answer = readAnswer(routines[turn.routine], turn.text, turn.view);
-  return answer.ok
-    ? { type: 'user.answered', answer: answer.value }
-    : { type: 'user.unclear', reason: answer.reason };
+  if (!answer.ok) {
+    const event: UserEvent = { type: 'user.unclear', reason: answer.reason };
+    return { event, confidence: turn.text.trim() ? 'unread' : 'sure' };
+  }
+  const event: UserEvent = { type: 'user.answered', answer: answer.value };
+  return { event, confidence: holdsOnlyAnswer(turn.text, answer.value) ? 'sure' : 'partial' };
 }
+
+/** Understanding with no model at all: codes, side questions, corrections, then the routine's parser. */
+export const interpretOffline = (turn: TurnInput, club: ClubConfig): UserEvent =>
+  readOffline(turn, club).event;
 
 /** The offline interpreter: the embedded default, and the fallback whenever a model fails. */
 export function createOfflineInterpreter(club: ClubConfig): Interpreter {

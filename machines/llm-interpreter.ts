@@ -10,9 +10,10 @@ import type { ToolPorts } from '../tools/tool.ts';
 import type { Log } from './chat-service.ts';
 import { answerFromFaq } from './faq.ts';
 import {
-  interpretOffline,
+  readOffline,
   type Interpretation,
   type Interpreter,
+  type OfflineReading,
   type TurnInput,
   type UserEvent,
 } from './interpreter.ts';
@@ -27,7 +28,7 @@ import {
 export type LlmMetrics = {
   /** Turns understood from a model reply. */
   modelTurns: number;
-  /** Turns read offline by design, with no model call (registration codes, empty messages). */
+  /** Turns read offline with no model call: codes, empty messages, replies the parser read surely. */
   offlineTurns: number;
   /** Turns where the model failed and the offline interpreter answered instead. */
   fallbacks: number;
@@ -63,6 +64,12 @@ export const createLlmMetrics = (): LlmMetrics => ({
   photoRefusals: 0,
 });
 
+/**
+ * One turn that asked the model, for whoever counts them: the requests answered (tool rounds and
+ * a repair each add one; none when the transport failed), their tokens, and whether it fell back.
+ */
+export type ModelCall = { calls: number; tokens: number; fallback: boolean };
+
 export type LlmInterpreterDeps = {
   llm: Llm;
   club: ClubConfig;
@@ -73,6 +80,10 @@ export type LlmInterpreterDeps = {
   prefaces?: boolean;
   /** Builds a routine turn's prompt; replaced only to measure other prompt strategies. */
   prompt?: RoutinePromptBuilder;
+  /** Ask the model about every reply, even one the parser read surely (only to measure or test). */
+  modelEveryTurn?: boolean;
+  /** Told after every turn that asked the model (not after turns read offline). */
+  onModelCall?: (call: ModelCall) => void;
 };
 
 /** Routines answered by an upload, never by text, whatever a model makes of a message. */
@@ -104,6 +115,7 @@ function fromEnvelope(
   turn: TurnInput,
   id: QuestionRoutineId,
   club: ClubConfig,
+  clubInfo: boolean,
 ): UserEvent {
   const routine = routines[id];
   const unclear = (reason: string | null): UserEvent => {
@@ -112,8 +124,11 @@ function fromEnvelope(
     return { type: 'user.unclear', reason: clip(reason, 300) ?? fallback };
   };
   switch (envelope.kind) {
-    case 'question':
-      return { type: 'user.asked', answer: clip(envelope.reply) ?? answerFromFaq(turn.text, club) };
+    case 'question': {
+      // Without the club_info tool the model's reply has nothing to stand on: the club's words only.
+      const reply = clubInfo ? clip(envelope.reply) : null;
+      return { type: 'user.asked', answer: reply ?? answerFromFaq(turn.text, club) };
+    }
     case 'unclear':
       return unclear(envelope.reason);
     case 'correction': {
@@ -134,9 +149,16 @@ function fromEnvelope(
   }
 }
 
-type Outcome = { understood: Interpretation } | { problem: string };
+type Outcome = ({ understood: Interpretation } | { problem: string }) & { usage: LlmUsage };
 
-/** Understands with a model, within the machine's rules; falls back to the offline reading on any failure. */
+/** A side question may be in sight: the club_info tool is offered only then. */
+const mayAsk = (reading: OfflineReading, text: string, club: ClubConfig) =>
+  reading.confidence === 'question' || text.includes('?') || answerFromFaq(text, club) !== null;
+
+/**
+ * Understands with a model, within the machine's rules, only where the offline reading is not
+ * sure (see Confidence); falls back to the offline reading on any failure.
+ */
 export function createLlmInterpreter(deps: LlmInterpreterDeps): Interpreter {
   const { llm, club, log } = deps;
   const metrics = deps.metrics ?? createLlmMetrics();
@@ -149,20 +171,26 @@ export function createLlmInterpreter(deps: LlmInterpreterDeps): Interpreter {
   const spent = (usage: LlmUsage, routine: number | null, outcome: string) =>
     countUsage(metrics, log, usage, routine, outcome);
 
-  async function routineTurn(turn: TurnInput, id: QuestionRoutineId): Promise<Outcome> {
-    const { tools, ...prompt } = buildPrompt(turn, id, club);
+  async function routineTurn(
+    turn: TurnInput,
+    id: QuestionRoutineId,
+    reading: OfflineReading,
+  ): Promise<Outcome> {
+    const clubInfo = mayAsk(reading, turn.text, club);
+    const { tools, ...prompt } = buildPrompt(turn, id, club, { clubInfo });
     const result = await llm.respond(
       { ...prompt, tools: { definitions: tools, ports } },
       turn.signal,
     );
-    spent(result.usage, routines[id].number, result.ok ? 'ok' : result.problem);
-    if (!result.ok) return { problem: result.problem };
-    const event = fromEnvelope(result.value, turn, id, club);
+    const usage = result.usage;
+    spent(usage, routines[id].number, result.ok ? 'ok' : result.problem);
+    if (!result.ok) return { problem: result.problem, usage };
+    const event = fromEnvelope(result.value, turn, id, club, clubInfo);
     const preface =
       deps.prefaces === false || event.type !== 'user.answered'
         ? null
         : prefaceOf(result.value.reply);
-    return { understood: preface ? { event, preface } : { event } };
+    return { understood: preface ? { event, preface } : { event }, usage };
   }
 
   async function agentTurn(turn: TurnInput): Promise<Outcome> {
@@ -171,8 +199,9 @@ export function createLlmInterpreter(deps: LlmInterpreterDeps): Interpreter {
       { ...prompt, tools: { definitions: tools, ports } },
       turn.signal,
     );
-    spent(result.usage, null, result.ok ? 'ok' : result.problem);
-    if (!result.ok) return { problem: result.problem };
+    const usage = result.usage;
+    spent(usage, null, result.ok ? 'ok' : result.problem);
+    if (!result.ok) return { problem: result.problem, usage };
     const { kind, reply } = result.value;
     const event: UserEvent =
       kind === 'records'
@@ -180,32 +209,46 @@ export function createLlmInterpreter(deps: LlmInterpreterDeps): Interpreter {
         : kind === 'question'
           ? { type: 'user.asked', answer: clip(reply) ?? answerFromFaq(turn.text, club) }
           : { type: 'user.chatted' };
-    return { understood: { event } };
+    return { understood: { event }, usage };
   }
+
+  const told = (usage: LlmUsage | null, fallback: boolean) =>
+    deps.onModelCall?.({
+      calls: usage?.calls ?? 0,
+      tokens: usage ? usage.inputTokens + usage.outputTokens : 0,
+      fallback,
+    });
 
   return {
     async interpret(turn) {
-      if (readRegistrationCode(turn.text, club).found || turn.text.trim() === '') {
+      const reading = readOffline(turn, club);
+      const byDesign = readRegistrationCode(turn.text, club).found || turn.text.trim() === '';
+      if (byDesign || (reading.confidence === 'sure' && deps.modelEveryTurn !== true)) {
         metrics.offlineTurns += 1;
-        return { event: interpretOffline(turn, club) };
+        return { event: reading.event };
       }
       const routine = turn.routine === null ? null : routines[turn.routine].number;
       let problem: string;
+      let usage: LlmUsage | null = null;
       try {
         const outcome =
-          turn.routine === null ? await agentTurn(turn) : await routineTurn(turn, turn.routine);
+          turn.routine === null
+            ? await agentTurn(turn)
+            : await routineTurn(turn, turn.routine, reading);
         if ('understood' in outcome) {
           metrics.modelTurns += 1;
+          told(outcome.usage, false);
           return outcome.understood;
         }
-        problem = outcome.problem;
+        ({ problem, usage } = outcome);
       } catch (error) {
         if (turn.signal?.aborted) throw error;
         problem = errorName(error);
       }
       metrics.fallbacks += 1;
+      told(usage, true);
       log('llm.fallback', { routine, problem });
-      return { event: interpretOffline(turn, club) };
+      return { event: reading.event };
     },
   };
 }

@@ -13,7 +13,8 @@ import {
 } from './scripted-registration.ts';
 
 const CODE = 'hi, my code is 200-Lions-U10-2526';
-const NAME = 'sarah o’brien';
+/** Read by the parser too, but more than a name: the model is asked. */
+const NAME = 'sarah o’brien, thanks';
 const GREETING = 'Lovely to meet you, Sarah.';
 const good = {
   type: 'json',

@@ -54,7 +54,8 @@ describe('the routine prompt', () => {
   });
 
   it('keeps a late turn within an early turn’s size plus the facts collected since', async () => {
-    const harness = await createHarness({ interpreter: llmInterpreter(server, []) });
+    const interpreter = llmInterpreter(server, [], { modelEveryTurn: true });
+    const harness = await createHarness({ interpreter });
     for (const text of [...UP_TO_SUMMARY, 'no my mobile is abc', '07700 900 456']) {
       await harness.say(text);
     }
@@ -73,9 +74,11 @@ describe('the routine prompt', () => {
   });
 
   it('carries only a bounded window of earlier messages on every turn', async () => {
-    const harness = await createHarness({ interpreter: llmInterpreter(server, []) });
+    const interpreter = llmInterpreter(server, [], { modelEveryTurn: true });
+    const harness = await createHarness({ interpreter });
     for (const text of REGISTRATION_MESSAGES) await harness.say(text);
     const sizes = server.requests.map(measure);
+    expect(sizes).toHaveLength(REGISTRATION_MESSAGES.length - 1);
     const cap = RECENT_MESSAGES * (RECENT_CHARS + 1);
     for (const size of sizes) expect(size.window).toBeLessThanOrEqual(cap);
     for (const request of server.requests) {

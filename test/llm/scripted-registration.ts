@@ -1,4 +1,8 @@
-import { createLlmInterpreter, type LlmMetrics } from '../../machines/llm-interpreter.ts';
+import {
+  createLlmInterpreter,
+  type LlmMetrics,
+  type ModelCall,
+} from '../../machines/llm-interpreter.ts';
 import type { RoutinePromptBuilder } from '../../machines/prompt.ts';
 import { defaultClub } from '../../routines/club.ts';
 import { createDemoAddressSearch } from '../../tools/address-lookup/demo.ts';
@@ -8,6 +12,7 @@ import {
   formatName,
   lastUserText,
   type Responder,
+  type ResponsesRequest,
   type ResponsesServer,
 } from '../fakes/responses-server.ts';
 import type { Harness } from '../support/harness.ts';
@@ -28,11 +33,18 @@ export type ScriptRow = {
   says: string;
   routine: string | null;
   reply: Record<string, unknown> | null;
+  /** A tool the model calls first, before it replies. */
+  tool?: { name: string; args: Record<string, unknown> };
 };
-const answer = (says: string, routine: string, value: Record<string, unknown>): ScriptRow => ({
+const answer = (
+  says: string,
+  routine: string,
+  value: Record<string, unknown>,
+  reply: string | null = null,
+): ScriptRow => ({
   says,
   routine,
-  reply: envelope({ kind: 'answer', answer: value }),
+  reply: envelope({ kind: 'answer', answer: value, reply }),
 });
 
 /** The messy messages of one registration and what a good model makes of each, by routine. */
@@ -62,13 +74,56 @@ export const REGISTRATION: readonly ScriptRow[] = [
 ];
 export const REGISTRATION_MESSAGES = REGISTRATION.map((row) => row.says);
 
+const FEES = 'It’s £45 to sign on, then £27.50 a month by Direct Debit.';
+/** Replies in place of the plain ones: more than an answer, or a side question before it. */
+const MESSIER: Partial<Record<string, readonly ScriptRow[]>> = {
+  parentName: [
+    answer(
+      'sarah o’brien, leo’s mum',
+      'parentName',
+      { parentFirstName: 'Sarah', parentLastName: "O'Brien" },
+      'Lovely to meet you, Sarah.',
+    ),
+  ],
+  medicalIssues: [
+    answer('nope he’s fit as a fiddle', 'medicalIssues', {
+      hasMedicalIssues: false,
+      medicalIssues: null,
+    }),
+  ],
+  paymentDay: [
+    {
+      says: 'how much is it a month?',
+      routine: 'paymentDay',
+      tool: { name: 'club_info', args: { question: 'how much is it a month?' } },
+      reply: envelope({ kind: 'question', reply: FEES }),
+    },
+    answer('15th', 'paymentDay', { paymentDay: 15 }),
+  ],
+};
+/**
+ * The same registration with three replies that only a model reads surely (a second part after a
+ * comma, more words than an answer, a side question); it must store the same record.
+ */
+export const MESSY_REGISTRATION: readonly ScriptRow[] = REGISTRATION.flatMap(
+  (row) => MESSIER[row.routine ?? ''] ?? [row],
+);
+export const MESSY_MESSAGES = MESSY_REGISTRATION.map((row) => row.says);
+const EVERY_ROW = [...REGISTRATION, ...MESSY_REGISTRATION];
+
+/** Whether a request already carries a tool's output (the model called it in an earlier round). */
+const toolAnswered = (request: ResponsesRequest) =>
+  Array.isArray(request.input) &&
+  request.input.some((item) => item.type === 'function_call_output');
+
 /** A scripted model that answers by routine and message; anything unscripted fails the run loudly. */
-export function scriptedModel(rows: readonly ScriptRow[] = REGISTRATION): Responder {
+export function scriptedModel(rows: readonly ScriptRow[] = EVERY_ROW): Responder {
   return (request) => {
     const routine = formatName(request)?.replace(/^routine_/, '') ?? null;
     const says = lastUserText(request);
     const row = rows.find((candidate) => candidate.routine === routine && candidate.says === says);
     if (!row?.reply) throw new Error(`No scripted reply for ${routine ?? '?'}: ${says}`);
+    if (row.tool && !toolAnswered(request)) return { type: 'toolCall', ...row.tool };
     return { type: 'json', value: row.reply };
   };
 }
@@ -78,6 +133,8 @@ export type LlmOptions = {
   maxRetries?: number;
   prompt?: RoutinePromptBuilder;
   metrics?: LlmMetrics;
+  modelEveryTurn?: boolean;
+  onModelCall?: (call: ModelCall) => void;
 };
 
 /** The product's LLM interpreter on the real SDK, pointed at the local server. */
@@ -105,6 +162,8 @@ export function llmInterpreter(
     log,
     ...(options.prompt ? { prompt: options.prompt } : {}),
     ...(options.metrics ? { metrics: options.metrics } : {}),
+    ...(options.modelEveryTurn ? { modelEveryTurn: true } : {}),
+    ...(options.onModelCall ? { onModelCall: options.onModelCall } : {}),
   });
 }
 

@@ -58,9 +58,10 @@ describe('the LLM interpreter within the machine’s rules', () => {
     const harness = await atParentName();
     const call: Step = { type: 'toolCall', name: 'club_info', args: { question: 'fees' } };
     server.script(call, call, call);
-    const result = await harness.say('sarah o’brien');
+    const result = await harness.say('how much is it?');
     expect(server.requests.map((request) => request.tool_choice)).toEqual(['auto', 'auto', 'none']);
-    expect(result.state).toBe('newRegistration.childName');
+    expect(result.state).toBe('newRegistration.parentName');
+    expect(result.reply).toContain('£27.50 a month');
     expect(logs.find((entry) => entry.event === 'llm.fallback')?.data).toMatchObject({
       problem: 'tooManyToolRounds',
     });
@@ -74,7 +75,8 @@ describe('the LLM interpreter within the machine’s rules', () => {
     server.script(
       json({ answer: { parentFirstName: 'Sarah', parentLastName: "O'Brien" }, ...extra }),
     );
-    const result = await harness.say('sarah o’brien');
+    const result = await harness.say('sarah o’brien, thanks');
+    expect(server.requests).toHaveLength(1);
     expect(result.state).toBe('newRegistration.childName');
     expect(result.routineNumber).toBe(2);
   });
@@ -95,7 +97,7 @@ describe('the LLM interpreter within the machine’s rules', () => {
     const harness = await atParentName();
     const sneaky = json({ kind: 'correction', correction: { routine: 'registered', value: 'x' } });
     server.script(sneaky, sneaky);
-    const result = await harness.say('sarah o’brien');
+    const result = await harness.say('sarah o’brien, thanks');
     expect(server.requests).toHaveLength(2);
     expect(result.state).toBe('newRegistration.childName');
     expect(logs.find((entry) => entry.event === 'llm.fallback')?.data).toMatchObject({

@@ -38,6 +38,7 @@ describe('a server configured with OPENAI_API_KEY', () => {
     expect(model.requests).toHaveLength(0);
     const session_id = start.body.session_id;
 
+    // More than a name (", thanks"): a reply the parser reads surely would not reach the model.
     model.script({
       type: 'json',
       value: envelope({
@@ -46,13 +47,13 @@ describe('a server configured with OPENAI_API_KEY', () => {
         reply: 'Lovely to meet you, Sarah.',
       }),
     });
-    const named = await chat(server.url, { user_message: 'sarah o’brien thanks', session_id });
+    const named = await chat(server.url, { user_message: 'sarah o’brien, thanks', session_id });
     expect(named.body.routine_number).toBe(2);
     expect(named.body.response).toMatch(/^Lovely to meet you, Sarah\./);
     expect(model.requests.at(-1)?.model).toBe('test-model');
 
     model.script(...[1, 2, 3].map(() => ({ type: 'status', status: 500 }) as const));
-    const fallback = await chat(server.url, { user_message: 'Leo O’Brien', session_id });
+    const fallback = await chat(server.url, { user_message: 'Leo O’Brien, thanks', session_id });
     expect(fallback.body.routine_number).toBe(3);
 
     const status = await fetch(`${server.url}/agent/status`, {
