@@ -37,11 +37,15 @@ function busy(on) {
   document.body.dataset.busy = on ? 'true' : 'false';
 }
 
-/** The reply's `response`, which every answer carries (errors included). */
+/**
+ * The reply's `response`, which every answer carries (errors included). A failure comes as 200
+ * to a page, with `error` an object saying what happened (a photo's own reason is a string).
+ */
 async function answerOf(response) {
   const body = await response.json().catch(() => null);
   const text = body && typeof body.response === 'string' ? body.response : null;
-  return { ok: response.ok, body, text: text ?? 'Sorry, something went wrong. Please try again.' };
+  const failed = !response.ok || !body || (body.error !== null && typeof body.error === 'object');
+  return { ok: !failed, body, text: text ?? 'Sorry, something went wrong. Please try again.' };
 }
 
 async function sendMessage(text) {

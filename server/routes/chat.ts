@@ -8,7 +8,7 @@ import {
   type ClientHint,
   type TurnResult,
 } from '../../machines/chat-service.ts';
-import { parseOr400 } from '../http-errors.ts';
+import { HttpError, parseOr400 } from '../http-errors.ts';
 import { requireBodyType, withinDeadline } from '../http.ts';
 import type { Log } from '../log.ts';
 import { requireStrongSessionId } from '../session-id.ts';
@@ -33,8 +33,11 @@ export const Hints = z.object({
 });
 type Hints = z.infer<typeof Hints>;
 
+/** The longest message read (the built-in page's box stops there; the club frontend does not). */
+export const MAX_MESSAGE_CHARS = 2_000;
+
 const ChatBody = Hints.extend({
-  user_message: Text(2_000).trim().min(1),
+  user_message: Text(MAX_MESSAGE_CHARS).trim().min(1),
   session_id: SessionId.nullish(),
 });
 
@@ -44,6 +47,24 @@ export const turnFields = (turn: TurnResult) => ({
   last_agent: turn.agent,
   routine_number: turn.routineNumber,
 });
+
+/** A message over the limit is refused with a sentence asking for a shorter one, not a bare 400. */
+function refuseTooLong(body: unknown) {
+  const text = z.object({ user_message: z.string() }).safeParse(body).data?.user_message;
+  if (text === undefined || text.length <= MAX_MESSAGE_CHARS) return;
+  const count = (n: number) => n.toLocaleString('en-GB');
+  throw new HttpError(
+    400,
+    'message_too_long',
+    `user_message has ${text.length} characters; at most ${MAX_MESSAGE_CHARS} are read`,
+    {
+      response:
+        `Sorry, that message is too long for me (${count(text.length)} characters; I can read ` +
+        `up to ${count(MAX_MESSAGE_CHARS)}). Could you send a shorter one? Just the answer to ` +
+        'my last question is plenty.',
+    },
+  );
+}
 
 /** The routine the client says it was on, if it says: the only use a hint has is to spot a resend. */
 function hintOf(hints: Hints): ClientHint {
@@ -83,6 +104,7 @@ export function chatRouter(deps: ChatRouterDeps) {
 
   router.post('/chat', limit, async (ctx) => {
     requireBodyType(ctx, 'json');
+    refuseTooLong(ctx.request.body);
     const body = parseOr400(ChatBody, ctx.request.body);
     if (body.session_id) requireStrongSessionId(body.session_id);
     const sessionId = body.session_id ?? SessionId.parse(`session-${randomUUID()}`);
