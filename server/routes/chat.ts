@@ -10,6 +10,7 @@ import {
 } from '../../machines/chat-service.ts';
 import { HttpError, parseOr400 } from '../http-errors.ts';
 import { requireBodyType, withinDeadline } from '../http.ts';
+import { SnapshotIncompatibleError } from '../../machines/runner.ts';
 import type { Log } from '../log.ts';
 import { requireStrongSessionId } from '../session-id.ts';
 
@@ -64,6 +65,26 @@ function refuseTooLong(body: unknown) {
         'my last question is plenty.',
     },
   );
+}
+
+const NO_CONVERSATION =
+  "I can't find your earlier messages (the chat may have expired). Please send your registration code to start again.";
+
+/**
+ * The session a transcript is for, from `Authorization: Bearer <session_id>`: the id is the
+ * chat's secret, so it is never put in the URL (logs, history, referrers).
+ */
+function bearerSessionId(ctx: Context): SessionId {
+  const token = /^Bearer (\S+)$/.exec(ctx.get('Authorization'))?.[1];
+  if (!token) {
+    ctx.set('WWW-Authenticate', 'Bearer');
+    throw new HttpError(401, 'missing_session', 'Send Authorization: Bearer <session_id>', {
+      response: NO_CONVERSATION,
+    });
+  }
+  const sessionId = parseOr400(SessionId, token);
+  requireStrongSessionId(sessionId);
+  return sessionId;
 }
 
 /** The routine the client says it was on, if it says: the only use a hint has is to spot a resend. */
@@ -121,6 +142,28 @@ export function chatRouter(deps: ChatRouterDeps) {
     );
     noteHints(log, body, turn);
     ctx.body = { ...turnFields(turn), session_id: sessionId };
+  });
+
+  router.get('/conversation', limit, async (ctx) => {
+    const sessionId = bearerSessionId(ctx);
+    const found = await withinDeadline(ctx, deadlineMs, () =>
+      chat.transcript(sessionId).catch((error: unknown) => {
+        // A session stored by an older version: its next message restarts it politely.
+        if (error instanceof SnapshotIncompatibleError) return null;
+        throw error;
+      }),
+    );
+    if (!found) {
+      throw new HttpError(404, 'session_not_found', 'No chat with this session id', {
+        response: NO_CONVERSATION,
+      });
+    }
+    ctx.body = {
+      session_id: sessionId,
+      messages: found.messages,
+      last_agent: found.agent,
+      routine_number: found.routineNumber,
+    };
   });
 
   return router;
