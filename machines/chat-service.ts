@@ -181,6 +181,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
     team: snapshot.context.team,
     today: todayIso(now()),
     siblingRegistered: snapshot.context.siblingRegistered === true,
+    previousParent: snapshot.context.previousParent,
   });
 
   function compose(snapshot: SessionSnapshot): string {
