@@ -172,6 +172,8 @@ export function errorBoundary(log: Log): Middleware {
   return async (ctx, next) => {
     const started = performance.now();
     let code: string | undefined;
+    /** The status a failure stands for, when it was answered 200 to a parent's page. */
+    let errorStatus: number | undefined;
     try {
       await next();
       if (ctx.status >= 400 && ctx.body == null) {
@@ -183,13 +185,15 @@ export function errorBoundary(log: Log): Middleware {
       const http = hungUp
         ? new HttpError(400, 'client_closed', 'The client hung up')
         : toHttpError(error);
-      ctx.status = answersAsReply(ctx) ? 200 : http.status;
+      if (answersAsReply(ctx)) errorStatus = http.status;
+      ctx.status = errorStatus === undefined ? http.status : 200;
       ctx.body = failureBody(ctx, http);
       code = http.code;
       if (http.status >= 500) ctx.app.emit('error', error, ctx);
     } finally {
       const ms = Math.round(performance.now() - started);
-      log('http.request', { method: ctx.method, path: ctx.path, status: ctx.status, code, ms });
+      const { method, path, status } = ctx;
+      log('http.request', { method, path, status, code, ...(errorStatus && { errorStatus }), ms });
     }
   };
 }

@@ -160,6 +160,16 @@ describe('the HTTP contract as the club frontend reads it', () => {
     },
   );
 
+  it('logs what a refusal answered 200 stands for', () => {
+    const lines = server.logs.filter(
+      (line) => line.event === 'http.request' && line.data?.code === 'message_too_long',
+    );
+    expect(lines.map((line) => [line.data?.status, line.data?.errorStatus])).toEqual([
+      [200, 400],
+      [400, undefined],
+    ]);
+  });
+
   it('ends the polling of an unknown upload with a sentence (complete: true)', async () => {
     const answer = await call(server, { path: `/upload-status/${frontendId()}`, origin: FRONTEND });
     expectChatReplyRefusal(answer, 'upload_not_found', 404, /haven't received a photo/);
