@@ -84,17 +84,57 @@ export interface ChatService {
   }): Promise<TurnResult>;
   /** The session as it stands, without changing it; null when there is none (SnapshotIncompatibleError when stale). */
   peek(sessionId: SessionId): Promise<TurnResult | null>;
+  /** The messages the parent saw in this chat (the latest ones), for a page reloaded; null when none. */
+  transcript(sessionId: SessionId): Promise<Transcript | null>;
+}
+
+/** One message as the chat showed it. */
+export type ShownMessage = { from: 'parent' | 'assistant'; text: string };
+/** A chat's messages, oldest first, and where it stands (the frontend's fields). */
+export type Transcript = Pick<TurnResult, 'agent' | 'routineNumber'> & {
+  messages: ShownMessage[];
+};
+
+/**
+ * How much of the chat is kept to show again after a reload: the latest messages up to this many
+ * bytes of JSON (the whole instance, snapshot included, is bounded at 96 KB), each clipped.
+ */
+export const TRANSCRIPT_MAX_BYTES = 24_000;
+const TRANSCRIPT_MESSAGE_CHARS = 2_000;
+/** What the transcript shows for a photo the parent sent. */
+export const PHOTO_SENT = '📎 Photo sent';
+
+/** Appends a turn's messages, dropping the oldest past TRANSCRIPT_MAX_BYTES. */
+export function appendTranscript(
+  transcript: readonly ShownMessage[],
+  added: readonly ShownMessage[],
+): ShownMessage[] {
+  const clipped = added.map((message) => ({
+    ...message,
+    text: message.text.slice(0, TRANSCRIPT_MESSAGE_CHARS),
+  }));
+  const next = [...transcript, ...clipped];
+  const size = (message: ShownMessage) => Buffer.byteLength(JSON.stringify(message)) + 1;
+  let bytes = next.reduce((sum, message) => sum + size(message), 2);
+  while (bytes > TRANSCRIPT_MAX_BYTES && next.length > 0) {
+    bytes -= size(next.shift() as ShownMessage);
+  }
+  return next;
 }
 
 /** Messages kept for a model's context, and how much of each. */
 const RECENT_TURNS = 6;
 const RECENT_CHARS = 500;
 
-/** What is kept beside the snapshot: the last few messages and the last message applied. */
+const Message = z.object({ from: z.enum(['parent', 'assistant']), text: z.string() });
+
+/**
+ * What is kept beside the snapshot: the last few messages (a model's context), the messages shown
+ * (bounded; erased and expired with the session) and the last message applied.
+ */
 const Conversation = z.object({
-  recent: z
-    .array(z.object({ from: z.enum(['parent', 'assistant']), text: z.string() }))
-    .default([]),
+  recent: z.array(Message).default([]),
+  transcript: z.array(Message).default([]),
   last: z
     .object({
       /** A digest of the text: what the parent typed is not kept for this. */
@@ -141,6 +181,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
     team: snapshot.context.team,
     today: todayIso(now()),
     siblingRegistered: snapshot.context.siblingRegistered === true,
+    previousParent: snapshot.context.previousParent,
   });
 
   function compose(snapshot: SessionSnapshot): string {
@@ -247,7 +288,14 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
     actor: SessionActor,
     conversation: Conversation,
     isNew: boolean,
-  ) => Promise<{ said: string | null; preface?: string; applied?: boolean; resend?: string }>;
+  ) => Promise<{
+    said: string | null;
+    /** What the chat shows for the parent's message when it is not `said` (a photo). */
+    shown?: string;
+    preface?: string;
+    applied?: boolean;
+    resend?: string;
+  }>;
 
   /** One turn of the session through the runner: restore, this step's events, effects, save, reply. */
   function turn(
@@ -291,7 +339,16 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
           const finished = snapshot.hasTag('finished');
           return {
             result: turnResult,
-            extra: { recent: remember(conversation, done.said, turnResult.reply), last },
+            extra: {
+              recent: remember(conversation, done.said, turnResult.reply),
+              transcript: appendTranscript(conversation.transcript, [
+                ...(done.said === null
+                  ? []
+                  : [{ from: 'parent' as const, text: done.shown ?? done.said }]),
+                { from: 'assistant' as const, text: turnResult.reply },
+              ]),
+              last,
+            },
             ...(finished && deps.finishedTtlMs ? { ttlMs: deps.finishedTtlMs } : {}),
           };
         };
@@ -346,12 +403,19 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
         if (taken.upload?.id !== uploadId && taken.lastUploadId !== uploadId) {
           await deps.ports.photos.discard(uploadId);
         }
-        return { said: '[photo]' };
+        return { said: '[photo]', shown: PHOTO_SENT };
       });
     },
     async peek(sessionId) {
       const found = await runner.peek(definition, sessionId);
       return found ? result(sessionId, found.snapshot) : null;
+    },
+    async transcript(sessionId) {
+      const found = await runner.peek(definition, sessionId);
+      if (!found) return null;
+      const { agent, routineNumber } = result(sessionId, found.snapshot);
+      const { transcript } = Conversation.parse(found.stored.extra ?? {});
+      return { messages: transcript, agent, routineNumber };
     },
   };
 }

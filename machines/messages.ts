@@ -57,13 +57,15 @@ export function renderNotice(notice: Notice, club: ClubConfig): string {
         "2. I'll text you a payment link during the chat; please don't close the chat, you can pay afterwards.",
         `3. Brothers and sisters get ${club.siblingDiscountPercent}% off the monthly fee.`,
       ].join('\n');
-    case 'unclear':
+    case 'unclear': {
+      const reason = notice.reason || "Sorry, I didn't quite catch that.";
       return notice.inARow >= 3
-        ? `${notice.reason} If you're stuck, you can also e-mail ${club.adminEmail}.`
-        : notice.reason || "Sorry, I didn't quite catch that.";
+        ? `${reason} If you're stuck, you can also e-mail ${club.adminEmail}.`
+        : reason;
+    }
     case 'answer':
       return (
-        notice.text ??
+        notice.text ||
         `I'm not sure about that one. ${club.adminEmail} can help with anything I can't answer.`
       );
     case 'genericHelp':

@@ -8,8 +8,17 @@ import { mapParsed } from './parsers/result.ts';
 /** Asked only when the date of birth is older than the code's age group allows. */
 export const childAgeGroupCheck = defineRoutine({
   number: 3,
-  ask: (view) =>
-    `${childName(view)}'s date of birth (${formatUkDate(view.draft.childDateOfBirth ?? '')}) is older than the ${view.team?.ageGroup ?? ''} age group allows (under ${(view.team?.ageGroup ?? '').slice(1)} on ${formatUkDate(ageGroupCutoff(view.club))}). Is the date right?`,
+  ask: (view) => {
+    const { childDateOfBirth } = view.draft;
+    const ageGroup = view.team?.ageGroup;
+    const date = childDateOfBirth ? ` (${formatUkDate(childDateOfBirth)})` : '';
+    const group = ageGroup
+      ? `the ${ageGroup} age group allows (under ${ageGroup.slice(1)} on ${formatUkDate(ageGroupCutoff(view.club))})`
+      : "this team's age group allows";
+    const whose = childName(view);
+    const subject = `${whose.charAt(0).toUpperCase()}${whose.slice(1)}`;
+    return `${subject}'s date of birth${date} is older than ${group}. Is the date right?`;
+  },
   instructions: [
     'The date of birth does not fit the age group of the code. Ask the parent to confirm it.',
     'Yes keeps the date (the club will check the age group); no means they will type it again.',

@@ -7,7 +7,7 @@ import { summarise } from './summary.ts';
 export const confirmDetails = defineRoutine({
   number: 28,
   ask: (view) =>
-    `Here's everything I have:\n\n${summarise(view)}\n\nIs all of that correct? If not, tell me what to change (e.g. "my email is ...").`,
+    `Here's everything I have:\n\n${summarise(view) || '- (nothing yet)'}\n\nIs all of that correct? If not, tell me what to change (e.g. "my email is ...").`,
   instructions: [
     'The parent checks the summary. Yes means everything is correct.',
     'If they want to change something, do not return an answer here: the correction is read separately.',

@@ -13,6 +13,8 @@ export type RoutineView = {
   today: string;
   /** Another child of the same parent is registered this season (the sibling discount applies). */
   siblingRegistered?: boolean;
+  /** The parent's details from this chat's previous registration (offered again for a sibling). */
+  previousParent?: Partial<Draft> | null;
 };
 
 /** A step that asks the parent one thing and reads the reply into a slice of the draft. */

@@ -6,12 +6,12 @@ import { fail } from './parsers/result.ts';
 export const photo = defineRoutine({
   number: 34,
   ask: (view) =>
-    `Last step: please upload a passport-style photo of ${childName(view)} (face and shoulders, plain background) with the 📎 photo button.`,
+    `Last step: please upload a passport-style photo of ${childName(view)} (face and shoulders, plain background) with the upload button beside the message box.`,
   instructions: [
     'The photo comes through the upload button. A typed reply cannot answer this step.',
   ],
   extracts: Draft.pick({ photoLink: true }),
-  parse: () => fail('Please use the 📎 photo button to upload the photo.'),
+  parse: () => fail('Please use the upload button beside the message box to send the photo.'),
   tools: [],
   examples: [{ says: 'here it is', answer: null }],
 });

@@ -5,8 +5,13 @@ import { mapParsed } from './parsers/result.ts';
 
 export const playerMobile = defineRoutine({
   number: 23,
-  ask: (view) =>
-    `As ${childName(view)} is in the ${view.team?.ageGroup ?? ''} age group, the league needs the player's own contact details. What's ${childName(view)}'s own mobile number?`,
+  ask: (view) => {
+    const ageGroup = view.team?.ageGroup;
+    const why = ageGroup
+      ? `As ${childName(view)} is in the ${ageGroup} age group, the league needs`
+      : 'At this age, the league needs';
+    return `${why} the player's own contact details. What's ${childName(view)}'s own mobile number?`;
+  },
   instructions: [
     "Read the player's own UK mobile, as 11 digits starting 07.",
     "It must be different from the parent's number; if it is the same, return no answer and say so.",

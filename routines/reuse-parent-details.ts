@@ -6,11 +6,12 @@ import { mapParsed } from './parsers/result.ts';
 /** Offered when a second child is registered in the same session. */
 export const reuseParentDetails = defineRoutine({
   number: 1,
-  ask: ({ draft }) =>
-    `Shall I use the same details for you as last time (${draft.parentFirstName ?? ''} ${draft.parentLastName ?? ''}, your mobile, e-mail and address)?`.replace(
-      /\s+\(/,
-      ' (',
-    ),
+  ask: ({ draft, previousParent }) => {
+    const known = previousParent ?? draft;
+    const name = [known.parentFirstName, known.parentLastName].filter(Boolean).join(' ');
+    const details = name ? `${name}, your mobile` : 'your name, mobile';
+    return `Shall I use the same details for you as last time (${details}, e-mail and address)?`;
+  },
   instructions: [
     'The parent is registering another child. Decide whether they want to reuse their own details.',
     'Yes means reuse; no means they will type them again.',

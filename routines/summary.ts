@@ -2,6 +2,9 @@ import { formatAddress } from './address-text.ts';
 import type { RoutineView } from './define-routine.ts';
 import { formatUkDate } from './parsers/dates.ts';
 
+/** A first and last name, whichever are known; undefined when neither is. */
+const fullName = (first: string | undefined, last: string | undefined) =>
+  [first, last].filter(Boolean).join(' ') || undefined;
 const yesNo = (value: boolean | undefined) => (value ? 'Yes' : 'No');
 const dayOfMonth = (day: number | undefined) =>
   day === -1 ? 'Last day of the month' : day === undefined ? '' : `${day}`;
@@ -9,7 +12,7 @@ const dayOfMonth = (day: number | undefined) =>
 /** Every answer so far, normalised, one per line, for the parent to check at routine 28. */
 export function summarise({ draft }: RoutineView): string {
   const lines: [string, string | undefined][] = [
-    ['Your name', draft.parentFirstName && `${draft.parentFirstName} ${draft.parentLastName}`],
+    ['Your name', fullName(draft.parentFirstName, draft.parentLastName)],
     ['Relationship', draft.relationship],
     ['Your mobile', draft.parentMobile],
     ['Your e-mail', draft.parentEmail],
@@ -19,7 +22,7 @@ export function summarise({ draft }: RoutineView): string {
     ],
     ['Your date of birth', draft.parentDateOfBirth && formatUkDate(draft.parentDateOfBirth)],
     ['Your address', draft.parentAddress && formatAddress(draft.parentAddress)],
-    ["Child's name", draft.childFirstName && `${draft.childFirstName} ${draft.childLastName}`],
+    ["Child's name", fullName(draft.childFirstName, draft.childLastName)],
     ["Child's date of birth", draft.childDateOfBirth && formatUkDate(draft.childDateOfBirth)],
     ['Gender', draft.childGender],
     [

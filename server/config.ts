@@ -30,7 +30,7 @@ const Env = z.object({
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   CORS_ORIGINS: z
     .string()
-    .default('http://localhost:3000')
+    .default('http://localhost:3000,http://127.0.0.1:3000')
     .transform((list) =>
       list
         .split(',')

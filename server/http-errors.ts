@@ -1,4 +1,4 @@
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 import { z } from 'zod';
 import { InstanceTooLargeError } from '../machines/runner.ts';
 import { CommitTooLateError, InstanceBusyError } from '../tools/snapshots/port.ts';
@@ -137,17 +137,43 @@ export function toHttpError(error: unknown): HttpError {
   );
 }
 
+/** The routes a parent's page calls: their failures are chat replies to a browser (see below). */
+const PARENT_ROUTE = /^\/(chat|upload|upload-async|upload-status\/[^/]*|conversation)$/;
+
+/**
+ * Whether a failure is answered 200 as a chat reply: on a parent's route, to a web page (a
+ * browser's request carries `Origin`, as the club frontend's always do). That frontend throws on
+ * any other status and shows the raw body; API clients (no `Origin`) keep the real status. Either
+ * way the body is the same and `error` says what happened.
+ */
+const answersAsReply = (ctx: Context) => PARENT_ROUTE.test(ctx.path) && ctx.get('Origin') !== '';
+
+/** The body of a failure: the sentence, what happened, and the reply's fields left unchanged. */
+function failureBody(ctx: Context, http: HttpError) {
+  return {
+    error: { code: http.code, message: http.message, status: http.status },
+    response: http.response,
+    // null: the club frontend keeps its own hints; a poll that failed is over.
+    last_agent: null,
+    routine_number: null,
+    ...(ctx.path.startsWith('/upload-status/') ? { complete: true } : {}),
+  };
+}
+
 const statusCode = (status: number) =>
   ({ 404: 'not_found', 405: 'method_not_allowed', 501: 'not_implemented' })[status] ?? 'error';
 
 /**
- * First middleware: every failure becomes `{ error: { code, message }, response }`; unexpected
+ * First middleware: every failure becomes `{ error: { code, message, status }, response, … }`
+ * (200 to a parent's page, else `status`); unexpected
  * ones go to app 'error' (logged once there). Also writes the one `http.request` line per request.
  */
 export function errorBoundary(log: Log): Middleware {
   return async (ctx, next) => {
     const started = performance.now();
     let code: string | undefined;
+    /** The status a failure stands for, when it was answered 200 to a parent's page. */
+    let errorStatus: number | undefined;
     try {
       await next();
       if (ctx.status >= 400 && ctx.body == null) {
@@ -159,13 +185,15 @@ export function errorBoundary(log: Log): Middleware {
       const http = hungUp
         ? new HttpError(400, 'client_closed', 'The client hung up')
         : toHttpError(error);
-      ctx.status = http.status;
-      ctx.body = { error: { code: http.code, message: http.message }, response: http.response };
+      if (answersAsReply(ctx)) errorStatus = http.status;
+      ctx.status = errorStatus === undefined ? http.status : 200;
+      ctx.body = failureBody(ctx, http);
       code = http.code;
       if (http.status >= 500) ctx.app.emit('error', error, ctx);
     } finally {
       const ms = Math.round(performance.now() - started);
-      log('http.request', { method: ctx.method, path: ctx.path, status: ctx.status, code, ms });
+      const { method, path, status } = ctx;
+      log('http.request', { method, path, status, code, ...(errorStatus && { errorStatus }), ms });
     }
   };
 }

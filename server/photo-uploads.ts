@@ -32,6 +32,9 @@ export const PHOTO_NOT_TAKEN =
 const UNKNOWN_SESSION =
   "I can't find your registration chat (it may have expired). Please send your registration code in the chat first, then upload the photo.";
 
+const PHOTO_NOT_YET =
+  "Thanks, but I can't take a photo just now: I ask for it near the end of the registration, and I'll tell you when. Please carry on from my last message.";
+
 /** Where the session stands, for the frontend's fields; null agent/routine if it must restart. */
 type Standing = Pick<TurnResult, 'routineNumber'> & { agent: TurnResult['agent'] | null };
 
@@ -144,6 +147,18 @@ export function createPhotoUploads(deps: PhotoUploadsDeps): PhotoUploads {
     });
   }
 
+  /**
+   * A photo before the photo step (a chat not yet at routine 34) is refused at once: the parent
+   * hears so, and nothing is staged. A stale session (no agent) goes on to restart politely; a
+   * photo after the step is left to the flow.
+   */
+  function refuseEarly({ agent, routineNumber }: Standing) {
+    if (agent === null || (routineNumber ?? 0) >= PHOTO_ROUTINE) return;
+    throw new HttpError(409, 'photo_not_expected', 'The chat is not at the photo step', {
+      response: PHOTO_NOT_YET,
+    });
+  }
+
   const record = (sessionId: SessionId, status: Omit<UploadStatus, 'updatedAt'>) =>
     statuses.set(sessionId, { ...status, updatedAt: now().toISOString() });
 
@@ -163,6 +178,7 @@ export function createPhotoUploads(deps: PhotoUploadsDeps): PhotoUploads {
   return {
     async accept(upload) {
       const current = await standing(upload.sessionId);
+      refuseEarly(current);
       const { agent, routineNumber } = current;
       const uploadId = await photos.stage(upload.bytes, upload.type);
       await record(upload.sessionId, {
@@ -178,7 +194,7 @@ export function createPhotoUploads(deps: PhotoUploadsDeps): PhotoUploads {
       return current;
     },
     async processNow(upload, signal, notAfter) {
-      await standing(upload.sessionId);
+      refuseEarly(await standing(upload.sessionId));
       const uploadId = await photos.stage(upload.bytes, upload.type);
       try {
         await prepareStaged(uploadId, signal);

@@ -37,11 +37,15 @@ function busy(on) {
   document.body.dataset.busy = on ? 'true' : 'false';
 }
 
-/** The reply's `response`, which every answer carries (errors included). */
+/**
+ * The reply's `response`, which every answer carries (errors included). A failure comes as 200
+ * to a page, with `error` an object saying what happened (a photo's own reason is a string).
+ */
 async function answerOf(response) {
   const body = await response.json().catch(() => null);
   const text = body && typeof body.response === 'string' ? body.response : null;
-  return { ok: response.ok, body, text: text ?? 'Sorry, something went wrong. Please try again.' };
+  const failed = !response.ok || !body || (body.error !== null && typeof body.error === 'object');
+  return { ok: !failed, body, text: text ?? 'Sorry, something went wrong. Please try again.' };
 }
 
 async function sendMessage(text) {
@@ -130,4 +134,33 @@ function greet() {
     'Hello! Send me the registration code from your team manager to start, or ask me a question about the club.',
   );
 }
+
+/** After a reload: the chat so far, from the server (the session id is its secret). */
+async function restore() {
+  const sessionId = stored('session_id');
+  if (!sessionId) return;
+  busy(true);
+  try {
+    const response = await fetch('/conversation', {
+      headers: { Authorization: `Bearer ${sessionId}` },
+    });
+    if (response.status === 404) {
+      // The chat expired or was erased: start afresh.
+      for (const key of KEYS) sessionStorage.removeItem(key);
+      return;
+    }
+    const answer = await answerOf(response);
+    if (!answer.ok || !Array.isArray(answer.body.messages)) return;
+    for (const message of answer.body.messages) {
+      show(message.from === 'parent' ? 'parent' : 'assistant', String(message.text));
+    }
+    remember(answer.body);
+  } catch {
+    // Offline: the chat carries on from the next message.
+  } finally {
+    busy(false);
+  }
+}
+
 greet();
+void restore();

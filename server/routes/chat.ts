@@ -8,8 +8,9 @@ import {
   type ClientHint,
   type TurnResult,
 } from '../../machines/chat-service.ts';
-import { parseOr400 } from '../http-errors.ts';
+import { HttpError, parseOr400 } from '../http-errors.ts';
 import { requireBodyType, withinDeadline } from '../http.ts';
+import { SnapshotIncompatibleError } from '../../machines/runner.ts';
 import type { Log } from '../log.ts';
 import { requireStrongSessionId } from '../session-id.ts';
 
@@ -33,8 +34,11 @@ export const Hints = z.object({
 });
 type Hints = z.infer<typeof Hints>;
 
+/** The longest message read (the built-in page's box stops there; the club frontend does not). */
+export const MAX_MESSAGE_CHARS = 2_000;
+
 const ChatBody = Hints.extend({
-  user_message: Text(2_000).trim().min(1),
+  user_message: Text(MAX_MESSAGE_CHARS).trim().min(1),
   session_id: SessionId.nullish(),
 });
 
@@ -44,6 +48,44 @@ export const turnFields = (turn: TurnResult) => ({
   last_agent: turn.agent,
   routine_number: turn.routineNumber,
 });
+
+/** A message over the limit is refused with a sentence asking for a shorter one, not a bare 400. */
+function refuseTooLong(body: unknown) {
+  const text = z.object({ user_message: z.string() }).safeParse(body).data?.user_message;
+  if (text === undefined || text.length <= MAX_MESSAGE_CHARS) return;
+  const count = (n: number) => n.toLocaleString('en-GB');
+  throw new HttpError(
+    400,
+    'message_too_long',
+    `user_message has ${text.length} characters; at most ${MAX_MESSAGE_CHARS} are read`,
+    {
+      response:
+        `Sorry, that message is too long for me (${count(text.length)} characters; I can read ` +
+        `up to ${count(MAX_MESSAGE_CHARS)}). Could you send a shorter one? Just the answer to ` +
+        'my last question is plenty.',
+    },
+  );
+}
+
+const NO_CONVERSATION =
+  "I can't find your earlier messages (the chat may have expired). Please send your registration code to start again.";
+
+/**
+ * The session a transcript is for, from `Authorization: Bearer <session_id>`: the id is the
+ * chat's secret, so it is never put in the URL (logs, history, referrers).
+ */
+function bearerSessionId(ctx: Context): SessionId {
+  const token = /^Bearer (\S+)$/.exec(ctx.get('Authorization'))?.[1];
+  if (!token) {
+    ctx.set('WWW-Authenticate', 'Bearer');
+    throw new HttpError(401, 'missing_session', 'Send Authorization: Bearer <session_id>', {
+      response: NO_CONVERSATION,
+    });
+  }
+  const sessionId = parseOr400(SessionId, token);
+  requireStrongSessionId(sessionId);
+  return sessionId;
+}
 
 /** The routine the client says it was on, if it says: the only use a hint has is to spot a resend. */
 function hintOf(hints: Hints): ClientHint {
@@ -83,6 +125,7 @@ export function chatRouter(deps: ChatRouterDeps) {
 
   router.post('/chat', limit, async (ctx) => {
     requireBodyType(ctx, 'json');
+    refuseTooLong(ctx.request.body);
     const body = parseOr400(ChatBody, ctx.request.body);
     if (body.session_id) requireStrongSessionId(body.session_id);
     const sessionId = body.session_id ?? SessionId.parse(`session-${randomUUID()}`);
@@ -99,6 +142,28 @@ export function chatRouter(deps: ChatRouterDeps) {
     );
     noteHints(log, body, turn);
     ctx.body = { ...turnFields(turn), session_id: sessionId };
+  });
+
+  router.get('/conversation', limit, async (ctx) => {
+    const sessionId = bearerSessionId(ctx);
+    const found = await withinDeadline(ctx, deadlineMs, () =>
+      chat.transcript(sessionId).catch((error: unknown) => {
+        // A session stored by an older version: its next message restarts it politely.
+        if (error instanceof SnapshotIncompatibleError) return null;
+        throw error;
+      }),
+    );
+    if (!found) {
+      throw new HttpError(404, 'session_not_found', 'No chat with this session id', {
+        response: NO_CONVERSATION,
+      });
+    }
+    ctx.body = {
+      session_id: sessionId,
+      messages: found.messages,
+      last_agent: found.agent,
+      routine_number: found.routineNumber,
+    };
   });
 
   return router;

@@ -5,7 +5,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.ts';
 import { startServer, type RunningServer } from '../../server/main.ts';
-import { iphoneHeic } from '../fixtures/photos/make.ts';
+import { iphoneHeic, phoneJpeg } from '../fixtures/photos/make.ts';
 import { REGISTRATION_MESSAGES } from '../support/registration-script.ts';
 
 const SCREENSHOT = join(import.meta.dirname, '../../test-results/chat-page.png');
@@ -88,5 +88,32 @@ describe('the chat page at /', () => {
     expect(body.registrations.map((registration) => registration.fields.id_image_link)).toEqual([
       expect.stringMatching(/^photos\/players\/[0-9a-f]{32}\.jpg$/),
     ]);
+  }, 60_000);
+
+  it('restores the conversation after a reload mid-registration, then finishes it', async () => {
+    // Another child of the same family, with another shirt number.
+    const messages = REGISTRATION_MESSAGES.map((text) =>
+      text === 'leo o’brien' ? 'max o’brien' : text === 'number 7' ? 'number 8' : text,
+    );
+    const half = 10;
+    const page = await browser.newPage({ viewport: { width: 420, height: 900 } });
+    await page.goto(server.url);
+    for (const text of messages.slice(0, half)) await say(page, text);
+    const before = await page.getByTestId('messages').innerText();
+    const lastReply = await page.getByTestId('msg-assistant').last().innerText();
+
+    await page.reload();
+    await expect.poll(() => page.getByTestId('msg-parent').count()).toBe(half);
+    await expect.poll(() => page.getByTestId('msg-assistant').last().innerText()).toBe(lastReply);
+    // The same conversation as before, greeting included, in the same order.
+    expect(await page.getByTestId('messages').innerText()).toBe(before);
+    await expect.poll(() => page.getByTestId('message').isDisabled()).toBe(false);
+
+    for (const text of messages.slice(half)) await say(page, text);
+    const photoPath = join(await mkdtemp(join(tmpdir(), 'photo-')), 'IMG_0002.jpg');
+    await writeFile(photoPath, await phoneJpeg(640, 480));
+    await page.getByTestId('photo').setInputFiles(photoPath);
+    await page.getByText(/That's everything/).waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('messages').innerText()).toContain('Max');
   }, 60_000);
 });

@@ -31,7 +31,7 @@ describe('bad input', () => {
     ['user_message as a number', { user_message: 42 }, {}, 400, 'invalid_request'],
     ['an empty user_message', { user_message: '' }, {}, 400, 'invalid_request'],
     ['a blank user_message', { user_message: '   \n ' }, {}, 400, 'invalid_request'],
-    ['2001 characters', { user_message: 'a'.repeat(2001) }, {}, 400, 'invalid_request'],
+    ['2001 characters', { user_message: 'a'.repeat(2001) }, {}, 400, 'message_too_long'],
     ['a 1 MB body', MEGABYTE, {}, 413, 'too_large'],
     ['session_id ../../etc', { user_message: 'hi', session_id: '../../etc' }, {}, 400, undefined],
     [

@@ -31,7 +31,7 @@ describe('loadConfig', () => {
       redisUrl: null,
       dataDir: resolve('data'),
       adminToken: null,
-      corsOrigins: ['http://localhost:3000'],
+      corsOrigins: ['http://localhost:3000', 'http://127.0.0.1:3000'],
       nodeEnv: 'production',
       logLevel: 'info',
       trustProxy: false,

@@ -73,16 +73,15 @@ describe('photo uploads', () => {
     });
   });
 
-  it('keeps a photo sent too early out of the registration and says so', async () => {
+  it('refuses a photo sent too early at once, keeping nothing, and says so', async () => {
     const first = await server.post('/chat', { user_message: '200-Lions-U10-2526' });
     const sessionId = String(first.body.session_id);
     const file = { bytes: IMAGES.jpeg, name: 'early.jpg', type: 'image/jpeg' };
-    const accepted = await server.upload('/upload-async', { session_id: sessionId }, file);
-    expect(accepted.body).toMatchObject({ processing: true, routine_number: 1 });
-    const status = await pollUpload(server, sessionId);
-    expect(status.body).toMatchObject({ complete: true, error: null, routine_number: 1 });
-    // The status shows nothing of the turn's own reply (it may name the family): the next message does.
-    expect(status.body.response).toMatch(/couldn't use that photo/);
+    const refused = await server.upload('/upload-async', { session_id: sessionId }, file);
+    expect(refused).toMatchObject({ status: 409, body: { error: { code: 'photo_not_expected' } } });
+    expect(refused.body.response).toMatch(/can't take a photo just now/);
+    // Nothing was staged or queued: there is no upload to poll.
+    expect((await server.get(`/upload-status/${sessionId}`)).status).toBe(404);
     const next = await server.post('/chat', { user_message: 'why?', session_id: sessionId });
     expect(next.body.routine_number).toBe(1);
   });
