@@ -54,6 +54,7 @@ async function wire(config: Config, processLog: Log, options: StartOptions) {
       : null,
     agentMode: product.agentMode,
     health: product.health,
+    metrics: product.metrics,
     adminToken: config.adminToken,
     corsOrigins: config.corsOrigins,
     rateLimiter: product.stores.rateLimiter,
