@@ -54,6 +54,7 @@ import { createAgentModeSetting } from './agent-mode.ts';
 import type { Config } from './config.ts';
 import { withDevShortcut } from './dev-shortcut.ts';
 import { withSessionTags, type Log } from './log.ts';
+import { serviceChecks } from './health-probes.ts';
 import { createMetrics, productLabels } from './metrics.ts';
 import type { HealthDetails } from './routes/health.ts';
 import { createErasure } from './erasure.ts';
@@ -514,6 +515,7 @@ export async function composeProduct(
       sessions: async () => void (await stores.snapshots.load({ machine: 'health', id: 'probe' })),
       uploadStatus: async () => void (await statuses.get('health-probe')),
       jobs: async () => void (await stores.jobs.counts('photos')),
+      ...serviceChecks(config, stores.jobs, productLabels().queues),
       ...(airtable
         ? {
             airtable: () => airtable.health(),
