@@ -13,6 +13,7 @@ import type { Log } from './log.ts';
 import { createMetrics, metricsRouter, productLabels, type Metrics } from './metrics.ts';
 import type { PhotoUploads } from './photo-uploads.ts';
 import type { Erasure } from './erasure.ts';
+import { openApiRouter } from './openapi.ts';
 import { newSessionLimit, rateLimit } from './rate-limit.ts';
 import { adminRouter } from './routes/admin.ts';
 import { chatRouter } from './routes/chat.ts';
@@ -114,6 +115,7 @@ export function createApp(deps: AppDeps): Koa {
     webhooksRouter({ texts: deps.texts, twilio: deps.twilioWebhook, log: deps.log }),
     healthRouter({ checks: deps.health }),
     metricsRouter({ metrics, adminToken: deps.adminToken }),
+    openApiRouter(),
     pageRouter(),
     paymentsRouter(deps.payments),
   ];

@@ -34,7 +34,7 @@ function listen(server: Server, port: number, host: string) {
 }
 
 /** The web app on the composed product (not yet listening), and its workers unless RUN_WORKERS=false. */
-async function wire(config: Config, processLog: Log, options: StartOptions) {
+export async function wire(config: Config, processLog: Log, options: StartOptions) {
   const product = await composeProduct(config, processLog, {
     ...(options.now ? { now: options.now } : {}),
     ...(options.textRetry ? { textRetry: options.textRetry } : {}),
