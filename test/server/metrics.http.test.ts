@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startResponsesServer, type ResponsesServer } from '../fakes/responses-server.ts';
+import { envelope } from '../llm/scripted-registration.ts';
 import {
   bearer,
   childFor,
@@ -112,4 +114,56 @@ describe('GET /metrics after a registration', () => {
     expect(response.status).toBe(status);
     expect(await response.text()).not.toContain('http_requests_total');
   });
+});
+
+describe('GET /metrics with a model configured', () => {
+  let model: ResponsesServer;
+  let server: TestServer;
+
+  beforeAll(async () => {
+    model = await startResponsesServer();
+    server = await startTestServer({
+      OPENAI_API_KEY: 'sk-test-local-only',
+      OPENAI_MODEL: 'test-model',
+      OPENAI_BASE_URL: model.baseUrl,
+    });
+  });
+  afterAll(async () => {
+    await server.close();
+    await model.close();
+  });
+
+  it('counts model calls, tokens and fallbacks, with no personal data in a label', async () => {
+    const start = await server.post('/chat', { user_message: 'hi, my code is 200-Lions-U10-2526' });
+    const session_id = start.body.session_id;
+    model.script({
+      type: 'json',
+      value: envelope({
+        kind: 'answer',
+        answer: { parentFirstName: 'Sarah', parentLastName: "O'Brien" },
+        reply: 'Lovely to meet you, Sarah.',
+      }),
+    });
+    await server.post('/chat', { user_message: 'sarah o’brien thanks', session_id });
+    model.script(...[1, 2, 3].map(() => ({ type: 'status', status: 500 }) as const));
+    const fallback = await server.post('/chat', { user_message: 'Leo O’Brien', session_id });
+    expect(fallback.body.routine_number).toBe(3);
+
+    const text = await (await fetch(`${server.url}/metrics`, { headers: bearer() })).text();
+    const samples = parse(text);
+    const sum = (name: string, labels: Record<string, string> = {}) =>
+      samples
+        .filter((s) => s.name === name)
+        .filter((s) => Object.entries(labels).every(([k, v]) => s.labels[k] === v))
+        .reduce((total, s) => total + s.value, 0);
+    expect(sum('model_calls_total', { outcome: 'ok' })).toBeGreaterThanOrEqual(1);
+    expect(sum('model_tokens_total', { direction: 'input' })).toBeGreaterThan(0);
+    expect(sum('model_tokens_total', { direction: 'output' })).toBeGreaterThan(0);
+    expect(sum('model_fallbacks_total')).toBe(1);
+    expect(sum('model_fallbacks_total', { problem: 'other' })).toBe(0);
+    const values = samples.flatMap((s) => Object.values(s.labels)).join('\n');
+    for (const secret of ['Sarah', 'Brien', 'Leo', String(session_id)]) {
+      expect(values).not.toContain(secret);
+    }
+  }, 20_000);
 });
