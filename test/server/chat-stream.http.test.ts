@@ -133,6 +133,55 @@ describe('POST /chat with Accept: text/event-stream', () => {
     return sessionId;
   }
 
+  it("ends with an error event carrying the plain call's error body when the turn fails", async () => {
+    const quick = await startTestServer(
+      {
+        ADDRESS_LOOKUP_PROVIDER: 'ideal-postcodes',
+        ADDRESS_LOOKUP_API_KEY: KEY,
+        ADDRESS_LOOKUP_BASE_URL: provider.baseUrl,
+      },
+      { turnDeadlineMs: 600 },
+    );
+    try {
+      const answers: StreamEvent[] = [];
+      for (const [i, mode] of (['stream', 'plain'] as const).entries()) {
+        const sessionId = newSessionId();
+        for (const [message] of TO_THE_HOUSE) {
+          const text =
+            message === 'leo o’brien'
+              ? `${['Eve', 'Finn'][i]} o’brien`
+              : message === 'm32 8jl'
+                ? `M32 9Z${'AB'[i]}`
+                : message;
+          await quick.post('/chat', { user_message: text, session_id: sessionId });
+        }
+        provider.script({ type: 'hang' }, { type: 'hang' });
+        const body = { user_message: '12', session_id: sessionId };
+        if (mode === 'plain') {
+          const plain = await quick.post('/chat', body);
+          expect(plain.status).toBe(503);
+          answers.push({ event: 'error', data: plain.body });
+        } else {
+          const events = await (async () => {
+            const response = await fetch(`${quick.url}/chat`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+              body: JSON.stringify(body),
+            });
+            expect(response.status).toBe(200);
+            return parseEvents(await response.text());
+          })();
+          expect(events.map((e) => e.event)).toEqual(['understood', 'effect.started', 'error']);
+          answers.push(events.at(-1) ?? { event: 'none', data: {} });
+        }
+      }
+      expect(answers[0]).toEqual(answers[1]);
+      expect(answers[0]?.data).toMatchObject({ error: { code: 'turn_timeout' } });
+    } finally {
+      await quick.close();
+    }
+  }, 20_000);
+
   it('abandons the turn when the client hangs up mid-stream, as with a plain call', async () => {
     const outcomes: unknown[] = [];
     for (const mode of ['stream', 'plain'] as const) {
