@@ -6,7 +6,7 @@ import { PAYMENT_REMINDER_QUEUE } from '../machines/payment-link.ts';
 import { paymentMachine, type PaymentEffect } from '../machines/payment.machine.ts';
 import { sessionMachine } from '../machines/session.machine.ts';
 import { RECORDS_QUEUE } from '../tools/airtable/outbox.ts';
-import type { Jobs, QueueCounts } from '../tools/jobs/port.ts';
+import type { Jobs } from '../tools/jobs/port.ts';
 import { SMS_QUEUE } from '../tools/sms/sms.ts';
 import type { Log } from './log.ts';
 import { PAYMENT_EVENTS_QUEUE } from './payments.ts';
@@ -64,6 +64,8 @@ const MODEL_PROBLEMS = [
   'AbortError',
 ];
 const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
+/** How long a scrape waits for one queue's counts. */
+const QUEUE_TIMEOUT_MS = 1_000;
 const TURN_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 /** Routine numbers are small integers; a parent outside a registration is 'none'. */
 const MAX_ROUTINE = 99;
@@ -235,8 +237,12 @@ export function createMetrics(labels: MetricLabels): Metrics {
       log(event, data);
     },
     watchQueues(jobs) {
-      const depth = async (queue: string): Promise<QueueCounts | null> =>
-        jobs.counts(queue).catch(() => null);
+      // A queue store that does not answer leaves its series out rather than holding the scrape.
+      const depth = (queue: string) =>
+        Promise.race([
+          jobs.counts(queue).catch(() => null),
+          new Promise<null>((resolve) => setTimeout(() => resolve(null), QUEUE_TIMEOUT_MS).unref()),
+        ]);
       new Gauge({
         name: 'jobs_queue_depth',
         help: 'Jobs per queue and state, read from the queue at each scrape',
