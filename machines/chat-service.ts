@@ -10,7 +10,7 @@ import type { EffectPorts } from './effects.ts';
 import type { Interpretation, Interpreter, RecentTurn, UserEvent } from './interpreter.ts';
 import { renderNotice } from './messages.ts';
 import { MENTIONABLE } from './registration.machine.ts';
-import { SnapshotIncompatibleError, type Log, type Runner } from './runner.ts';
+import { SnapshotIncompatibleError, type EffectProgress, type Log, type Runner } from './runner.ts';
 import {
   sessionDefinition,
   whereIs,
@@ -58,6 +58,14 @@ export type ChatServiceDeps = {
   photoCheck?: (uploadId: string, signal?: AbortSignal) => Promise<string | null>;
 };
 
+/**
+ * How a turn is getting on, for a client that watches it (a streamed reply): what the message was
+ * understood as, then each effect as it starts and ends. Names and event types only, never data.
+ */
+export type TurnProgress =
+  | { type: 'understood'; event: string; routine: number | null }
+  | ({ type: 'effect' } & EffectProgress);
+
 /** The frontend's idea of where the chat was when the message was sent (a hint, never obeyed). */
 export type ClientHint = { routineNumber?: number | null };
 
@@ -74,6 +82,8 @@ export interface ChatService {
      * it may refuse (e.g. too many new sessions from one address) by throwing.
      */
     admitNew?: () => Promise<void>;
+    /** Told how the turn is getting on (see TurnProgress); a turn without it is the same turn. */
+    onProgress?: (progress: TurnProgress) => void;
   }): Promise<TurnResult>;
   /** A photo was staged for this session; the flow decides whether it is wanted. */
   uploadedPhoto(input: {
@@ -302,8 +312,10 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
     sessionId: SessionId,
     deadline: { signal?: AbortSignal | undefined; notAfter?: number | undefined },
     step: Step,
+    onProgress?: (progress: TurnProgress) => void,
   ) {
     const { signal, notAfter } = deadline;
+    const started = performance.now();
     return runner.turn(
       definition,
       sessionId,
@@ -334,7 +346,9 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
           log('turn.completed', {
             sessionId,
             state: turnResult.state,
+            from: numberBefore,
             routine: turnResult.routineNumber,
+            ms: Math.round(performance.now() - started),
           });
           const finished = snapshot.hasTag('finished');
           return {
@@ -357,26 +371,32 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
         ports: deps.ports,
         ...(signal ? { signal } : {}),
         ...(notAfter === undefined ? {} : { notAfter }),
+        ...(onProgress
+          ? { onEffect: (effect: EffectProgress) => onProgress({ type: 'effect', ...effect }) }
+          : {}),
       },
     );
   }
 
   return {
-    reply: ({ sessionId, text, hint, signal, notAfter, admitNew }) => {
+    reply: ({ sessionId, text, hint, signal, notAfter, admitNew, onProgress }) => {
       const receivedAt = preciseNow();
-      return turn(sessionId, { signal, notAfter }, async (actor, conversation, isNew) => {
+      const step: Step = async (actor, conversation, isNew) => {
         if (isNew && admitNew) await admitNew();
         if (isResend(conversation.last, text, hint, receivedAt)) {
           return { said: text, resend: conversation.last?.reply ?? '' };
         }
         const { event, preface } = await understand(actor, text, conversation.recent, signal);
+        const routine = whereIs(actor.getSnapshot()).number;
+        onProgress?.({ type: 'understood', event: event.type, routine });
         actor.send(event);
         const landed = whereIs(actor.getSnapshot()).routine;
         if (event.type === 'user.corrected' && event.answer && landed === event.routine) {
           actor.send({ type: 'user.answered', answer: event.answer });
         }
         return { said: text, applied: true, ...(preface ? { preface } : {}) };
-      });
+      };
+      return turn(sessionId, { signal, notAfter }, step, onProgress);
     },
     async uploadedPhoto({ sessionId, uploadId, signal, notAfter }) {
       // The photo check (a model call, seconds) runs before the turn, not while holding the lock.

@@ -127,7 +127,13 @@ export type TurnOptions<Ports> = {
    * all, so that a caller told "failed" never finds the turn applied later.
    */
   notAfter?: number;
+  /** Told as each effect starts and ends (its outcome is the event it answered), e.g. to stream progress. */
+  onEffect?: (progress: EffectProgress) => void;
 };
+
+/** One effect starting or ending within a turn: its name and, once ended, its outcome. */
+export type EffectProgress =
+  { phase: 'started'; effect: string } | { phase: 'finished'; effect: string; outcome: string };
 
 export type RunnerDeps = {
   store: SnapshotStore;
@@ -184,6 +190,7 @@ export function createRunner({
     actor: Actor<Machine>,
     ports: Ports,
     signal: AbortSignal,
+    onEffect?: (progress: EffectProgress) => void,
   ) {
     for (let count = 0; ; count += 1) {
       const effect = definition.effectDue(actor.getSnapshot());
@@ -191,6 +198,7 @@ export function createRunner({
       if (count >= MAX_EFFECTS_PER_TURN)
         throw new Error('Too many effects in one turn: the machine loops');
       const started = Date.now();
+      onEffect?.({ phase: 'started', effect });
       let event: EventFromLogic<Machine>;
       try {
         event = await definition.runEffect(effect, actor.getSnapshot(), ports, signal);
@@ -216,6 +224,7 @@ export function createRunner({
         });
         event = definition.failed(effect, kind, name);
       }
+      onEffect?.({ phase: 'finished', effect, outcome: String(event.type) });
       actor.send(event);
     }
   }
@@ -240,7 +249,7 @@ export function createRunner({
       definition: PersistedMachine<Machine, Ports>,
       instanceId: string,
       work: TurnWork<Machine, Result>,
-      { ports, signal = new AbortController().signal, notAfter }: TurnOptions<Ports>,
+      { ports, signal = new AbortController().signal, notAfter, onEffect }: TurnOptions<Ports>,
     ): Promise<Result> {
       const key = { machine: definition.id, id: instanceId };
       const held: HeldInstance = await store.acquire(key);
@@ -256,7 +265,7 @@ export function createRunner({
         let failure: unknown = null;
         subscription = actor.subscribe({ error: (error) => (failure = error) });
         const end = await work(actor, { stored: held.stored, restarted: restored.restarted });
-        await runEffects(definition, actor, ports, signal);
+        await runEffects(definition, actor, ports, signal, onEffect);
         if (failure) throw failure;
         const snapshot = actor.getSnapshot();
         if (!definition.isAtRest(snapshot)) {

@@ -10,8 +10,10 @@ import type { AgentModeSetting } from './agent-mode.ts';
 import { errorBoundary, logAppError } from './http-errors.ts';
 import { TURN_DEADLINE_MS } from './http.ts';
 import type { Log } from './log.ts';
+import { createMetrics, metricsRouter, productLabels, type Metrics } from './metrics.ts';
 import type { PhotoUploads } from './photo-uploads.ts';
 import type { Erasure } from './erasure.ts';
+import { openApiRouter } from './openapi.ts';
 import { newSessionLimit, rateLimit } from './rate-limit.ts';
 import { adminRouter } from './routes/admin.ts';
 import { chatRouter } from './routes/chat.ts';
@@ -53,6 +55,8 @@ export type AppDeps = {
   turnDeadlineMs?: number;
   /** The payment link, the GoCardless webhook and the offline simulator's page. */
   payments: PaymentRoutesDeps;
+  /** The product's Prometheus series (GET /metrics); a registry of the app's own when not given. */
+  metrics?: Metrics;
 };
 
 /** JSON bodies are small: 2,000 characters of message and a few hints (a 1 MB body gets 413). */
@@ -75,7 +79,10 @@ export function createApp(deps: AppDeps): Koa {
   const allowed = new Set(deps.corsOrigins);
   const limit = rateLimit(deps.rateLimiter, deps.log);
   const deadlineMs = deps.turnDeadlineMs ?? TURN_DEADLINE_MS;
+  const metrics = deps.metrics ?? createMetrics(productLabels());
 
+  // Outside the boundary, so that it counts the status the client gets.
+  app.use(metrics.http);
   app.use(errorBoundary(deps.log));
   app.use(securityHeaders);
   app.use(
@@ -107,6 +114,8 @@ export function createApp(deps: AppDeps): Koa {
     adminRouter(deps),
     webhooksRouter({ texts: deps.texts, twilio: deps.twilioWebhook, log: deps.log }),
     healthRouter({ checks: deps.health }),
+    metricsRouter({ metrics, adminToken: deps.adminToken }),
+    openApiRouter(),
     pageRouter(),
     paymentsRouter(deps.payments),
   ];

@@ -54,6 +54,8 @@ import { createAgentModeSetting } from './agent-mode.ts';
 import type { Config } from './config.ts';
 import { withDevShortcut } from './dev-shortcut.ts';
 import { withSessionTags, type Log } from './log.ts';
+import { serviceChecks } from './health-probes.ts';
+import { createMetrics, productLabels } from './metrics.ts';
 import type { HealthDetails } from './routes/health.ts';
 import { createErasure } from './erasure.ts';
 import { createPhotoUploads } from './photo-uploads.ts';
@@ -387,13 +389,19 @@ export async function composeProduct(
       note: 'LOG_HASH_KEY is unset: session tags in the logs change with each process',
     });
   }
-  const log = withSessionTags(processLog, config.logHashKey ?? randomBytes(32).toString('hex'));
+  // This product's own metrics registry, read off its log events (never a family's data).
+  const metrics = createMetrics(productLabels());
+  const log = withSessionTags(
+    metrics.observe(processLog),
+    config.logHashKey ?? randomBytes(32).toString('hex'),
+  );
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   // An existing folder too: the embedded stores hold children's personal and medical data.
   await chmod(config.dataDir, 0o700);
   const { club, publicBaseUrl } = config;
   const db = openDatabase(databasePath(config));
   const stores = await sharedStores(config, db, log);
+  metrics.watchQueues(stores.jobs);
   const statuses = createUploadStatusStore(stores.uploads);
   const textRetry: JobOptions & { attempts: number } = options.textRetry ?? TEXT_RETRY;
   const outbox = createSqliteSmsOutbox(db, stores.jobs, { retry: textRetry, now });
@@ -485,6 +493,8 @@ export async function composeProduct(
   return {
     /** The process's log with session ids tagged: use this one, never the raw log. */
     log,
+    /** Prometheus series of this product (GET /metrics). */
+    metrics,
     chat,
     uploads,
     erasure,
@@ -507,6 +517,7 @@ export async function composeProduct(
       sessions: async () => void (await stores.snapshots.load({ machine: 'health', id: 'probe' })),
       uploadStatus: async () => void (await statuses.get('health-probe')),
       jobs: async () => void (await stores.jobs.counts('photos')),
+      ...serviceChecks(config, stores.jobs, productLabels().queues),
       ...(airtable
         ? {
             airtable: () => airtable.health(),

@@ -149,7 +149,7 @@ const PARENT_ROUTE = /^\/(chat|upload|upload-async|upload-status\/[^/]*|conversa
 const answersAsReply = (ctx: Context) => PARENT_ROUTE.test(ctx.path) && ctx.get('Origin') !== '';
 
 /** The body of a failure: the sentence, what happened, and the reply's fields left unchanged. */
-function failureBody(ctx: Context, http: HttpError) {
+export function failureBody(ctx: Context, http: HttpError) {
   return {
     error: { code: http.code, message: http.message, status: http.status },
     response: http.response,

@@ -34,7 +34,7 @@ function listen(server: Server, port: number, host: string) {
 }
 
 /** The web app on the composed product (not yet listening), and its workers unless RUN_WORKERS=false. */
-async function wire(config: Config, processLog: Log, options: StartOptions) {
+export async function wire(config: Config, processLog: Log, options: StartOptions) {
   const product = await composeProduct(config, processLog, {
     ...(options.now ? { now: options.now } : {}),
     ...(options.textRetry ? { textRetry: options.textRetry } : {}),
@@ -54,6 +54,7 @@ async function wire(config: Config, processLog: Log, options: StartOptions) {
       : null,
     agentMode: product.agentMode,
     health: product.health,
+    metrics: product.metrics,
     adminToken: config.adminToken,
     corsOrigins: config.corsOrigins,
     rateLimiter: product.stores.rateLimiter,

@@ -15,7 +15,7 @@ export const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
 const WRONG_TYPE = 'Please upload a JPEG, PNG, WebP or iPhone (HEIC) photo.';
 
 /** The frontend's form fields; the hints are accepted and ignored like on /chat. */
-const PhotoFields = z.object({
+export const PhotoFields = z.object({
   session_id: SessionId,
   last_agent: z.string().max(100).optional(),
   routine_number: z.string().max(100).optional(),

@@ -48,19 +48,74 @@ async function answerOf(response) {
   return { ok: !failed, body, text: text ?? 'Sorry, something went wrong. Please try again.' };
 }
 
+/** What the page says while an effect runs: names of steps only, never the family's data. */
+const STEP_LABELS = {
+  findTeam: 'Finding the team…',
+  claimRegistration: 'Checking the registration…',
+  takeOverRegistration: 'Checking the registration…',
+  lookUpParentAddress: 'Checking the address…',
+  lookUpChildAddress: 'Checking the address…',
+  reserveShirtNumber: 'Checking the shirt number…',
+  checkKit: 'Checking the kit…',
+  saveRegistration: 'Saving the registration…',
+  savePhoto: 'Saving the photo…',
+  createPayment: 'Setting up the payment…',
+  sendPaymentLink: 'Sending the payment link…',
+  updateRecord: 'Updating the registration…',
+  flagForClub: 'Passing this to the club…',
+};
+
+/** Reads a server-sent event stream, calling `onEvent(name, data)` for each event. */
+async function readEvents(response, onEvent) {
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    buffer += decoder.decode(value, { stream: true });
+    let end;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const name = /^event: (.*)$/m.exec(block)?.[1] ?? 'message';
+      const data = /^data: (.*)$/m.exec(block)?.[1];
+      if (data !== undefined) onEvent(name, JSON.parse(data));
+    }
+  }
+}
+
+/** The turn streamed: progress in a note that the reply then replaces (JSON when refused early). */
+async function streamedAnswer(response) {
+  if (!(response.headers.get('content-type') ?? '').startsWith('text/event-stream')) {
+    return answerOf(response);
+  }
+  const note = show('progress', 'Thinking…');
+  let answer = null;
+  await readEvents(response, (name, data) => {
+    if (name === 'effect.started') note.textContent = STEP_LABELS[data.effect] ?? 'Working on it…';
+    if (name === 'reply') answer = { ok: true, body: data, text: data.response };
+    if (name === 'error') answer = { ok: false, body: data, text: data.response };
+  });
+  note.remove();
+  return (
+    answer ?? { ok: false, body: null, text: 'Sorry, something went wrong. Please try again.' }
+  );
+}
+
 async function sendMessage(text) {
   show('parent', text);
   busy(true);
   try {
     const response = await fetch('/chat', {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: { 'Content-Type': 'application/json', Accept: 'text/event-stream' },
       body: JSON.stringify({
         user_message: text,
         ...Object.fromEntries(KEYS.map((key) => [key, stored(key)])),
       }),
     });
-    const answer = await answerOf(response);
+    const answer = await streamedAnswer(response);
     if (answer.ok) remember(answer.body);
     show(answer.ok ? 'assistant' : 'error', answer.text);
   } catch {

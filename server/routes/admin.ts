@@ -40,11 +40,11 @@ export function requireAdmin(token: string | null): Middleware {
   };
 }
 
-const ClearBody = z.object({ session_id: SessionId });
-const ModeBody = z.object({ mode: z.enum(['local', 'mcp']) });
+export const ClearBody = z.object({ session_id: SessionId });
+export const ModeBody = z.object({ mode: z.enum(['local', 'mcp']) });
 const RegistrationId = z.string().regex(/^[A-Za-z0-9_-]{1,150}$/);
-const RegistrationParams = z.object({ id: RegistrationId });
-const TextsQuery = z.object({
+export const RegistrationParams = z.object({ id: RegistrationId });
+export const TextsQuery = z.object({
   status: z.enum(TEXT_STATUSES).optional(),
   registration_id: RegistrationId.optional(),
 });
@@ -63,10 +63,10 @@ const textView = (text: QueuedSms) => ({
   queued_at: text.queuedAt,
   updated_at: text.updatedAt,
 });
-const RegistrationQuery = z.object({ photo: z.enum(['missing', 'present']).optional() });
+export const RegistrationQuery = z.object({ photo: z.enum(['missing', 'present']).optional() });
 const ErasableId = z.string().regex(/^reg-[0-9a-f]{24}$/, 'a registration id is reg-<24 hex>');
 /** One family to erase: its registration id, or the child as the admin knows them. */
-const EraseBody = z.union([
+export const EraseBody = z.union([
   z.object({ registration_id: ErasableId }).strict(),
   z
     .object({
@@ -77,7 +77,7 @@ const EraseBody = z.union([
     })
     .strict(),
 ]);
-const PaymentsQuery = z.object({
+export const PaymentsQuery = z.object({
   status: z.enum(['unpaid', 'suspended', 'active', 'all']).default('unpaid'),
 });
 const PAYMENT_STATUSES = {

@@ -6,9 +6,10 @@ import {
   SessionId,
   type ChatService,
   type ClientHint,
+  type TurnProgress,
   type TurnResult,
 } from '../../machines/chat-service.ts';
-import { HttpError, parseOr400 } from '../http-errors.ts';
+import { failureBody, HttpError, parseOr400, toHttpError } from '../http-errors.ts';
 import { requireBodyType, withinDeadline } from '../http.ts';
 import { SnapshotIncompatibleError } from '../../machines/runner.ts';
 import type { Log } from '../log.ts';
@@ -37,7 +38,8 @@ type Hints = z.infer<typeof Hints>;
 /** The longest message read (the built-in page's box stops there; the club frontend does not). */
 export const MAX_MESSAGE_CHARS = 2_000;
 
-const ChatBody = Hints.extend({
+/** The body POST /chat validates (also the OpenAPI document's request schema). */
+export const ChatBody = Hints.extend({
   user_message: Text(MAX_MESSAGE_CHARS).trim().min(1),
   session_id: SessionId.nullish(),
 });
@@ -108,6 +110,55 @@ function noteHints(log: Log, hints: Hints, turn: TurnResult) {
   });
 }
 
+/** Whether the client asked for the turn as server-sent events rather than one JSON body. */
+export const wantsStream = (ctx: Context) =>
+  ctx.accepts('application/json', 'text/event-stream') === 'text/event-stream';
+
+/** A turn's progress as an SSE event: `understood`, `effect.started` or `effect.finished`. */
+function progressEvent(progress: TurnProgress): [string, Record<string, unknown>] {
+  if (progress.type === 'understood') {
+    return ['understood', { event: progress.event, routine: progress.routine }];
+  }
+  return progress.phase === 'started'
+    ? ['effect.started', { effect: progress.effect }]
+    : ['effect.finished', { effect: progress.effect, outcome: progress.outcome }];
+}
+
+/**
+ * Answers a turn as server-sent events: its progress as it happens, then `reply` whose data is the
+ * very body the plain call answers, or `error` whose data is the plain call's error body. A client
+ * that hangs up aborts the turn through the same signal as a plain call (nothing is saved).
+ */
+async function streamTurn(
+  ctx: Context,
+  run: (onProgress: (progress: TurnProgress) => void) => Promise<Record<string, unknown>>,
+) {
+  ctx.status = 200;
+  ctx.respond = false;
+  const res = ctx.res;
+  // The app's headers (CORS, no-store, nosniff) were set on res already and go out with these.
+  res.writeHead(200, {
+    'Content-Type': 'text/event-stream; charset=utf-8',
+    'X-Accel-Buffering': 'no',
+  });
+  const send = (event: string, data: unknown) => {
+    if (res.writableEnded || res.destroyed) return;
+    res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  };
+  try {
+    const body = await run((progress) => send(...progressEvent(progress)));
+    send('reply', body);
+  } catch (error) {
+    // A parent who hung up: the boundary records it as it records a plain call's hang-up.
+    if (ctx.req.socket.destroyed) throw error;
+    const http = toHttpError(error);
+    send('error', failureBody(ctx, http));
+    if (http.status >= 500) ctx.app.emit('error', error, ctx);
+  } finally {
+    res.end();
+  }
+}
+
 export type ChatRouterDeps = {
   chat: ChatService;
   log: Log;
@@ -129,19 +180,24 @@ export function chatRouter(deps: ChatRouterDeps) {
     const body = parseOr400(ChatBody, ctx.request.body);
     if (body.session_id) requireStrongSessionId(body.session_id);
     const sessionId = body.session_id ?? SessionId.parse(`session-${randomUUID()}`);
-    const turn = await withinDeadline(ctx, deadlineMs, (signal, notAfter) =>
-      chat.reply({
-        sessionId,
-        text: body.user_message,
-        hint: hintOf(body),
-        signal,
-        notAfter,
-        // Counted only for a session not stored yet, inside its turn: no extra read per message.
-        admitNew: () => deps.admitNewSession(ctx),
-      }),
-    );
-    noteHints(log, body, turn);
-    ctx.body = { ...turnFields(turn), session_id: sessionId };
+    const answer = async (onProgress?: (progress: TurnProgress) => void) => {
+      const turn = await withinDeadline(ctx, deadlineMs, (signal, notAfter) =>
+        chat.reply({
+          sessionId,
+          text: body.user_message,
+          hint: hintOf(body),
+          signal,
+          notAfter,
+          // Counted only for a session not stored yet, inside its turn: no extra read per message.
+          admitNew: () => deps.admitNewSession(ctx),
+          ...(onProgress ? { onProgress } : {}),
+        }),
+      );
+      noteHints(log, body, turn);
+      return { ...turnFields(turn), session_id: sessionId };
+    };
+    if (wantsStream(ctx)) return streamTurn(ctx, answer);
+    ctx.body = await answer();
   });
 
   router.get('/conversation', limit, async (ctx) => {

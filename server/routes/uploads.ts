@@ -10,7 +10,7 @@ import { PROCESSING_REPLY, type PhotoUploads } from '../photo-uploads.ts';
 import { requireStrongSessionId } from '../session-id.ts';
 import { turnFields } from './chat.ts';
 
-const StatusParams = z.object({ session_id: SessionId });
+export const StatusParams = z.object({ session_id: SessionId });
 
 /** An upload status in the club frontend's names. */
 const statusFields = (status: UploadStatus) => ({

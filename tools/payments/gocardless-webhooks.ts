@@ -32,7 +32,7 @@ export const GoCardlessEvent = z.object({
 export type GoCardlessEvent = z.infer<typeof GoCardlessEvent>;
 
 /** A webhook request's body: a batch of events, delivered at least once and in any order. */
-const WebhookBody = z.object({ events: z.array(z.unknown()) });
+export const WebhookBody = z.object({ events: z.array(z.unknown()) });
 const EventType = z.looseObject({ resource_type: z.string(), action: z.string() });
 
 /** The events the club's payment machine acts on, as `resource_type.action`. */
