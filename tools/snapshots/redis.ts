@@ -129,42 +129,51 @@ export async function createRedisSnapshotStore(
     }
   };
 
-  const held = (key: InstanceKey, token: string, stored: StoredInstance | null): HeldInstance => ({
-    stored,
-    async commit(record, ttlMs, options = {}) {
-      // Never start a save after the deadline; one in flight is refused by Redis if it runs late.
-      if (options.notAfter !== undefined && Date.now() > options.notAfter) {
-        throw new CommitTooLateError(key);
-      }
-      const expected = stored?.revision ?? -1;
-      const next: StoredInstance = {
-        ...record,
-        machine: key.machine,
-        revision: (stored?.revision ?? 0) + 1,
-      };
-      const reply = await reaching(() =>
-        client.eval(COMMIT, {
-          keys: keys(key),
-          arguments: [
-            token,
-            String(expected),
-            JSON.stringify(next),
-            String(Math.max(1, Math.round(ttlMs))),
-            String(options.notAfter === undefined ? 0 : Math.max(1, Math.floor(options.notAfter))),
-          ],
-        }),
-      );
-      const [saved, found] = CommitReply.parse(reply);
-      if (saved === 2) throw new CommitTooLateError(key);
-      if (found === -2) throw new Error(`A stored ${key.machine} instance is unreadable`);
-      if (saved !== 1) {
-        throw new RevisionConflictError(key, stored?.revision ?? 0, found < 0 ? null : found);
-      }
-    },
-    async release() {
-      await release(key, token);
-    },
-  });
+  const held = (key: InstanceKey, token: string, stored: StoredInstance | null): HeldInstance => {
+    /** The commit saved and dropped the lock in its script: nothing is left to release. */
+    let released = false;
+    return {
+      stored,
+      async commit(record, ttlMs, options = {}) {
+        // Never start a save after the deadline; one in flight is refused by Redis if it runs late.
+        if (options.notAfter !== undefined && Date.now() > options.notAfter) {
+          throw new CommitTooLateError(key);
+        }
+        const expected = stored?.revision ?? -1;
+        const next: StoredInstance = {
+          ...record,
+          machine: key.machine,
+          revision: (stored?.revision ?? 0) + 1,
+        };
+        const reply = await reaching(() =>
+          client.eval(COMMIT, {
+            keys: keys(key),
+            arguments: [
+              token,
+              String(expected),
+              JSON.stringify(next),
+              String(Math.max(1, Math.round(ttlMs))),
+              String(
+                options.notAfter === undefined ? 0 : Math.max(1, Math.floor(options.notAfter)),
+              ),
+            ],
+          }),
+        );
+        const [saved, found] = CommitReply.parse(reply);
+        if (saved === 2) throw new CommitTooLateError(key);
+        if (found === -2) throw new Error(`A stored ${key.machine} instance is unreadable`);
+        if (saved !== 1) {
+          throw new RevisionConflictError(key, stored?.revision ?? 0, found < 0 ? null : found);
+        }
+        released = true;
+      },
+      async release() {
+        if (released) return;
+        released = true;
+        await release(key, token);
+      },
+    };
+  };
 
   return {
     async acquire(key) {
