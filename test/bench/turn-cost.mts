@@ -110,6 +110,13 @@ async function drive(base: string, parents: { sessionId: string; text: string }[
   );
 }
 
+/** Redis's own CPU so far (user + system), in milliseconds. */
+async function redisCpuMs(redis: { info(section: string): Promise<string> }) {
+  const info = await redis.info('cpu');
+  const seconds = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+  return (seconds('used_cpu_user') + seconds('used_cpu_sys')) * 1000;
+}
+
 async function commandStats(redis: { info(section: string): Promise<string> }) {
   const info = await redis.info('commandstats');
   const calls: Record<string, number> = {};
@@ -140,8 +147,13 @@ async function measure() {
       child.once('exit', (code) => reject(new Error(`The server exited (${code})`)));
     });
     // Warm up: JIT, connections, the first sessions.
-    await drive(url, script(0, Math.min(400, TURNS)));
-    const rounds: { cpuPerTurnMs: number; rssMb: number; commands: Record<string, number> }[] = [];
+    await drive(url, script(0, TURNS));
+    const rounds: {
+      cpuPerTurnMs: number;
+      redisCpuPerTurnMs: number;
+      rssMb: number;
+      commands: Record<string, number>;
+    }[] = [];
     for (let round = 1; round <= ROUNDS; round += 1) {
       const parents = script(round, TURNS);
       if (MODE === 'plain')
@@ -152,9 +164,11 @@ async function measure() {
       const measured = MODE === 'plain' ? parents.map((turns) => turns.slice(1)) : parents;
       const turns = measured.reduce((sum, turns) => sum + turns.length, 0);
       const statsBefore = await commandStats(client);
+      const redisBefore = await redisCpuMs(client);
       const before = await ask<Usage>(child, 'usage');
       await drive(url, measured);
       const after = await ask<Usage>(child, 'usage');
+      const redisAfter = await redisCpuMs(client);
       const statsAfter = await commandStats(client);
       const commands: Record<string, number> = {};
       for (const [name, calls] of Object.entries(statsAfter)) {
@@ -163,6 +177,7 @@ async function measure() {
       }
       rounds.push({
         cpuPerTurnMs: (after.cpuMicros - before.cpuMicros) / 1000 / turns,
+        redisCpuPerTurnMs: (redisAfter - redisBefore) / turns,
         rssMb: after.rss / 2 ** 20,
         commands,
       });
@@ -174,8 +189,16 @@ async function measure() {
         {
           mode: MODE,
           turnsPerRound: TURNS,
-          rounds: rounds.map((r) => ({ ...r, cpuPerTurnMs: Number(r.cpuPerTurnMs.toFixed(3)) })),
+          rounds: rounds.map((r) => ({
+            ...r,
+            cpuPerTurnMs: Number(r.cpuPerTurnMs.toFixed(3)),
+            redisCpuPerTurnMs: Number(r.redisCpuPerTurnMs.toFixed(3)),
+          })),
           medianCpuPerTurnMs: Number(median(rounds.map((r) => r.cpuPerTurnMs))?.toFixed(3)),
+          minCpuPerTurnMs: Number(Math.min(...rounds.map((r) => r.cpuPerTurnMs)).toFixed(3)),
+          medianRedisCpuPerTurnMs: Number(
+            median(rounds.map((r) => r.redisCpuPerTurnMs))?.toFixed(3),
+          ),
         },
         null,
         2,
