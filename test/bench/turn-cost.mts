@@ -7,6 +7,7 @@
  * MODE=registration: parents go through the registration script (effects included);
  * MODE=plain: every turn is a side question on an existing session (no effect, no new session).
  * PROFILE=<dir>: the server's CPU profile (.cpuprofile) is written there.
+ * HEAP=1: a full garbage collection before each reading (heapMb: what is left), CPU included.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -23,7 +24,7 @@ const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 8);
 const MODE = process.env.MODE === 'plain' ? 'plain' : 'registration';
 
-type Usage = { cpuMicros: number; rss: number };
+type Usage = { cpuMicros: number; rss: number; heapUsed: number };
 
 /** The server side: the product on REDIS_URL, answering `usage` messages with its CPU and RSS. */
 async function serve() {
@@ -46,7 +47,10 @@ async function serve() {
   process.on('message', (message) => {
     if (message === 'usage') {
       const { user, system } = process.cpuUsage();
-      process.send?.({ cpuMicros: user + system, rss: process.memoryUsage().rss });
+      // With --expose-gc (PROFILE or HEAP set), the heap a full collection leaves.
+      (globalThis as { gc?: () => void }).gc?.();
+      const { rss, heapUsed } = process.memoryUsage();
+      process.send?.({ cpuMicros: user + system, rss, heapUsed });
     } else if (message === 'stop') {
       void running.close().then(() => process.exit(0));
     }
@@ -135,6 +139,7 @@ async function measure() {
       'tsx',
       // PROFILE=dir writes the server's CPU profile there when it stops.
       ...(process.env.PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROFILE}`] : []),
+      ...(process.env.HEAP ? ['--expose-gc'] : []),
     ],
     env: { ...process.env, REDIS_URL: redis.url, DATA_DIR: dataDir },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
@@ -152,6 +157,7 @@ async function measure() {
       cpuPerTurnMs: number;
       redisCpuPerTurnMs: number;
       rssMb: number;
+      heapMb: number;
       commands: Record<string, number>;
     }[] = [];
     for (let round = 1; round <= ROUNDS; round += 1) {
@@ -178,7 +184,8 @@ async function measure() {
       rounds.push({
         cpuPerTurnMs: (after.cpuMicros - before.cpuMicros) / 1000 / turns,
         redisCpuPerTurnMs: (redisAfter - redisBefore) / turns,
-        rssMb: after.rss / 2 ** 20,
+        rssMb: Math.round(after.rss / 2 ** 20),
+        heapMb: Math.round(after.heapUsed / 2 ** 20),
         commands,
       });
     }
