@@ -113,7 +113,9 @@ describe('what a turn leaves behind and what it asks of Redis', () => {
         if (line.includes(prefix) && !/^\S+ \[\d+ lua\]/.test(line)) commands.push(line);
       });
       await chat('how much does it cost?', sessionId);
-      // MONITOR lines arrive after the commands are run: a PING on another connection behind them.
+      // MONITOR's lines may reach this connection after the reply: wait for them, then a little
+      // longer for any extra one.
+      for (let waited = 0; commands.length < 3 && waited < 2_000; waited += 20) await sleep(20);
       await sleep(100);
     } finally {
       await monitor.close();
