@@ -29,16 +29,25 @@ export async function withinDeadline<T>(
   work: (signal: AbortSignal, notAfter: number) => Promise<T>,
 ): Promise<T> {
   const notAfter = Date.now() + deadlineMs - commitMarginMs(deadlineMs);
-  const deadline = AbortSignal.timeout(deadlineMs);
+  // A timer cleared as soon as the turn settles (AbortSignal.timeout would live on for the whole
+  // deadline after every request, keeping its closures and the request's objects reachable).
+  const deadline = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
-    deadline.addEventListener('abort', () => {
+    timer = setTimeout(() => {
+      deadline.abort(new DOMException('The turn took too long', 'TimeoutError'));
       reject(new HttpError(503, 'turn_timeout', `The turn took longer than ${deadlineMs} ms`));
-    });
+    }, deadlineMs);
+    timer.unref();
   });
-  const working = work(AbortSignal.any([hangUpSignal(ctx), deadline]), notAfter);
-  // The work goes on after a 503 only to find it must not save: its failure is expected.
-  working.catch(() => undefined);
-  return Promise.race([working, late]);
+  try {
+    const working = work(AbortSignal.any([hangUpSignal(ctx), deadline.signal]), notAfter);
+    // The work goes on after a 503 only to find it must not save: its failure is expected.
+    working.catch(() => undefined);
+    return await Promise.race([working, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Fails with 415 unless the request has a body of `type`. */

@@ -29,7 +29,19 @@ export function createLog(level: LogLevel, destination?: DestinationStream): Log
     },
     destination,
   );
-  return (event, data) => logger[levelOf(event)](data ?? {}, event);
+  const log: Log = (event, data) => logger[levelOf(event)](data ?? {}, event);
+  return Object.assign(log, {
+    [WRITES]: (event: string) => logger.isLevelEnabled(levelOf(event)),
+  });
+}
+
+/** Where a log made by createLog says whether it writes an event at its level. */
+const WRITES = Symbol('writes');
+
+/** Whether `log` would write `event` (true for a log that cannot tell, e.g. a test's). */
+function writes(log: Log, event: string): boolean {
+  const check = (log as Log & { [WRITES]?: (event: string) => boolean })[WRITES];
+  return check === undefined || check(event);
 }
 
 /** What may be logged about an error: its kind and a clipped message, never a request's data. */
@@ -68,8 +80,23 @@ function tagged(value: unknown, tag: (id: string) => string, depth: number): unk
  * through the logs, useless to take it over): a `sessionId` field becomes `session`.
  */
 export function withSessionTags(log: Log, key: string): Log {
-  const tag = (id: string) =>
-    `s:${createHmac('sha256', key).update(id).digest('base64url').slice(0, 12)}`;
-  return (event, data) =>
+  // An HMAC per line is most of a line's cost: the tags of recent sessions are kept.
+  const tags = new Map<string, string>();
+  const tag = (id: string) => {
+    let found = tags.get(id);
+    if (found === undefined) {
+      found = `s:${createHmac('sha256', key).update(id).digest('base64url').slice(0, 12)}`;
+      if (tags.size >= RECENT_TAGS) tags.clear();
+      tags.set(id, found);
+    }
+    return found;
+  };
+  return (event, data) => {
+    // A line below the level is dropped before its data is copied and tagged.
+    if (!writes(log, event)) return;
     log(event, data === undefined ? data : (tagged(data, tag, 0) as Record<string, unknown>));
+  };
 }
+
+/** How many sessions' tags are kept (a few minutes of sessions at the club's busiest). */
+const RECENT_TAGS = 1_000;

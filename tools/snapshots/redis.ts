@@ -30,6 +30,7 @@ return {0}`;
  * KEYS: lock, data. ARGV: token, expected revision (-1: none), new value, ttl, not after (epoch
  * ms by Redis's clock, 0: none). Saves only while holding the lock, when the stored revision is
  * the expected one and before the deadline (a script queued on a frozen Redis runs too late).
+ * The revision is read from the start of the stored text (saved first), else by decoding it.
  * Returns {saved 1/0/2 (2: too late), revision found (-1: none, -2: unreadable)}.
  */
 const COMMIT = `
@@ -41,11 +42,16 @@ end
 local current = redis.call('GET', KEYS[2])
 local found = -1
 if current then
-  local ok, decoded = pcall(cjson.decode, current)
-  if ok and type(decoded) == 'table' and type(decoded.revision) == 'number' then
-    found = decoded.revision
+  local leading = string.match(current, '^{"revision":(%d+),')
+  if leading then
+    found = tonumber(leading)
   else
-    found = -2
+    local ok, decoded = pcall(cjson.decode, current)
+    if ok and type(decoded) == 'table' and type(decoded.revision) == 'number' then
+      found = decoded.revision
+    else
+      found = -2
+    end
   end
 end
 if redis.call('GET', KEYS[1]) ~= ARGV[1] or found ~= tonumber(ARGV[2]) then
@@ -129,42 +135,52 @@ export async function createRedisSnapshotStore(
     }
   };
 
-  const held = (key: InstanceKey, token: string, stored: StoredInstance | null): HeldInstance => ({
-    stored,
-    async commit(record, ttlMs, options = {}) {
-      // Never start a save after the deadline; one in flight is refused by Redis if it runs late.
-      if (options.notAfter !== undefined && Date.now() > options.notAfter) {
-        throw new CommitTooLateError(key);
-      }
-      const expected = stored?.revision ?? -1;
-      const next: StoredInstance = {
-        ...record,
-        machine: key.machine,
-        revision: (stored?.revision ?? 0) + 1,
-      };
-      const reply = await reaching(() =>
-        client.eval(COMMIT, {
-          keys: keys(key),
-          arguments: [
-            token,
-            String(expected),
-            JSON.stringify(next),
-            String(Math.max(1, Math.round(ttlMs))),
-            String(options.notAfter === undefined ? 0 : Math.max(1, Math.floor(options.notAfter))),
-          ],
-        }),
-      );
-      const [saved, found] = CommitReply.parse(reply);
-      if (saved === 2) throw new CommitTooLateError(key);
-      if (found === -2) throw new Error(`A stored ${key.machine} instance is unreadable`);
-      if (saved !== 1) {
-        throw new RevisionConflictError(key, stored?.revision ?? 0, found < 0 ? null : found);
-      }
-    },
-    async release() {
-      await release(key, token);
-    },
-  });
+  const held = (key: InstanceKey, token: string, stored: StoredInstance | null): HeldInstance => {
+    /** The commit saved and dropped the lock in its script: nothing is left to release. */
+    let released = false;
+    return {
+      stored,
+      async commit(record, ttlMs, options = {}) {
+        // Never start a save after the deadline; one in flight is refused by Redis if it runs late.
+        if (options.notAfter !== undefined && Date.now() > options.notAfter) {
+          throw new CommitTooLateError(key);
+        }
+        const expected = stored?.revision ?? -1;
+        // The revision first: the save script reads it from the start of the text (no decoding).
+        const next: StoredInstance = {
+          revision: (stored?.revision ?? 0) + 1,
+          ...record,
+          machine: key.machine,
+        };
+        const reply = await reaching(() =>
+          client.eval(COMMIT, {
+            keys: keys(key),
+            arguments: [
+              token,
+              String(expected),
+              JSON.stringify(next),
+              String(Math.max(1, Math.round(ttlMs))),
+              String(
+                options.notAfter === undefined ? 0 : Math.max(1, Math.floor(options.notAfter)),
+              ),
+            ],
+          }),
+        );
+        const [saved, found] = CommitReply.parse(reply);
+        if (saved === 2) throw new CommitTooLateError(key);
+        if (found === -2) throw new Error(`A stored ${key.machine} instance is unreadable`);
+        if (saved !== 1) {
+          throw new RevisionConflictError(key, stored?.revision ?? 0, found < 0 ? null : found);
+        }
+        released = true;
+      },
+      async release() {
+        if (released) return;
+        released = true;
+        await release(key, token);
+      },
+    };
+  };
 
   return {
     async acquire(key) {

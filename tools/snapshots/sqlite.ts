@@ -119,38 +119,45 @@ export function createSqliteSnapshotStore(
       return taken.changes === 1 ? { stored: readInstance(key) } : null;
     });
 
-  const held = (key: InstanceKey, token: string, stored: StoredInstance | null): HeldInstance => ({
-    stored,
-    async commit(record, ttlMs, options = {}) {
-      inWriteTransaction(db, SERVICE, () => {
-        const now = Date.now();
-        if (options.notAfter !== undefined && now > options.notAfter) {
-          throw new CommitTooLateError(key);
-        }
-        const lock = statements.lockHolder.get(key.machine, key.id);
-        const current = readInstance(key);
-        const expected = stored?.revision ?? null;
-        const found = current?.revision ?? null;
-        if (lock?.token !== token || lock.until <= now || found !== expected) {
-          throw new RevisionConflictError(key, expected ?? 0, found);
-        }
-        statements.purgeExpired.run(now);
-        statements.write.run({
-          ...key,
-          version: record.version,
-          revision: (expected ?? 0) + 1,
-          snapshot: JSON.stringify(record.snapshot),
-          savedAt: record.savedAt,
-          extra: JSON.stringify(record.extra),
-          expiresAt: now + ttlMs,
+  const held = (key: InstanceKey, token: string, stored: StoredInstance | null): HeldInstance => {
+    /** The commit dropped the lock in its transaction: nothing is left to release. */
+    let released = false;
+    return {
+      stored,
+      async commit(record, ttlMs, options = {}) {
+        inWriteTransaction(db, SERVICE, () => {
+          const now = Date.now();
+          if (options.notAfter !== undefined && now > options.notAfter) {
+            throw new CommitTooLateError(key);
+          }
+          const lock = statements.lockHolder.get(key.machine, key.id);
+          const current = readInstance(key);
+          const expected = stored?.revision ?? null;
+          const found = current?.revision ?? null;
+          if (lock?.token !== token || lock.until <= now || found !== expected) {
+            throw new RevisionConflictError(key, expected ?? 0, found);
+          }
+          statements.purgeExpired.run(now);
+          statements.write.run({
+            ...key,
+            version: record.version,
+            revision: (expected ?? 0) + 1,
+            snapshot: JSON.stringify(record.snapshot),
+            savedAt: record.savedAt,
+            extra: JSON.stringify(record.extra),
+            expiresAt: now + ttlMs,
+          });
+          statements.dropLock.run(key.machine, key.id, token);
         });
-        statements.dropLock.run(key.machine, key.id, token);
-      });
-    },
-    async release() {
-      inWriteTransaction(db, SERVICE, () => statements.dropLock.run(key.machine, key.id, token));
-    },
-  });
+        released = true;
+      },
+      async release() {
+        if (released) return;
+        released = true;
+        inWriteTransaction(db, SERVICE, () => statements.dropLock.run(key.machine, key.id, token));
+      },
+    };
+  };
 
   return {
     async acquire(key) {
