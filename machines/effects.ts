@@ -24,6 +24,8 @@ import {
   PAYMENT_REMINDER_QUEUE,
 } from './payment-link.ts';
 import { recordCorrection, toRegistrationFields } from './record.ts';
+import { heldFrom, previousAgeGroup, previousSeason, type HeldRecord } from './held-record.ts';
+import { createStoreRegistrationRecords } from '../tools/registrations/records.ts';
 import { monthlyAmountFor, siblingCandidate } from './sibling-discount.ts';
 import { hasSibling } from '../routines/sibling.ts';
 import type { EffectId, SessionContext, SessionEvent } from './setup.ts';
@@ -227,6 +229,32 @@ export const effects: Record<EffectId, (run: EffectRun) => Promise<SessionEvent>
       : { type: 'team.notFound' };
   },
   /**
+   * A returning player: last season's records by the code's name, team and age group (tolerant of
+   * case, accents, hyphens and apostrophes). Nothing of them is shown before the family's check.
+   */
+  async findPrevious({ context, ports, club, signal }) {
+    const code = need(context.code, 'findPrevious', 'a code');
+    const player = need(code.player, 'findPrevious', "the code's player");
+    const records = ports.clubRecords ?? createStoreRegistrationRecords(ports.registrations);
+    const found = await records.findPrevious(
+      previousSeason(code.season),
+      {
+        firstName: player.firstName,
+        lastName: player.lastName,
+        team: code.team,
+        ageGroup: previousAgeGroup(code.ageGroup),
+      },
+      signal,
+    );
+    const candidates = found
+      .map((record) => heldFrom(record.fields, club, code.season))
+      .filter((held): held is HeldRecord => held !== null)
+      .slice(0, 5);
+    return candidates.length > 0
+      ? { type: 'previous.found', candidates }
+      : { type: 'previous.notFound' };
+  },
+  /**
    * The child is known: one registration per child and season. A child already paid for is
    * finished; one saved or under way in another chat is offered to the parent to carry on here.
    */
@@ -386,17 +414,20 @@ export const effects: Record<EffectId, (run: EffectRun) => Promise<SessionEvent>
       await letGoOfShirtNumber(ports.ledger, shirt);
       return { type: 'shirt.taken' };
     }
-    await ports.registrations.update(
-      id,
-      {
-        new_kit_required: 'Y',
-        kit_size: KitSize.parse(need(context.draft.kitSize, 'reserveShirtNumber', 'a kit size')),
-        kit_type_required: club.shirtNumbers.goalkeeper.includes(number)
-          ? 'Goalkeeper'
-          : 'Outfield',
-      },
-      signal,
-    );
+    // A returning player whose team keeps its kit keeps the number with no new kit.
+    if (context.journey !== 'returning' || context.draft.kitSize !== undefined) {
+      await ports.registrations.update(
+        id,
+        {
+          new_kit_required: 'Y',
+          kit_size: KitSize.parse(need(context.draft.kitSize, 'reserveShirtNumber', 'a kit size')),
+          kit_type_required: club.shirtNumbers.goalkeeper.includes(number)
+            ? 'Goalkeeper'
+            : 'Outfield',
+        },
+        signal,
+      );
+    }
     return { type: 'shirt.reserved' };
   },
   /**
