@@ -6,7 +6,7 @@ import { ok, type Parsed } from './parsers/result.ts';
 
 type Change = 'parentMobile' | 'parentEmail';
 
-const MOBILE = /\b(mobile|phone|number|no\.?)\b/;
+const MOBILE = /\b(mobile|phone|number)\b/;
 const EMAIL = /\be-?mail\b/;
 
 /** "yes" → nothing changed; "new number" → the mobile; "no" alone → both are asked again. */
