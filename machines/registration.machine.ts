@@ -1,33 +1,16 @@
 import type { Draft } from '../routines/draft.ts';
-import { routines, type QuestionRoutineId } from '../routines/index.ts';
+import { correctableBy, routines, type QuestionRoutineId } from '../routines/index.ts';
 import { and, stateIn } from 'xstate';
 import { returningIntake } from './flows/returning-intake.ts';
 import { RESUME_POINTS, sessionSetup, type EffectId } from './setup.ts';
 
 /** Routines a parent may go back to from the summary (28); each re-asks what depends on it. */
-export const CORRECTABLE: readonly QuestionRoutineId[] = [
-  'parentName',
-  'childName',
-  'childDateOfBirth',
-  'childGender',
-  'medicalIssues',
-  'playedLastSeason',
-  'relationship',
-  'parentMobile',
-  'parentEmail',
-  'communicationConsent',
-  'parentDateOfBirth',
-  'parentPostcode',
-  'parentAddressTyped',
-  'childLivesWithParent',
-  'childPostcode',
-  'childAddressTyped',
-  'playerMobile',
-  'playerEmail',
-];
+export const CORRECTABLE: readonly QuestionRoutineId[] = correctableBy('atSummary');
 
 /** Routines a parent may name in a correction: the summary's, and those asked after the save. */
-export const MENTIONABLE: readonly QuestionRoutineId[] = [...CORRECTABLE, 'paymentDay', 'kitSize'];
+export const MENTIONABLE: readonly QuestionRoutineId[] = [
+  ...new Set([...CORRECTABLE, ...correctableBy('afterSave'), ...correctableBy('midFlow')]),
+];
 
 const meta = (routine: QuestionRoutineId | 'ageBranch') => ({
   routine,

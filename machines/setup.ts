@@ -3,7 +3,7 @@ import { identityOf, registrationIdOf } from '../routines/identity.ts';
 import { needsOwnContact, isTooOldForAgeGroup } from '../routines/age.ts';
 import type { ClubConfig, Team } from '../routines/club.ts';
 import { MAX_ADDRESS_CHOICES, type Address, type Draft } from '../routines/draft.ts';
-import type { QuestionRoutineId, RoutineId } from '../routines/index.ts';
+import { correctableBy, type QuestionRoutineId, type RoutineId } from '../routines/index.ts';
 import { isSeriousCondition } from '../routines/parsers/medical.ts';
 import type { CodeProblem, RegistrationCode } from '../routines/registration-code.ts';
 import type { Notice } from './notices.ts';
@@ -136,25 +136,15 @@ export type SessionEvent =
   | { type: 'effect.failed'; effect: EffectId; kind: FailureKind; reason: string };
 
 /**
- * Fields a parent may fix mid-flow without anything else being asked again. Not the child's name or
- * date of birth: they identify the registration, so they are changed at the summary.
+ * Fields a parent may fix mid-flow without anything else being asked again (each routine's
+ * `corrections.midFlow`). Not the child's name or date of birth: they identify the registration.
  */
-const SIMPLE_CORRECTIONS: ReadonlySet<QuestionRoutineId> = new Set([
-  'parentName',
-  'childGender',
-  'relationship',
-  'parentEmail',
-  'communicationConsent',
-  'parentDateOfBirth',
-  'playerEmail',
-  'kitSize',
-]);
+const SIMPLE_CORRECTIONS: ReadonlySet<QuestionRoutineId> = new Set(correctableBy('midFlow'));
 
 /** Fields that can still change once the record is saved: each is written to the stored record. */
-export const UPDATABLE_AFTER_SAVE: ReadonlySet<QuestionRoutineId> = new Set([
-  ...SIMPLE_CORRECTIONS,
-  'paymentDay',
-]);
+export const UPDATABLE_AFTER_SAVE: ReadonlySet<QuestionRoutineId> = new Set(
+  correctableBy('afterSave'),
+);
 
 const note = (context: SessionContext, notice: Notice) => [...context.notices, notice];
 

@@ -1,4 +1,4 @@
-import type { Routine } from './define-routine.ts';
+import type { Corrections, Routine } from './define-routine.ts';
 import { parentName } from './parent-name.ts';
 import { reuseParentDetails } from './reuse-parent-details.ts';
 import { childName } from './child-name.ts';
@@ -103,3 +103,10 @@ export type QuestionRoutineId = {
 }[RoutineId];
 
 export const isRoutineId = (id: string): id is RoutineId => Object.hasOwn(routines, id);
+
+/** The question routines whose answer may be changed the given way (their `corrections`), in catalogue order. */
+export const correctableBy = (way: keyof Corrections): QuestionRoutineId[] =>
+  (Object.keys(routines) as RoutineId[]).filter((id): id is QuestionRoutineId => {
+    const routine: Routine = routines[id];
+    return routine.kind === 'question' && routine.corrections?.[way] === true;
+  });

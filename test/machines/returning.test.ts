@@ -1,4 +1,8 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SessionId } from '../../machines/chat-service.ts';
+import { storeSession, type LegacyEnvelope } from '../support/stored.ts';
 import { identityOf, registrationIdOf } from '../../routines/identity.ts';
 import {
   DEMO_PLAYERS,
@@ -150,5 +154,43 @@ describe('returning players (100 codes)', () => {
     const harness = await withLastSeason();
     const turn = await aParent(harness).say('100-tigers-u13-2526-NOAH-obrien');
     expect(turn.routineNumber).toBe(101);
+  });
+
+  it('continues a version-2 session that rested in the old returning-player stub', async () => {
+    const fixture = JSON.parse(
+      await readFile(
+        join(import.meta.dirname, '../fixtures/snapshots/session-v2-generic.json'),
+        'utf8',
+      ),
+    ) as { sessionId: string; stored: LegacyEnvelope & { snapshot: Record<string, unknown> } };
+    const { snapshot } = fixture.stored;
+    const context = snapshot.context as Record<string, unknown>;
+    // Where the stub left a valid 100 code: in `returningPlayer`, the code still pending.
+    const stub = {
+      ...fixture.stored,
+      snapshot: {
+        ...snapshot,
+        value: 'returningPlayer',
+        context: {
+          ...context,
+          pendingCode: {
+            kind: 'returning',
+            team: 'Tigers',
+            ageGroup: 'U13',
+            season: '2526',
+            player: { firstName: 'Jack', lastName: 'Smith' },
+            raw: '100-Tigers-U13-2526-Jack-Smith',
+          },
+          notices: [{ kind: 'returningNotYet' }],
+        },
+      },
+    };
+    const harness = await withLastSeason();
+    const id = SessionId.parse(fixture.sessionId);
+    await storeSession(harness.snapshots, id, stub);
+    const turn = await harness.chat.reply({ sessionId: id, text: 'yes', hint: {} });
+    expect(turn.reply).not.toMatch(/start again/);
+    expect([turn.routineNumber, turn.agent]).toEqual([1, 'new_registration']);
+    expect(turn.reply).toContain('Tigers U13');
   });
 });
