@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ClubConfig } from '../routines/club.ts';
 import { Draft } from '../routines/draft.ts';
 import { registrationIdOf } from '../routines/identity.ts';
@@ -133,10 +134,31 @@ export function heldFrom(
   };
 }
 
-/** The held record the parent's answer matches: the parent's mobile or the child's date of birth. */
-export const matchingHeld = (candidates: readonly HeldRecord[], answer: string | undefined) =>
+/**
+ * A held record as the session keeps it until the family's answer matches: its id and digests of
+ * the two answers that would match (never the record itself, so an abandoned check keeps nothing).
+ */
+export type HeldCandidate = { registrationId: string; season: string; checks: string[] };
+
+const checkOf = (registrationId: string, answer: string) =>
+  createHash('sha256').update(`${registrationId}|${answer}`).digest('hex');
+
+/** What the session keeps of a held record before the check. */
+export const candidateOf = ({ registrationId, season, draft }: HeldRecord): HeldCandidate => ({
+  registrationId,
+  season,
+  checks: [draft.parentMobile, draft.childDateOfBirth]
+    .filter((answer): answer is string => answer !== undefined)
+    .map((answer) => checkOf(registrationId, answer)),
+});
+
+/** The candidate the parent's answer matches: the parent's mobile or the child's date of birth. */
+export const matchingCandidate = (
+  candidates: readonly HeldCandidate[],
+  answer: string | undefined,
+) =>
   answer === undefined
     ? undefined
-    : candidates.find(
-        ({ draft }) => draft.parentMobile === answer || draft.childDateOfBirth === answer,
+    : candidates.find(({ registrationId, checks }) =>
+        checks.includes(checkOf(registrationId, answer)),
       );

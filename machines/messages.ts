@@ -7,6 +7,7 @@ import type { EffectId } from './setup.ts';
 /** What the parent is told could not be reached, per effect. */
 const UNREACHABLE: Partial<Record<EffectId, string>> = {
   findPrevious: "the club's records",
+  loadHeld: "the club's records",
   claimRegistration: "the club's records",
   takeOverRegistration: "the club's records",
   saveRegistration: "the club's records",

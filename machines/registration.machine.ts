@@ -71,6 +71,7 @@ const effect = (id: EffectId, on: Transitions) =>
  */
 const RETRIED = {
   findPrevious: 'findingPrevious',
+  loadHeld: 'loadingHeld',
   claimRegistration: 'claimingRegistration',
   takeOverRegistration: 'takingOverRegistration',
   saveRegistration: 'savingRegistration',
@@ -222,6 +223,14 @@ export const registrationFlow = sessionSetup.createStateConfig({
         target: 'verifyIdentity',
         actions: ['rememberCandidates', 'clearFailure'],
       },
+      'previous.notFound': {
+        target: '#session.returningPlayer',
+        actions: ['noteReturningNotFound', 'clearFailure'],
+      },
+    }),
+    /** The record the family's answer matched, read again: nothing of it was kept before. */
+    loadingHeld: critical('loadHeld', {
+      'held.loaded': { target: 'claimingRegistration', actions: ['acceptHeld', 'clearFailure'] },
       'previous.notFound': {
         target: '#session.returningPlayer',
         actions: ['noteReturningNotFound', 'clearFailure'],

@@ -1,5 +1,5 @@
 import type { Draft } from '../routines/draft.ts';
-import type { HeldRecord } from './held-record.ts';
+import type { HeldCandidate } from './held-record.ts';
 
 /** The sections of last season's record a returning player's parent reviews, in order. */
 export const HELD_SECTIONS = ['parentContact', 'address', 'medical'] as const;
@@ -27,8 +27,8 @@ export const SECTION_ROUTINES = {
 
 /** A returning player's review: the records to check against, then what is left to review. */
 export type Returning = {
-  /** Last season's records matching the code, until the family's answer picks one (never shown). */
-  candidates: HeldRecord[];
+  /** Last season's records matching the code, as digests, until the family's answer picks one. */
+  candidates: HeldCandidate[];
   /** Wrong answers so far to the identity check. */
   tries: number;
   /** The record the answer matched: the new season's record links to it. */

@@ -91,6 +91,7 @@ type Where = {
 /** The routine number shown while an effect waits to be retried: the step the parent was on. */
 const EFFECT_NUMBERS: Partial<Record<EffectId, number>> = {
   findPrevious: 101,
+  loadHeld: 101,
   claimRegistration: 3,
   takeOverRegistration: 3,
   saveRegistration: 29,

@@ -8,7 +8,7 @@ import { isSeriousCondition } from '../routines/parsers/medical.ts';
 import type { CodeProblem, RegistrationCode } from '../routines/registration-code.ts';
 import type { Notice } from './notices.ts';
 import { settleDraft, parentDetails } from './draft-rules.ts';
-import { matchingHeld, type HeldRecord } from './held-record.ts';
+import { matchingCandidate, type HeldCandidate, type HeldRecord } from './held-record.ts';
 import {
   HELD_SECTIONS,
   heldQuestionsAfter,
@@ -20,6 +20,7 @@ import {
 export type EffectId =
   | 'findTeam'
   | 'findPrevious'
+  | 'loadHeld'
   | 'claimRegistration'
   | 'takeOverRegistration'
   | 'lookUpParentAddress'
@@ -114,7 +115,9 @@ export type SessionEvent =
   | { type: 'team.found'; team: Team }
   | { type: 'team.notFound' }
   /** Last season's records matching a returning player's code (several only for namesakes). */
-  | { type: 'previous.found'; candidates: HeldRecord[] }
+  | { type: 'previous.found'; candidates: HeldCandidate[] }
+  /** The record the family's answer matched, read again to be reviewed. */
+  | { type: 'held.loaded'; held: HeldRecord }
   | { type: 'previous.notFound' }
   | { type: 'registration.claimed'; registrationId: string; sibling?: boolean }
   | { type: 'registration.elsewhere'; registrationId: string }
@@ -291,12 +294,22 @@ export const sessionSetup = setup({
       pendingCode: context.code,
       notices: note(context, { kind: 'returningNotFound' }),
     })),
-    /** The family's answer matches: the held record becomes the draft, to review section by section. */
-    acceptHeld: assign(({ context, event }) => {
+    /** The family's answer matches: that record is read again; the other candidates are dropped. */
+    matchCandidate: assign(({ context, event }) => {
       assertEvent(event, 'user.answered');
-      const held = matchingHeld(context.returning?.candidates ?? [], event.answer.identityCheck);
-      if (!held) return {};
-      const { draft, registrationId, season, shirtNumber, photoLink } = held;
+      const candidates = context.returning?.candidates ?? [];
+      const matched = matchingCandidate(candidates, event.answer.identityCheck);
+      if (!matched || !context.returning) return {};
+      const { registrationId, season } = matched;
+      return {
+        unclearInARow: 0,
+        returning: { ...context.returning, candidates: [], previous: { registrationId, season } },
+      };
+    }),
+    /** The matched record becomes the draft, to review section by section. */
+    acceptHeld: assign(({ event }) => {
+      assertEvent(event, 'held.loaded');
+      const { draft, registrationId, season, shirtNumber, photoLink } = event.held;
       return {
         draft: {
           ...draft,
@@ -494,7 +507,7 @@ export const sessionSetup = setup({
     hasPreviousParent: ({ context }) => context.previousParent !== null,
     isReturning: ({ context }) => context.journey === 'returning',
     identityMatches: ({ context, event }) =>
-      matchingHeld(context.returning?.candidates ?? [], answerOf(event).identityCheck) !==
+      matchingCandidate(context.returning?.candidates ?? [], answerOf(event).identityCheck) !==
       undefined,
     /** The second wrong answer: a mismatch gets two tries in all. */
     identityFailedTwice: ({ context }) => (context.returning?.tries ?? 0) + 1 >= 2,

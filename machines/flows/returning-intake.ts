@@ -31,7 +31,7 @@ export const returningIntake = {
     meta: meta('verifyIdentity'),
     on: {
       'user.answered': [
-        { guard: 'identityMatches', target: 'claimingRegistration', actions: 'acceptHeld' },
+        { guard: 'identityMatches', target: 'loadingHeld', actions: 'matchCandidate' },
         { guard: 'identityFailedTwice', target: '#session.generic', actions: 'refuseIdentity' },
         { actions: 'countMismatch' },
       ],

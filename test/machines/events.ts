@@ -6,7 +6,7 @@ import type { Draft } from '../../routines/draft.ts';
 import { identityOf, registrationIdOf } from '../../routines/identity.ts';
 import { routines, type QuestionRoutineId } from '../../routines/index.ts';
 import type { RegistrationCode } from '../../routines/registration-code.ts';
-import type { HeldRecord } from '../../machines/held-record.ts';
+import { candidateOf, type HeldRecord } from '../../machines/held-record.ts';
 
 type Snapshot = SnapshotFrom<typeof sessionMachine>;
 
@@ -163,9 +163,19 @@ const OUTCOMES: Record<EffectId, (snapshot: Snapshot) => SessionEvent[]> = {
   ],
   flagForClub: () => [{ type: 'club.flagged' }, ...failures('flagForClub')],
   findPrevious: () => [
-    ...HELD.map((held): SessionEvent => ({ type: 'previous.found', candidates: [held] })),
+    ...HELD.map((held): SessionEvent => ({
+      type: 'previous.found',
+      candidates: [candidateOf(held)],
+    })),
     { type: 'previous.notFound' },
     ...failures('findPrevious'),
+  ],
+  loadHeld: ({ context }) => [
+    ...HELD.filter(
+      (held) => held.registrationId === context.returning?.previous?.registrationId,
+    ).map((held): SessionEvent => ({ type: 'held.loaded', held })),
+    { type: 'previous.notFound' },
+    ...failures('loadHeld'),
   ],
   findTeam: ({ context }) => [
     ...(context.pendingCode
@@ -300,6 +310,7 @@ export function serializeForGraph(snapshot: Snapshot): string {
       ? {
           tries: context.returning.tries,
           candidates: context.returning.candidates.map((held) => held.registrationId),
+          previous: context.returning.previous?.registrationId ?? null,
           sections: context.returning.sections,
           toAsk: context.returning.toAsk,
         }

@@ -123,8 +123,12 @@ describe('returning players (100 codes)', () => {
   it("reveals nothing of someone else's child after two wrong answers, then gives the club's contact", async () => {
     const harness = await withLastSeason();
     const parent = aParent(harness);
+    const first = await parent.say(codeOf(ALFIE));
+    // Before the check the session keeps digests only: nothing of the child's record.
+    const kept = JSON.stringify(await parent.context());
+    for (const secret of secretsOf(ALFIE)) expect(kept).not.toContain(secret);
     const replies = [
-      await parent.say(codeOf(ALFIE)),
+      first,
       await parent.say('07700 900555'),
       await parent.say('01/01/2016'),
       await parent.say('yes'),
