@@ -24,6 +24,14 @@ import {
   PAYMENT_REMINDER_QUEUE,
 } from './payment-link.ts';
 import { recordCorrection, toRegistrationFields } from './record.ts';
+import {
+  candidateOf,
+  heldFrom,
+  previousAgeGroup,
+  previousSeason,
+  type HeldRecord,
+} from './held-record.ts';
+import { createStoreRegistrationRecords } from '../tools/registrations/records.ts';
 import { monthlyAmountFor, siblingCandidate } from './sibling-discount.ts';
 import { hasSibling } from '../routines/sibling.ts';
 import type { EffectId, SessionContext, SessionEvent } from './setup.ts';
@@ -211,6 +219,29 @@ async function siblingOfDraft(
   );
 }
 
+/** Last season's records of the returning player the code names, read for the draft. */
+async function heldRecords(
+  { context, ports, club, signal }: EffectRun,
+  effect: EffectId,
+): Promise<HeldRecord[]> {
+  const code = need(context.code, effect, 'a code');
+  const player = need(code.player, effect, "the code's player");
+  const records = ports.clubRecords ?? createStoreRegistrationRecords(ports.registrations);
+  const found = await records.findPrevious(
+    previousSeason(code.season),
+    {
+      firstName: player.firstName,
+      lastName: player.lastName,
+      team: code.team,
+      ageGroup: previousAgeGroup(code.ageGroup),
+    },
+    signal,
+  );
+  return found
+    .map((record) => heldFrom(record.fields, club, code.season))
+    .filter((held): held is HeldRecord => held !== null);
+}
+
 /** What each effect state does. Every effect is idempotent: running it twice changes nothing more. */
 export const effects: Record<EffectId, (run: EffectRun) => Promise<SessionEvent>> = {
   async findTeam({ context, ports, signal }) {
@@ -226,6 +257,26 @@ export const effects: Record<EffectId, (run: EffectRun) => Promise<SessionEvent>
         }
       : { type: 'team.notFound' };
   },
+  /**
+   * A returning player: last season's records by the code's name, team and age group (tolerant of
+   * case, accents, hyphens and apostrophes). Nothing of them is shown before the family's check.
+   */
+  async findPrevious(run) {
+    const candidates = (await heldRecords(run, 'findPrevious')).map(candidateOf).slice(0, 5);
+    return candidates.length > 0
+      ? { type: 'previous.found', candidates }
+      : { type: 'previous.notFound' };
+  },
+  /** The record the family's answer matched, read again (gone since: as if never found). */
+  async loadHeld(run) {
+    const previous = need(run.context.returning?.previous, 'loadHeld', 'a matched record');
+    const held = (await heldRecords(run, 'loadHeld')).find(
+      (record) => record.registrationId === previous.registrationId,
+    );
+    return held ? { type: 'held.loaded', held } : { type: 'previous.notFound' };
+  },
+  /**
+   * The child is known: one registration per child and season.
   /**
    * The child is known: one registration per child and season. A child already paid for is
    * finished; one saved or under way in another chat is offered to the parent to carry on here.
@@ -386,17 +437,20 @@ export const effects: Record<EffectId, (run: EffectRun) => Promise<SessionEvent>
       await letGoOfShirtNumber(ports.ledger, shirt);
       return { type: 'shirt.taken' };
     }
-    await ports.registrations.update(
-      id,
-      {
-        new_kit_required: 'Y',
-        kit_size: KitSize.parse(need(context.draft.kitSize, 'reserveShirtNumber', 'a kit size')),
-        kit_type_required: club.shirtNumbers.goalkeeper.includes(number)
-          ? 'Goalkeeper'
-          : 'Outfield',
-      },
-      signal,
-    );
+    // A returning player whose team keeps its kit keeps the number with no new kit.
+    if (context.journey !== 'returning' || context.draft.kitSize !== undefined) {
+      await ports.registrations.update(
+        id,
+        {
+          new_kit_required: 'Y',
+          kit_size: KitSize.parse(need(context.draft.kitSize, 'reserveShirtNumber', 'a kit size')),
+          kit_type_required: club.shirtNumbers.goalkeeper.includes(number)
+            ? 'Goalkeeper'
+            : 'Outfield',
+        },
+        signal,
+      );
+    }
     return { type: 'shirt.reserved' };
   },
   /**

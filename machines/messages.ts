@@ -6,6 +6,8 @@ import type { EffectId } from './setup.ts';
 
 /** What the parent is told could not be reached, per effect. */
 const UNREACHABLE: Partial<Record<EffectId, string>> = {
+  findPrevious: "the club's records",
+  loadHeld: "the club's records",
   claimRegistration: "the club's records",
   takeOverRegistration: "the club's records",
   saveRegistration: "the club's records",
@@ -80,6 +82,14 @@ export function renderNotice(notice: Notice, club: ClubConfig): string {
       return "Let's finish this registration first; you can send the next code once it's done.";
     case 'returningNotYet':
       return `Welcome back! Returning players can't re-register in this chat yet. Please e-mail ${club.adminEmail} and a volunteer will sort it out, or send a new-player code (starting 200) if your team manager gave you one.`;
+    case 'welcomeBack':
+      return `Welcome back! That code is valid for the **${notice.team} ${notice.ageGroup}** team at ${club.name}. I'll look up last season's registration so you only need to tell me what's changed.`;
+    case 'returningNotFound':
+      return "I couldn't find last season's registration for the player named in that code, so I can't re-register them from it. Please check the spelling of the name in the code with your team manager.";
+    case 'identityMismatch':
+      return "Sorry, that doesn't match what we have. Please try once more.";
+    case 'identityRefused':
+      return `Sorry, that doesn't match either, so I can't go on with this registration here. Please e-mail ${club.adminEmail} and a volunteer will help you.`;
     case 'addressNotFound':
       return "I couldn't find that address automatically.";
     case 'shirtTaken':

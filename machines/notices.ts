@@ -13,6 +13,10 @@ export type Notice =
   | { kind: 'codeCheckFailed' }
   | { kind: 'finishFirst' }
   | { kind: 'returningNotYet' }
+  | { kind: 'welcomeBack'; team: string; ageGroup: string }
+  | { kind: 'returningNotFound' }
+  | { kind: 'identityMismatch' }
+  | { kind: 'identityRefused' }
   | { kind: 'addressNotFound' }
   | { kind: 'shirtTaken'; number: number }
   | { kind: 'linkMissing' }

@@ -87,6 +87,11 @@ function answerFields(context: SessionContext) {
     season: code.season,
     preferred_payment_day: draft.paymentDay,
     ...(draft.kitSize ? { kit_size: draft.kitSize } : {}),
+    // A returning player: the photo on file carried over, and the link to last season's record.
+    ...(draft.photoLink ? { id_image_link: draft.photoLink } : {}),
+    ...(context.returning?.previous
+      ? { previous_registration_id: context.returning.previous.registrationId }
+      : {}),
   };
 }
 

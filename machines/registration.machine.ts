@@ -1,32 +1,16 @@
 import type { Draft } from '../routines/draft.ts';
-import { routines, type QuestionRoutineId } from '../routines/index.ts';
+import { correctableBy, routines, type QuestionRoutineId } from '../routines/index.ts';
 import { and, stateIn } from 'xstate';
+import { returningIntake } from './flows/returning-intake.ts';
 import { RESUME_POINTS, sessionSetup, type EffectId } from './setup.ts';
 
 /** Routines a parent may go back to from the summary (28); each re-asks what depends on it. */
-export const CORRECTABLE: readonly QuestionRoutineId[] = [
-  'parentName',
-  'childName',
-  'childDateOfBirth',
-  'childGender',
-  'medicalIssues',
-  'playedLastSeason',
-  'relationship',
-  'parentMobile',
-  'parentEmail',
-  'communicationConsent',
-  'parentDateOfBirth',
-  'parentPostcode',
-  'parentAddressTyped',
-  'childLivesWithParent',
-  'childPostcode',
-  'childAddressTyped',
-  'playerMobile',
-  'playerEmail',
-];
+export const CORRECTABLE: readonly QuestionRoutineId[] = correctableBy('atSummary');
 
 /** Routines a parent may name in a correction: the summary's, and those asked after the save. */
-export const MENTIONABLE: readonly QuestionRoutineId[] = [...CORRECTABLE, 'paymentDay', 'kitSize'];
+export const MENTIONABLE: readonly QuestionRoutineId[] = [
+  ...new Set([...CORRECTABLE, ...correctableBy('afterSave'), ...correctableBy('midFlow')]),
+];
 
 const meta = (routine: QuestionRoutineId | 'ageBranch') => ({
   routine,
@@ -39,7 +23,8 @@ type YesNoField = { [K in keyof Draft]-?: Draft[K] extends boolean ? K : never }
 const answerIs = (field: YesNoField, value: boolean) =>
   ({ type: 'answerIs', params: { field, value } }) as const;
 
-type Guard = 'isTooOldForAgeGroup' | 'hasSeriousCondition' | ReturnType<typeof answerIs>;
+type Guard =
+  'isTooOldForAgeGroup' | 'hasSeriousCondition' | 'hasShirtNumber' | ReturnType<typeof answerIs>;
 /** Where an answer goes instead of the usual next step, when its guard holds. */
 type Branch = { guard: Guard; target: string };
 
@@ -85,6 +70,8 @@ const effect = (id: EffectId, on: Transitions) =>
  * after MAX_EFFECT_FAILURES in a row. Never an endless loop.
  */
 const RETRIED = {
+  findPrevious: 'findingPrevious',
+  loadHeld: 'loadingHeld',
   claimRegistration: 'claimingRegistration',
   takeOverRegistration: 'takingOverRegistration',
   saveRegistration: 'savingRegistration',
@@ -225,10 +212,31 @@ export const registrationFlow = sessionSetup.createStateConfig({
   states: {
     starting: {
       always: [
+        { guard: 'isReturning', target: 'findingPrevious' },
         { guard: 'hasPreviousParent', target: 'reuseParentDetails' },
         { target: 'parentName' },
       ],
     },
+    /** A returning player: last season's record by the code's name, team and age group. */
+    findingPrevious: critical('findPrevious', {
+      'previous.found': {
+        target: 'verifyIdentity',
+        actions: ['rememberCandidates', 'clearFailure'],
+      },
+      'previous.notFound': {
+        target: '#session.returningPlayer',
+        actions: ['noteReturningNotFound', 'clearFailure'],
+      },
+    }),
+    /** The record the family's answer matched, read again: nothing of it was kept before. */
+    loadingHeld: critical('loadHeld', {
+      'held.loaded': { target: 'claimingRegistration', actions: ['acceptHeld', 'clearFailure'] },
+      'previous.notFound': {
+        target: '#session.returningPlayer',
+        actions: ['noteReturningNotFound', 'clearFailure'],
+      },
+    }),
+    ...returningIntake,
     reuseParentDetails: {
       tags: 'awaitingUser',
       meta: meta('reuseParentDetails'),
@@ -261,6 +269,11 @@ export const registrationFlow = sessionSetup.createStateConfig({
           target: 'afterCorrection',
           actions: ['setRegistration', 'clearFailure'],
         },
+        {
+          guard: 'isReviewingHeld',
+          target: 'reviewHeld',
+          actions: ['setRegistration', 'clearFailure'],
+        },
         { target: 'childGender', actions: ['setRegistration', 'clearFailure'] },
       ],
       'registration.elsewhere': {
@@ -291,6 +304,11 @@ export const registrationFlow = sessionSetup.createStateConfig({
         {
           guard: 'isCorrecting',
           target: 'afterCorrection',
+          actions: ['setRegistration', 'clearFailure'],
+        },
+        {
+          guard: 'isReviewingHeld',
+          target: 'reviewHeld',
           actions: ['setRegistration', 'clearFailure'],
         },
         { target: 'childGender', actions: ['setRegistration', 'clearFailure'] },
@@ -366,6 +384,7 @@ export const registrationFlow = sessionSetup.createStateConfig({
     /** After a correction: ask again whatever the corrected answer made invalid, then the summary. */
     afterCorrection: {
       always: [
+        { guard: 'isReviewingHeld', target: 'reviewHeld' },
         { guard: 'identityMoved', target: 'claimingRegistration' },
         { guard: 'playerMobileNeeded', target: 'playerMobile' },
         { guard: 'playerEmailNeeded', target: 'playerEmail' },
@@ -421,13 +440,26 @@ export const registrationFlow = sessionSetup.createStateConfig({
       },
     },
     checkingKit: effect('checkKit', {
-      'kit.checked': [{ guard: 'needsKit', target: 'kitSize' }, { target: 'photo' }],
+      'kit.checked': [
+        { guard: 'needsKit', target: 'kitSize' },
+        // A returning player keeps last season's number if it is still free.
+        { guard: 'hasShirtNumber', target: 'reservingShirtNumber' },
+        { guard: 'needsPhoto', target: 'photo' },
+        { target: 'registered' },
+      ],
       'effect.failed': orFallBack('kitSize'),
     }),
-    kitSize: step('kitSize', 'shirtNumber'),
+    kitSize: step('kitSize', 'shirtNumber', {
+      guard: 'hasShirtNumber',
+      target: 'reservingShirtNumber',
+    }),
     shirtNumber: step('shirtNumber', 'reservingShirtNumber'),
     reservingShirtNumber: critical('reserveShirtNumber', {
-      'shirt.reserved': { target: 'photo', actions: 'clearFailure' },
+      'shirt.reserved': [
+        // A returning player's photo on file, recent enough, is kept.
+        { guard: 'needsPhoto', target: 'photo', actions: 'clearFailure' },
+        { target: 'registered', actions: 'clearFailure' },
+      ],
       'registration.takenOver': takenOver,
       'shirt.taken': { target: 'shirtNumber', actions: ['releaseShirtNumber', 'clearFailure'] },
     }),

@@ -90,6 +90,8 @@ type Where = {
 
 /** The routine number shown while an effect waits to be retried: the step the parent was on. */
 const EFFECT_NUMBERS: Partial<Record<EffectId, number>> = {
+  findPrevious: 101,
+  loadHeld: 101,
   claimRegistration: 3,
   takeOverRegistration: 3,
   saveRegistration: 29,
@@ -111,6 +113,10 @@ export function whereIs(snapshot: SessionSnapshot): Where {
       where.routine = meta.routine as QuestionRoutineId;
       where.number = meta.number ?? null;
     }
+  }
+  // The registration's agent comes from the session's data: which journey this registration is.
+  if (snapshot.matches('newRegistration')) {
+    where.agent = snapshot.context.journey === 'returning' ? 're_registration' : 'new_registration';
   }
   const { failure } = snapshot.context;
   if (where.number === null && failure && snapshot.matches({ newRegistration: 'waitingToRetry' })) {

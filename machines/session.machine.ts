@@ -51,23 +51,30 @@ export const sessionMachine = sessionSetup.createMachine({
       tags: 'effect',
       meta: { effect: 'findTeam' },
       on: {
-        'team.found': [
-          { guard: 'isReturningCode', target: 'returningPlayer', actions: 'noteReturningNotYet' },
-          { target: 'newRegistration' },
-        ],
+        'team.found': { target: 'newRegistration' },
         'team.notFound': { target: 'generic', actions: 'noteUnknownTeam' },
         'effect.failed': { target: 'generic', actions: 'noteCodeCheckFailed' },
       },
     },
+    /** A registration, new or returning (the session's `journey` says which agent speaks). */
     newRegistration: { meta: { agent: 'new_registration' }, ...registrationFlow },
-    /** Returning players (100 codes) get their own flow in a later issue; until then, the club helps. */
+    /**
+     * A returning player the club has no record of: said plainly, and the code's team offered for
+     * a new-player registration, without saying whether any other child is on file.
+     */
     returningPlayer: {
       tags: 'awaitingUser',
-      meta: { agent: 're_registration' },
+      meta: { agent: 're_registration', routine: 'registerAsNew', number: 105 },
       on: {
         'user.gaveCode': { target: 'checkingCode', actions: 'rememberCode' },
-        'user.chatted': { actions: 'noteReturningNotYet' },
-        'user.uploadedPhoto': { actions: 'noteReturningNotYet' },
+        'user.answered': [
+          {
+            guard: { type: 'answerIs', params: { field: 'registerAsNew', value: true } },
+            target: 'checkingCode',
+            actions: 'rememberCodeAsNew',
+          },
+          { target: 'generic', actions: 'noteNotRegisteringNew' },
+        ],
       },
     },
   },

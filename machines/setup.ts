@@ -3,14 +3,24 @@ import { identityOf, registrationIdOf } from '../routines/identity.ts';
 import { needsOwnContact, isTooOldForAgeGroup } from '../routines/age.ts';
 import type { ClubConfig, Team } from '../routines/club.ts';
 import { MAX_ADDRESS_CHOICES, type Address, type Draft } from '../routines/draft.ts';
-import type { QuestionRoutineId, RoutineId } from '../routines/index.ts';
+import { correctableBy, type QuestionRoutineId, type RoutineId } from '../routines/index.ts';
 import { isSeriousCondition } from '../routines/parsers/medical.ts';
 import type { CodeProblem, RegistrationCode } from '../routines/registration-code.ts';
 import type { Notice } from './notices.ts';
 import { settleDraft, parentDetails } from './draft-rules.ts';
+import { matchingCandidate, type HeldCandidate, type HeldRecord } from './held-record.ts';
+import {
+  HELD_SECTIONS,
+  heldQuestionsAfter,
+  type HeldQuestion,
+  type HeldSection,
+  type Returning,
+} from './returning.ts';
 
 export type EffectId =
   | 'findTeam'
+  | 'findPrevious'
+  | 'loadHeld'
   | 'claimRegistration'
   | 'takeOverRegistration'
   | 'lookUpParentAddress'
@@ -83,6 +93,10 @@ export type SessionContext = {
   unclearInARow: number;
   upload: { id: string } | null;
   notices: Notice[];
+  /** Which journey the registration in progress is: a new player, or a returning one (100 code). */
+  journey?: 'new' | 'returning' | null;
+  /** A returning player's last-season record and how far its review has got. */
+  returning?: Returning | null | undefined;
 };
 
 export type SessionInput = { sessionId: string; settings: SessionSettings };
@@ -100,6 +114,11 @@ export type SessionEvent =
   | { type: 'user.uploadedPhoto'; uploadId: string }
   | { type: 'team.found'; team: Team }
   | { type: 'team.notFound' }
+  /** Last season's records matching a returning player's code (several only for namesakes). */
+  | { type: 'previous.found'; candidates: HeldCandidate[] }
+  /** The record the family's answer matched, read again to be reviewed. */
+  | { type: 'held.loaded'; held: HeldRecord }
+  | { type: 'previous.notFound' }
   | { type: 'registration.claimed'; registrationId: string; sibling?: boolean }
   | { type: 'registration.elsewhere'; registrationId: string }
   | { type: 'registration.complete' }
@@ -120,25 +139,15 @@ export type SessionEvent =
   | { type: 'effect.failed'; effect: EffectId; kind: FailureKind; reason: string };
 
 /**
- * Fields a parent may fix mid-flow without anything else being asked again. Not the child's name or
- * date of birth: they identify the registration, so they are changed at the summary.
+ * Fields a parent may fix mid-flow without anything else being asked again (each routine's
+ * `corrections.midFlow`). Not the child's name or date of birth: they identify the registration.
  */
-const SIMPLE_CORRECTIONS: ReadonlySet<QuestionRoutineId> = new Set([
-  'parentName',
-  'childGender',
-  'relationship',
-  'parentEmail',
-  'communicationConsent',
-  'parentDateOfBirth',
-  'playerEmail',
-  'kitSize',
-]);
+const SIMPLE_CORRECTIONS: ReadonlySet<QuestionRoutineId> = new Set(correctableBy('midFlow'));
 
 /** Fields that can still change once the record is saved: each is written to the stored record. */
-export const UPDATABLE_AFTER_SAVE: ReadonlySet<QuestionRoutineId> = new Set([
-  ...SIMPLE_CORRECTIONS,
-  'paymentDay',
-]);
+export const UPDATABLE_AFTER_SAVE: ReadonlySet<QuestionRoutineId> = new Set(
+  correctableBy('afterSave'),
+);
 
 const note = (context: SessionContext, notice: Notice) => [...context.notices, notice];
 
@@ -242,7 +251,10 @@ export const sessionSetup = setup({
       assertEvent(event, 'team.found');
       const registrationCount = context.registrationCount + 1;
       const sibling = context.previousParent !== null;
+      const returning = context.pendingCode?.kind === 'returning';
       return {
+        journey: returning ? ('returning' as const) : ('new' as const),
+        returning: null,
         code: context.pendingCode,
         pendingCode: null,
         team: event.team,
@@ -256,14 +268,124 @@ export const sessionSetup = setup({
         correcting: false,
         unclearInARow: 0,
         upload: null,
-        notices: note(context, {
-          kind: 'welcome',
-          team: event.team.name,
-          ageGroup: event.team.ageGroup,
-          sibling,
-        }),
+        notices: note(
+          context,
+          returning
+            ? { kind: 'welcomeBack', team: event.team.name, ageGroup: event.team.ageGroup }
+            : { kind: 'welcome', team: event.team.name, ageGroup: event.team.ageGroup, sibling },
+        ),
       };
     }),
+    rememberCandidates: assign(({ event }) => {
+      assertEvent(event, 'previous.found');
+      return {
+        returning: {
+          candidates: event.candidates,
+          tries: 0,
+          previous: null,
+          sections: [],
+          toAsk: [],
+        },
+      };
+    }),
+    /** Nothing found: said plainly, nothing kept, and the code's team offered for a new player. */
+    noteReturningNotFound: assign(({ context }) => ({
+      returning: null,
+      pendingCode: context.code,
+      notices: note(context, { kind: 'returningNotFound' }),
+    })),
+    /** The family's answer matches: that record is read again; the other candidates are dropped. */
+    matchCandidate: assign(({ context, event }) => {
+      assertEvent(event, 'user.answered');
+      const candidates = context.returning?.candidates ?? [];
+      const matched = matchingCandidate(candidates, event.answer.identityCheck);
+      if (!matched || !context.returning) return {};
+      const { registrationId, season } = matched;
+      return {
+        unclearInARow: 0,
+        returning: { ...context.returning, candidates: [], previous: { registrationId, season } },
+      };
+    }),
+    /** The matched record becomes the draft, to review section by section. */
+    acceptHeld: assign(({ event }) => {
+      assertEvent(event, 'held.loaded');
+      const { draft, registrationId, season, shirtNumber, photoLink } = event.held;
+      return {
+        draft: {
+          ...draft,
+          ...(shirtNumber === undefined ? {} : { shirtNumber }),
+          ...(photoLink === undefined ? {} : { photoLink }),
+        },
+        unclearInARow: 0,
+        returning: {
+          candidates: [],
+          tries: 0,
+          previous: { registrationId, season },
+          sections: [...HELD_SECTIONS],
+          toAsk: [],
+        },
+      };
+    }),
+    countMismatch: assign(({ context }) => ({
+      returning: context.returning && { ...context.returning, tries: context.returning.tries + 1 },
+      notices: note(context, { kind: 'identityMismatch' }),
+    })),
+    /** Two wrong answers: the held record is forgotten and the club's contact given, nothing else. */
+    refuseIdentity: assign(({ context }) => ({
+      returning: null,
+      journey: null,
+      draft: {},
+      code: null,
+      team: null,
+      notices: note(context, { kind: 'identityRefused' }),
+    })),
+    /** A section of the held record reviewed: what changed is queued to be asked again. */
+    reviewSection: assign(({ context, event }, params: { section: HeldSection }) => {
+      assertEvent(event, 'user.answered');
+      const returning = context.returning;
+      if (!returning) return {};
+      const toAsk = heldQuestionsAfter(params.section, event.answer);
+      const draft = settleDraft({ ...context.draft, ...event.answer });
+      if (toAsk.includes('medicalIssues')) {
+        delete draft.medicalIssues;
+        delete draft.medicalNotes;
+      }
+      return {
+        draft,
+        unclearInARow: 0,
+        returning: {
+          ...returning,
+          sections: returning.sections.filter((section) => section !== params.section),
+          toAsk: [...returning.toAsk, ...toAsk],
+        },
+      };
+    }),
+    askHeld: assign(({ context }) => ({
+      correcting: true,
+      returning: context.returning && {
+        ...context.returning,
+        toAsk: context.returning.toAsk.slice(1),
+      },
+    })),
+    finishReview: assign(({ context }) => ({
+      correcting: false,
+      returning: context.returning && { ...context.returning, sections: [], toAsk: [] },
+    })),
+    rememberCodeAsNew: assign(({ context }) => {
+      const code = context.pendingCode?.kind === 'returning' ? context.pendingCode : context.code;
+      return {
+        pendingCode: code && {
+          ...code,
+          kind: 'new' as const,
+          player: null,
+          raw: `200-${code.team}-${code.ageGroup}-${code.season}`,
+        },
+      };
+    }),
+    noteNotRegisteringNew: assign(({ context }) => ({
+      pendingCode: null,
+      notices: note(context, { kind: 'stoppedHere' }),
+    })),
     setRegistration: assign(({ event }) => {
       assertEvent(event, ['registration.claimed', 'registration.elsewhere']);
       return event.type === 'registration.claimed'
@@ -383,6 +505,22 @@ export const sessionSetup = setup({
   guards: {
     isReturningCode: ({ context }) => context.pendingCode?.kind === 'returning',
     hasPreviousParent: ({ context }) => context.previousParent !== null,
+    isReturning: ({ context }) => context.journey === 'returning',
+    identityMatches: ({ context, event }) =>
+      matchingCandidate(context.returning?.candidates ?? [], answerOf(event).identityCheck) !==
+      undefined,
+    /** The second wrong answer: a mismatch gets two tries in all. */
+    identityFailedTwice: ({ context }) => (context.returning?.tries ?? 0) + 1 >= 2,
+    isReviewingHeld: ({ context: { returning } }) =>
+      !!returning &&
+      returning.previous !== null &&
+      (returning.sections.length > 0 || returning.toAsk.length > 0),
+    nextHeldIs: ({ context }, params: { routine: HeldQuestion }) =>
+      context.returning?.toAsk[0] === params.routine,
+    sectionPending: ({ context }, params: { section: HeldSection }) =>
+      context.returning?.sections[0] === params.section,
+    hasShirtNumber: ({ context }) => context.draft.shirtNumber !== undefined,
+    needsPhoto: ({ context }) => !context.draft.photoLink,
     isCorrecting: ({ context }) => context.correcting,
     answerIs: ({ event }, params: { field: keyof Draft; value: boolean }) =>
       answerOf(event)[params.field] === params.value,

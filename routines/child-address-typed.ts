@@ -1,4 +1,4 @@
-import { defineRoutine, childName } from './define-routine.ts';
+import { defineRoutine, childName, AT_SUMMARY } from './define-routine.ts';
 import { Draft } from './draft.ts';
 import { mapParsed } from './parsers/result.ts';
 import { TYPED_ADDRESS_INSTRUCTIONS, parseTypedAddress } from './address-text.ts';
@@ -12,6 +12,7 @@ export const childAddressTyped = defineRoutine({
   extracts: Draft.pick({ childAddress: true }),
   parse: (text) => mapParsed(parseTypedAddress(text), (childAddress) => ({ childAddress })),
   mentions: ["child's address", 'his address', 'her address'],
+  corrections: AT_SUMMARY,
   tools: [addressLookupTool],
   examples: [
     {

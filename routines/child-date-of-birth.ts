@@ -1,4 +1,4 @@
-import { defineRoutine, childName } from './define-routine.ts';
+import { defineRoutine, childName, AT_SUMMARY } from './define-routine.ts';
 import { Draft } from './draft.ts';
 import { isBefore, parseDate } from './parsers/dates.ts';
 import { mapParsed } from './parsers/result.ts';
@@ -22,6 +22,7 @@ export const childDateOfBirth = defineRoutine({
     return null;
   },
   mentions: ['date of birth', 'birthday', 'dob', 'born'],
+  corrections: AT_SUMMARY,
   tools: [],
   examples: [
     { says: '3rd feb 2016', answer: { childDateOfBirth: '2016-02-03' } },

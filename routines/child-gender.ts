@@ -1,4 +1,4 @@
-import { defineRoutine, childName } from './define-routine.ts';
+import { defineRoutine, childName, PLAIN_FIELD } from './define-routine.ts';
 import { Draft } from './draft.ts';
 import { parseGender } from './parsers/gender.ts';
 import { mapParsed } from './parsers/result.ts';
@@ -13,6 +13,7 @@ export const childGender = defineRoutine({
   extracts: Draft.pick({ childGender: true }),
   parse: (text) => mapParsed(parseGender(text), (childGender) => ({ childGender })),
   mentions: ['gender', 'boy', 'girl'],
+  corrections: PLAIN_FIELD,
   tools: [],
   examples: [
     { says: 'boy', answer: { childGender: 'Male' } },

@@ -1,4 +1,4 @@
-import { defineRoutine, childName } from './define-routine.ts';
+import { defineRoutine, childName, AT_SUMMARY } from './define-routine.ts';
 import { Draft } from './draft.ts';
 import { parseYesNo } from './parsers/yes-no.ts';
 import { mapParsed } from './parsers/result.ts';
@@ -18,6 +18,7 @@ export const childLivesWithParent = defineRoutine({
     return mapParsed(parseYesNo(text), (childLivesWithParent) => ({ childLivesWithParent }));
   },
   mentions: ['lives with', 'same address'],
+  corrections: AT_SUMMARY,
   tools: [],
   examples: [
     { says: 'yes same house', answer: { childLivesWithParent: true } },

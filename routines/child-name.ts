@@ -1,4 +1,4 @@
-import { defineRoutine } from './define-routine.ts';
+import { defineRoutine, AT_SUMMARY } from './define-routine.ts';
 import { Draft } from './draft.ts';
 import { parseFullName } from './parsers/names.ts';
 import { mapParsed } from './parsers/result.ts';
@@ -18,6 +18,7 @@ export const childName = defineRoutine({
       childLastName: last,
     })),
   mentions: ["child's name", 'his name', 'her name', 'their name'],
+  corrections: AT_SUMMARY,
   tools: [],
   examples: [
     { says: 'Leo Jones', answer: { childFirstName: 'Leo', childLastName: 'Jones' } },

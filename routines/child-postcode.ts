@@ -1,4 +1,4 @@
-import { defineRoutine, childName } from './define-routine.ts';
+import { defineRoutine, childName, AT_SUMMARY } from './define-routine.ts';
 import { Draft } from './draft.ts';
 import { parseUkPostcode } from './parsers/postcodes.ts';
 import { mapParsed } from './parsers/result.ts';
@@ -10,6 +10,7 @@ export const childPostcode = defineRoutine({
   instructions: POSTCODE_INSTRUCTIONS,
   extracts: Draft.pick({ childPostcode: true }),
   parse: (text) => mapParsed(parseUkPostcode(text), (childPostcode) => ({ childPostcode })),
+  corrections: AT_SUMMARY,
   tools: [],
   examples: [
     { says: 'M41 5AB', answer: { childPostcode: 'M41 5AB' } },

@@ -85,6 +85,11 @@ export const ClubConfig = z.object({
     }),
   ),
   demoTeams: z.array(Team),
+  /**
+   * How many seasons a returning player's photo on file stays valid: a photo on a record this many
+   * seasons old or fewer is kept, an older one (or none) is asked for again.
+   */
+  photoValidForSeasons: z.int().min(0).default(2),
   /** A club configuration without its own wording gets the first club's. */
   texts: TextTemplates.default(defaults.texts),
   /** The club's Airtable tables, when Airtable is configured: `{season}` becomes e.g. 2526. */

@@ -1,4 +1,4 @@
-import { defineRoutine } from './define-routine.ts';
+import { defineRoutine, PLAIN_FIELD } from './define-routine.ts';
 import { Draft } from './draft.ts';
 import { parseYesNo } from './parsers/yes-no.ts';
 import { mapParsed } from './parsers/result.ts';
@@ -14,6 +14,7 @@ export const communicationConsent = defineRoutine({
   parse: (text) =>
     mapParsed(parseYesNo(text), (communicationConsent) => ({ communicationConsent })),
   mentions: ['consent', 'club news'],
+  corrections: PLAIN_FIELD,
   tools: [],
   examples: [
     { says: 'yeah sure', answer: { communicationConsent: true } },

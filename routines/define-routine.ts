@@ -34,10 +34,32 @@ export type QuestionRoutine<Answer extends z.ZodObject = z.ZodObject> = {
   check?: (answer: z.output<Answer>, view: RoutineView) => string | null;
   /** Words a parent uses to name this answer when correcting it ("my email is..."). */
   mentions?: readonly string[];
+  /**
+   * How the answer may be changed later (none when left out): from the summary (28), re-asking
+   * what depends on it; mid-flow with nothing else asked again; after the save, written to the
+   * stored record. The machine's lists of correctable routines are derived from this.
+   */
+  corrections?: Corrections;
   tools: readonly ToolDefinition[];
   /** Real replies and the answer each must give (null: unclear). Feed the tests and the graph. */
   examples: readonly { says: string; answer: z.output<Answer> | null }[];
 };
+
+/** The ways a parent may change an answer after giving it (see QuestionRoutine.corrections). */
+export type Corrections = {
+  /** The summary (28) offers it: the parent goes back to it and what depends on it is asked again. */
+  atSummary?: true;
+  /** A correction mid-flow ("sorry, my email is…") is taken at once, nothing else asked again. */
+  midFlow?: true;
+  /** After the save (29) the new value is written to the stored record. */
+  afterSave?: true;
+};
+
+/** The usual policy of a plain field: changeable at the summary, mid-flow and after the save. */
+export const PLAIN_FIELD: Corrections = { atSummary: true, midFlow: true, afterSave: true };
+
+/** A field others depend on (identity, address, branches): changed from the summary only. */
+export const AT_SUMMARY: Corrections = { atSummary: true };
 
 /** A step the machine decides alone, with no question and no model call. */
 export type DecisionRoutine = {

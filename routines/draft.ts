@@ -107,6 +107,22 @@ export const Draft = z.object({
   reuseParentDetails: z.boolean(),
   /** The parent chose to carry on here with a registration already under way for this child. */
   carryOnHere: z.boolean(),
+  /** Returning players: the parent's mobile or the child's date of birth, to compare with the record. */
+  identityCheck: z
+    .string()
+    .regex(/^(07\d{9}|\d{4}-\d{2}-\d{2})$/)
+    .describe('A UK mobile as 07XXXXXXXXX, or a date of birth as YYYY-MM-DD'),
+  /** Returning players: which of the held contact details changed (none: all still right). */
+  heldContactChanges: z
+    .array(z.enum(['parentMobile', 'parentEmail']))
+    .max(2)
+    .describe('The contact details that changed: parentMobile, parentEmail; empty if all right'),
+  /** Returning players: the address the club holds is still right. */
+  heldAddressCurrent: z.boolean(),
+  /** Returning players: the medical details the club holds are still right. */
+  heldMedicalCurrent: z.boolean(),
+  /** A returning player the club could not find: register them as a new player instead. */
+  registerAsNew: z.boolean(),
 });
 export type Draft = z.infer<typeof Draft>;
 

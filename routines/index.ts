@@ -1,4 +1,4 @@
-import type { Routine } from './define-routine.ts';
+import type { Corrections, Routine } from './define-routine.ts';
 import { parentName } from './parent-name.ts';
 import { reuseParentDetails } from './reuse-parent-details.ts';
 import { childName } from './child-name.ts';
@@ -40,8 +40,13 @@ import { kitSize } from './kit-size.ts';
 import { shirtNumber } from './shirt-number.ts';
 import { photo } from './photo.ts';
 import { registered } from './registered.ts';
+import { verifyIdentity } from './verify-identity.ts';
+import { heldParentContact } from './held-parent-contact.ts';
+import { heldAddress } from './held-address.ts';
+import { heldMedical } from './held-medical.ts';
+import { registerAsNew } from './register-as-new.ts';
 
-/** Every new-player routine, keyed by id; the id is also the machine state that shows it. */
+/** Every routine (new and returning players), keyed by id; the id is also the machine state that shows it. */
 export const routines = {
   parentName,
   reuseParentDetails,
@@ -84,6 +89,12 @@ export const routines = {
   shirtNumber,
   photo,
   registered,
+  // Returning players (100 codes).
+  verifyIdentity,
+  heldParentContact,
+  heldAddress,
+  heldMedical,
+  registerAsNew,
 } satisfies Record<string, Routine>;
 
 export type RoutineId = keyof typeof routines;
@@ -92,3 +103,10 @@ export type QuestionRoutineId = {
 }[RoutineId];
 
 export const isRoutineId = (id: string): id is RoutineId => Object.hasOwn(routines, id);
+
+/** The question routines whose answer may be changed the given way (their `corrections`), in catalogue order. */
+export const correctableBy = (way: keyof Corrections): QuestionRoutineId[] =>
+  (Object.keys(routines) as RoutineId[]).filter((id): id is QuestionRoutineId => {
+    const routine: Routine = routines[id];
+    return routine.kind === 'question' && routine.corrections?.[way] === true;
+  });

@@ -17,6 +17,7 @@ export const kitSize = defineRoutine({
   check: ({ kitSize: size }, { club }) =>
     club.kitSizes.includes(size) ? null : `Please choose one of: ${club.kitSizes.join(', ')}.`,
   mentions: ['kit size', 'size'],
+  corrections: { midFlow: true, afterSave: true },
   tools: [],
   examples: [
     { says: '9-10', answer: { kitSize: '9/10' } },

@@ -1,4 +1,4 @@
-import { defineRoutine, childName } from './define-routine.ts';
+import { defineRoutine, childName, AT_SUMMARY } from './define-routine.ts';
 import { Draft } from './draft.ts';
 import { parseMedicalIssues } from './parsers/medical.ts';
 import { mapParsed } from './parsers/result.ts';
@@ -21,6 +21,7 @@ export const medicalIssues = defineRoutine({
   check: (answer) =>
     answer.hasMedicalIssues && !answer.medicalIssues ? 'What are the medical issues?' : null,
   mentions: ['medical', 'allergy', 'allergies', 'asthma', 'condition'],
+  corrections: AT_SUMMARY,
   tools: [],
   examples: [
     { says: 'nope', answer: { hasMedicalIssues: false, medicalIssues: null } },

@@ -1,4 +1,4 @@
-import { defineRoutine } from './define-routine.ts';
+import { defineRoutine, AT_SUMMARY } from './define-routine.ts';
 import { Draft } from './draft.ts';
 import { mapParsed } from './parsers/result.ts';
 import { TYPED_ADDRESS_INSTRUCTIONS, parseTypedAddress } from './address-text.ts';
@@ -12,6 +12,7 @@ export const parentAddressTyped = defineRoutine({
   extracts: Draft.pick({ parentAddress: true }),
   parse: (text) => mapParsed(parseTypedAddress(text), (parentAddress) => ({ parentAddress })),
   mentions: ['my address', 'address'],
+  corrections: AT_SUMMARY,
   tools: [addressLookupTool],
   examples: [
     {

@@ -1,4 +1,4 @@
-import { defineRoutine } from './define-routine.ts';
+import { defineRoutine, PLAIN_FIELD } from './define-routine.ts';
 import { Draft } from './draft.ts';
 import { ageOn, parseDate } from './parsers/dates.ts';
 import { mapParsed } from './parsers/result.ts';
@@ -23,6 +23,7 @@ export const parentDateOfBirth = defineRoutine({
     return null;
   },
   mentions: ['my date of birth', 'my birthday', 'my dob'],
+  corrections: PLAIN_FIELD,
   tools: [],
   examples: [
     { says: '14/07/1985', answer: { parentDateOfBirth: '1985-07-14' } },

@@ -1,4 +1,4 @@
-import { defineRoutine } from './define-routine.ts';
+import { defineRoutine, PLAIN_FIELD } from './define-routine.ts';
 import { Draft } from './draft.ts';
 import { parseEmail } from './parsers/email.ts';
 import { mapParsed } from './parsers/result.ts';
@@ -10,6 +10,7 @@ export const parentEmail = defineRoutine({
   extracts: Draft.pick({ parentEmail: true }),
   parse: (text) => mapParsed(parseEmail(text), (parentEmail) => ({ parentEmail })),
   mentions: ['my email', 'my e-mail', 'email', 'e-mail'],
+  corrections: PLAIN_FIELD,
   tools: [],
   examples: [
     { says: 'Sarah.Jones@Example.com', answer: { parentEmail: 'sarah.jones@example.com' } },

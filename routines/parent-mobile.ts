@@ -1,4 +1,4 @@
-import { defineRoutine } from './define-routine.ts';
+import { defineRoutine, AT_SUMMARY } from './define-routine.ts';
 import { Draft } from './draft.ts';
 import { parseUkMobile } from './parsers/phones.ts';
 import { mapParsed } from './parsers/result.ts';
@@ -13,6 +13,7 @@ export const parentMobile = defineRoutine({
   extracts: Draft.pick({ parentMobile: true }),
   parse: (text) => mapParsed(parseUkMobile(text), (parentMobile) => ({ parentMobile })),
   mentions: ['my mobile', 'my number', 'my phone', 'mobile', 'phone number'],
+  corrections: AT_SUMMARY,
   tools: [],
   examples: [
     { says: '07700 900 123', answer: { parentMobile: '07700900123' } },

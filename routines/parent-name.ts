@@ -1,4 +1,4 @@
-import { defineRoutine } from './define-routine.ts';
+import { defineRoutine, PLAIN_FIELD } from './define-routine.ts';
 import { Draft } from './draft.ts';
 import { parseFullName } from './parsers/names.ts';
 import { mapParsed } from './parsers/result.ts';
@@ -19,6 +19,7 @@ export const parentName = defineRoutine({
       parentLastName: last,
     })),
   mentions: ['my name', 'your name', 'parent name', 'surname'],
+  corrections: PLAIN_FIELD,
   tools: [],
   examples: [
     { says: 'Sarah Jones', answer: { parentFirstName: 'Sarah', parentLastName: 'Jones' } },

@@ -1,4 +1,4 @@
-import { defineRoutine } from './define-routine.ts';
+import { defineRoutine, AT_SUMMARY } from './define-routine.ts';
 import { Draft } from './draft.ts';
 import { parseUkPostcode } from './parsers/postcodes.ts';
 import { mapParsed } from './parsers/result.ts';
@@ -11,6 +11,7 @@ export const parentPostcode = defineRoutine({
   extracts: Draft.pick({ parentPostcode: true }),
   parse: (text) => mapParsed(parseUkPostcode(text), (parentPostcode) => ({ parentPostcode })),
   mentions: ['my postcode', 'postcode', 'post code'],
+  corrections: AT_SUMMARY,
   tools: [],
   examples: [
     { says: 'm32 8jl', answer: { parentPostcode: 'M32 8JL' } },

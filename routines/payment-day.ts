@@ -36,6 +36,7 @@ export const paymentDay = defineRoutine({
   extracts: Draft.pick({ paymentDay: true }),
   parse: (text) => mapParsed(parsePaymentDay(text), (day) => ({ paymentDay: day })),
   mentions: ['payment day'],
+  corrections: { afterSave: true },
   tools: [],
   examples: [
     { says: '15th', answer: { paymentDay: 15 } },

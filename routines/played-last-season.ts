@@ -1,4 +1,4 @@
-import { defineRoutine, childName } from './define-routine.ts';
+import { defineRoutine, childName, AT_SUMMARY } from './define-routine.ts';
 import { Draft } from './draft.ts';
 import { parseYesNo } from './parsers/yes-no.ts';
 import { mapParsed } from './parsers/result.ts';
@@ -11,6 +11,7 @@ export const playedLastSeason = defineRoutine({
   extracts: Draft.pick({ playedLastSeason: true }),
   parse: (text) => mapParsed(parseYesNo(text), (playedLastSeason) => ({ playedLastSeason })),
   mentions: ['last season', 'played for'],
+  corrections: AT_SUMMARY,
   tools: [],
   examples: [
     { says: 'yes he did', answer: { playedLastSeason: true } },

@@ -1,4 +1,4 @@
-import { defineRoutine, childName } from './define-routine.ts';
+import { defineRoutine, childName, PLAIN_FIELD } from './define-routine.ts';
 import { Draft } from './draft.ts';
 import { parseEmail } from './parsers/email.ts';
 import { mapParsed } from './parsers/result.ts';
@@ -17,6 +17,7 @@ export const playerEmail = defineRoutine({
       ? "That's the same as your e-mail. We need the player's own address."
       : null,
   mentions: ['his email', 'her email', "player's email", 'their email'],
+  corrections: PLAIN_FIELD,
   tools: [],
   examples: [
     { says: 'Sam.J@example.com', answer: { playerEmail: 'sam.j@example.com' } },

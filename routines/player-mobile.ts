@@ -1,4 +1,4 @@
-import { defineRoutine, childName } from './define-routine.ts';
+import { defineRoutine, childName, AT_SUMMARY } from './define-routine.ts';
 import { Draft } from './draft.ts';
 import { parseUkMobile } from './parsers/phones.ts';
 import { mapParsed } from './parsers/result.ts';
@@ -23,6 +23,7 @@ export const playerMobile = defineRoutine({
       ? "That's the same as your number. We need the player's own mobile."
       : null,
   mentions: ['his mobile', 'her mobile', "player's mobile", 'their mobile'],
+  corrections: AT_SUMMARY,
   tools: [],
   examples: [
     { says: '07700 900 456', answer: { playerMobile: '07700900456' } },

@@ -1,4 +1,4 @@
-import { defineRoutine, childName } from './define-routine.ts';
+import { defineRoutine, childName, PLAIN_FIELD } from './define-routine.ts';
 import { Draft } from './draft.ts';
 import { parseRelationship } from './parsers/relationship.ts';
 import { mapParsed } from './parsers/result.ts';
@@ -13,6 +13,7 @@ export const relationship = defineRoutine({
   extracts: Draft.pick({ relationship: true }),
   parse: (text) => mapParsed(parseRelationship(text), (value) => ({ relationship: value })),
   mentions: ['relationship'],
+  corrections: PLAIN_FIELD,
   tools: [],
   examples: [
     { says: "I'm his mum", answer: { relationship: 'Mother' } },

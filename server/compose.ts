@@ -51,6 +51,7 @@ import { openDatabase, type SqliteDatabase } from '../tools/sqlite/database.ts';
 import { createSqliteTeamDirectory } from '../tools/teams/sqlite.ts';
 import { createUploadStatusStore } from '../tools/upload-status/upload-status.ts';
 import { createAgentModeSetting } from './agent-mode.ts';
+import { demoPlayerRecords, withDemoPlayers } from './demo-players.ts';
 import type { Config } from './config.ts';
 import { withDevShortcut } from './dev-shortcut.ts';
 import { withSessionTags, type Log } from './log.ts';
@@ -422,7 +423,14 @@ export async function composeProduct(
         registrations: airtable.outbox.store,
         clubRecords: airtable.records,
       }
-    : { ...embedded, clubRecords: createStoreRegistrationRecords(embedded.registrations) };
+    : {
+        ...embedded,
+        // The embedded default: the club's file, then last season's demo players (README "Try it").
+        clubRecords: withDemoPlayers(
+          createStoreRegistrationRecords(embedded.registrations),
+          await demoPlayerRecords(club),
+        ),
+      };
   const texts = createTexts({
     outbox,
     sender: smsSender(config, log),

@@ -6,6 +6,7 @@ import type { Draft } from '../../routines/draft.ts';
 import { identityOf, registrationIdOf } from '../../routines/identity.ts';
 import { routines, type QuestionRoutineId } from '../../routines/index.ts';
 import type { RegistrationCode } from '../../routines/registration-code.ts';
+import { candidateOf, type HeldRecord } from '../../machines/held-record.ts';
 
 type Snapshot = SnapshotFrom<typeof sessionMachine>;
 
@@ -23,7 +24,48 @@ export const CODES = {
   lions: code('new', 'Lions', 'U10'),
   panthers: code('new', 'Panthers', 'U16'),
   returning: code('returning', 'Tigers', 'U13'),
+  returningOwnContact: code('returning', 'Panthers', 'U16'),
 };
+
+/** Last season's record of the returning player (Jack Smith), as findPrevious reads it. */
+const HELD_DRAFT: Partial<Draft> = {
+  parentFirstName: 'Sarah',
+  parentLastName: 'Smith',
+  childFirstName: 'Jack',
+  childLastName: 'Smith',
+  childDateOfBirth: '2012-05-01',
+  childGender: 'Male',
+  hasMedicalIssues: false,
+  medicalIssues: null,
+  medicalNotes: null,
+  playedLastSeason: true,
+  previousTeam: null,
+  relationship: 'Mother',
+  // The verifyIdentity examples: 07700 900101 matches, 14/03/2017 does not.
+  parentMobile: '07700900101',
+  parentEmail: 'sarah@example.com',
+  communicationConsent: true,
+  parentDateOfBirth: '1985-07-14',
+  parentAddress: {
+    houseNumber: '12',
+    line1: '12 Sandy Lane',
+    town: 'Stretford',
+    city: 'Manchester',
+    postcode: 'M32 8JL',
+  },
+  childLivesWithParent: true,
+};
+
+/** Two held records: a shirt number and no photo; a recent photo, no shirt, the player's mobile. */
+const HELD: HeldRecord[] = [
+  { registrationId: 'reg-held-a', season: '2425', draft: HELD_DRAFT, shirtNumber: 7 },
+  {
+    registrationId: 'reg-held-b',
+    season: '2425',
+    draft: { ...HELD_DRAFT, playerMobile: '07700900555' },
+    photoLink: 'photos/held.jpg',
+  },
+];
 
 const ADDRESS = {
   houseNumber: '12',
@@ -120,6 +162,21 @@ const OUTCOMES: Record<EffectId, (snapshot: Snapshot) => SessionEvent[]> = {
     ...failures('updateRecord'),
   ],
   flagForClub: () => [{ type: 'club.flagged' }, ...failures('flagForClub')],
+  findPrevious: () => [
+    ...HELD.map((held): SessionEvent => ({
+      type: 'previous.found',
+      candidates: [candidateOf(held)],
+    })),
+    { type: 'previous.notFound' },
+    ...failures('findPrevious'),
+  ],
+  loadHeld: ({ context }) => [
+    ...HELD.filter(
+      (held) => held.registrationId === context.returning?.previous?.registrationId,
+    ).map((held): SessionEvent => ({ type: 'held.loaded', held })),
+    { type: 'previous.notFound' },
+    ...failures('loadHeld'),
+  ],
   findTeam: ({ context }) => [
     ...(context.pendingCode
       ? [
@@ -177,11 +234,12 @@ export function eventsFor(snapshot: Snapshot): SessionEvent[] {
   if (snapshot.matches({ newRegistration: 'handedOff' })) {
     return [{ type: 'user.chatted' }, { type: 'user.gaveCode', code: CODES.lions }];
   }
-  if (snapshot.matches('generic') || snapshot.matches('returningPlayer')) {
+  if (snapshot.matches('generic')) {
     return [
       { type: 'user.gaveCode', code: CODES.lions },
       { type: 'user.gaveCode', code: CODES.panthers },
       { type: 'user.gaveCode', code: CODES.returning },
+      { type: 'user.gaveCode', code: CODES.returningOwnContact },
       { type: 'user.gaveInvalidCode', problem: 'wrongSeason' },
       { type: 'user.chatted' },
       { type: 'user.uploadedPhoto', uploadId: 'u1' },
@@ -205,6 +263,7 @@ export function eventsFor(snapshot: Snapshot): SessionEvent[] {
   if (where.routine === 'confirmDetails') events.push(...CORRECTIONS);
   if ((RESUME_POINTS as readonly string[]).includes(where.routine)) events.push(...AFTER_SAVE);
   if (where.routine === 'photo') events.push({ type: 'user.uploadedPhoto', uploadId: 'u1' });
+  if (where.routine === 'registerAsNew') events.push({ type: 'user.gaveCode', code: CODES.lions });
   if (where.routine === 'registered')
     events.push(
       { type: 'user.gaveCode', code: CODES.lions },
@@ -246,6 +305,18 @@ export function serializeForGraph(snapshot: Snapshot): string {
     saved: context.recordSaved,
     failure: context.failure,
     resumeAt: context.resumeAt,
+    journey: context.journey ?? null,
+    returning: context.returning
+      ? {
+          tries: context.returning.tries,
+          candidates: context.returning.candidates.map((held) => held.registrationId),
+          previous: context.returning.previous?.registrationId ?? null,
+          sections: context.returning.sections,
+          toAsk: context.returning.toAsk,
+        }
+      : null,
+    shirt: draft.shirtNumber !== undefined,
+    photo: draft.photoLink !== undefined,
     identityMoved:
       context.registrationId !== null && context.registrationId !== registrationIdIn(snapshot),
   });

@@ -106,14 +106,25 @@ export const RegistrationFields = z.object({
     .regex(/^([1-9]|1\d|2[0-5])$/)
     .optional(),
   id_image_link: z.string().min(1).optional(),
+  /**
+   * A returning player's record of last season (its registration id): local-only, as the club's
+   * table has no column for it (facts §7.2; `original_registration_code` holds a code, not a record).
+   */
+  previous_registration_id: z
+    .string()
+    .regex(/^reg-[0-9a-f]{24}$/)
+    .optional(),
 });
 export type RegistrationFields = z.infer<typeof RegistrationFields>;
 
 /** Fields kept in the local store only: the club's table (facts §7.2) has no column for them. */
-export const LOCAL_ONLY_FIELDS = ['age_group_mismatch'] as const;
+export const LOCAL_ONLY_FIELDS = ['age_group_mismatch', 'previous_registration_id'] as const;
 
 /** A registration as the club's table holds it: every field but the local-only ones. */
-export const ClubRecordFields = RegistrationFields.omit({ age_group_mismatch: true });
+export const ClubRecordFields = RegistrationFields.omit({
+  age_group_mismatch: true,
+  previous_registration_id: true,
+});
 export type ClubRecordFields = z.infer<typeof ClubRecordFields>;
 
 /** The club's part of a registration (zod drops the local-only fields). */
