@@ -9,6 +9,10 @@ type Change = 'parentMobile' | 'parentEmail';
 const MOBILE = /\b(mobile|phone|number)\b/;
 const EMAIL = /\be-?mail\b/;
 
+/** What the club holds, or a plain "not on file" (a volunteer may have left a cell empty). */
+const held = (...parts: (string | undefined)[]) =>
+  parts.filter((part) => part?.trim()).join(' ') || 'not on file';
+
 /** "yes" → nothing changed; "new number" → the mobile; "no" alone → both are asked again. */
 function parseChanges(text: string): Parsed<{ heldContactChanges: Change[] }> {
   const lower = clean(text).toLowerCase();
@@ -27,9 +31,9 @@ export const heldParentContact = defineRoutine({
   ask: ({ draft }) =>
     [
       "Thanks, that matches. Here's what we have for you:",
-      `- **Name:** ${draft.parentFirstName ?? ''} ${draft.parentLastName ?? ''}`,
-      `- **Mobile:** ${draft.parentMobile ?? ''}`,
-      `- **E-mail:** ${draft.parentEmail ?? ''}`,
+      `- **Name:** ${held(draft.parentFirstName, draft.parentLastName)}`,
+      `- **Mobile:** ${held(draft.parentMobile)}`,
+      `- **E-mail:** ${held(draft.parentEmail)}`,
       'Is that all still right? If not, tell me which changed (mobile, e-mail or both).',
     ].join('\n'),
   instructions: [
