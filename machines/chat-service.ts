@@ -4,7 +4,9 @@ import { z } from 'zod';
 import type { ClubConfig } from '../routines/club.ts';
 import type { RoutineView } from '../routines/define-routine.ts';
 import { routines } from '../routines/index.ts';
-import { todayIso } from '../routines/parsers/dates.ts';
+import { parseDate, todayIso } from '../routines/parsers/dates.ts';
+import { parseUkMobile } from '../routines/parsers/phones.ts';
+import { readRegistrationCode, type RegistrationCode } from '../routines/registration-code.ts';
 import { validateAnswer } from '../routines/validate.ts';
 import type { EffectPorts } from './effects.ts';
 import type { Interpretation, Interpreter, RecentTurn, UserEvent } from './interpreter.ts';
@@ -54,6 +56,11 @@ export type ChatServiceDeps = {
    * definition's TTL when not given. Unfinished sessions keep the normal TTL.
    */
   finishedTtlMs?: number;
+  /**
+   * How long a paused registration (the parent said "later") is kept to be resumed: the club's
+   * UNFINISHED_RETENTION_DAYS. The definition's TTL when not given.
+   */
+  pausedTtlMs?: number;
   /** Checks a photo at routine 34 before it is accepted: a reason to refuse it, or null. */
   photoCheck?: (uploadId: string, signal?: AbortSignal) => Promise<string | null>;
 };
@@ -117,6 +124,20 @@ const preciseNow = () => performance.timeOrigin + performance.now();
 const digestOf = (text: string) =>
   createHash('sha256').update(text.trim().toLowerCase().normalize('NFKC')).digest('hex');
 
+const DAY_MS = 24 * 3600_000;
+/** Wrong code-and-secret tries of one code in a day before resuming by secret is refused for it. */
+const MAX_RESUME_TRIES = 10;
+
+/** The same code however it was typed: kind, team, age group and season. */
+const codeKey = (code: RegistrationCode) =>
+  `${code.kind}|${code.team.toLowerCase()}|${code.ageGroup.toUpperCase()}|${code.season}`;
+const hashed = (text: string) => createHash('sha256').update(text).digest('hex');
+/** Where a paused registration is found from a new chat: its code and one thing the family knows. */
+const ticketKey = (code: RegistrationCode, secret: string) =>
+  `chat:resume:${hashed(`${codeKey(code)}|${secret}`)}`;
+/** A chat that resumed another chat's registration goes on with that one. */
+const aliasKey = (sessionId: string) => `chat:alias:${hashed(sessionId)}`;
+
 const stateName = (snapshot: SessionSnapshot) =>
   typeof snapshot.value === 'string'
     ? snapshot.value
@@ -128,12 +149,15 @@ type SessionActor = Actor<typeof sessionMachine>;
 
 export function createChatService(deps: ChatServiceDeps): ChatService {
   const { club, runner, interpreter, log } = deps;
+  const { ledger } = deps.ports;
   const now = deps.now ?? (() => new Date());
   const definition: SessionDefinition = sessionDefinition({
     club,
     publicBaseUrl: deps.publicBaseUrl,
     now,
   });
+  const pausedTtlMs = deps.pausedTtlMs ?? definition.ttlMs;
+  const keptDays = Math.round(pausedTtlMs / DAY_MS);
 
   const viewOf = (snapshot: SessionSnapshot): RoutineView => ({
     draft: snapshot.context.draft,
@@ -145,7 +169,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
 
   function compose(snapshot: SessionSnapshot): string {
     const where = whereIs(snapshot);
-    const said = snapshot.context.notices.map((notice) => renderNotice(notice, club));
+    const said = snapshot.context.notices.map((notice) => renderNotice(notice, club, { keptDays }));
     if (where.routine) said.push(routines[where.routine].ask(viewOf(snapshot)));
     if (said.length === 0) said.push(renderNotice({ kind: 'genericHelp' }, club));
     return said.filter(Boolean).join('\n\n');
@@ -205,6 +229,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
       case 'user.unclear':
       case 'user.asked':
       case 'user.chatted':
+      case 'user.commanded':
       case 'user.gaveCode':
       case 'user.gaveInvalidCode':
         return event;
@@ -243,6 +268,47 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
     ].slice(-RECENT_TURNS);
   };
 
+  /** The registration this chat goes on with: its own, or the one it resumed from another chat. */
+  async function instanceOf(sessionId: SessionId): Promise<SessionId> {
+    const alias = await ledger.get(aliasKey(sessionId));
+    return typeof alias === 'string' ? (alias as SessionId) : sessionId;
+  }
+
+  /** "later": the paused registration can be found from a new chat with its code and a secret. */
+  async function leaveTickets(instanceId: SessionId, snapshot: SessionSnapshot) {
+    const { code, draft } = snapshot.context;
+    if (!code) return;
+    for (const secret of [draft.parentMobile, draft.childDateOfBirth]) {
+      if (secret) await ledger.set(ticketKey(code, secret), instanceId, pausedTtlMs);
+    }
+  }
+
+  /**
+   * A first message of a new chat carrying a code and the parent's mobile (or the child's date of
+   * birth): the paused registration it names, or null. Guessing is bounded per code and day.
+   */
+  async function pausedFor(sessionId: SessionId, text: string): Promise<SessionId | null> {
+    const code = readRegistrationCode(text, club);
+    if (!code.found || !code.ok) return null;
+    const rest = text.normalize('NFKC').replace(code.code.raw, ' ');
+    const secrets = [parseUkMobile(rest), parseDate(rest, todayIso(now()))].flatMap((parsed) =>
+      parsed.ok ? [parsed.value] : [],
+    );
+    if (secrets.length === 0) return null;
+    const triesKey = `chat:resume-tries:${hashed(codeKey(code.code))}`;
+    const tries = Number(await ledger.get(triesKey)) || 0;
+    if (tries >= MAX_RESUME_TRIES) return null;
+    for (const secret of secrets) {
+      const found = await ledger.get(ticketKey(code.code, secret));
+      if (typeof found === 'string' && found !== sessionId) {
+        const stored = await runner.peek(definition, found as SessionId).catch(() => null);
+        if (stored) return found as SessionId;
+      }
+    }
+    await ledger.set(triesKey, tries + 1, DAY_MS);
+    return null;
+  }
+
   type Step = (
     actor: SessionActor,
     conversation: Conversation,
@@ -254,11 +320,12 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
     sessionId: SessionId,
     deadline: { signal?: AbortSignal | undefined; notAfter?: number | undefined },
     step: Step,
+    instanceId: SessionId = sessionId,
   ) {
     const { signal, notAfter } = deadline;
     return runner.turn(
       definition,
-      sessionId,
+      instanceId,
       async (actor, { stored, restarted }) => {
         const conversation = Conversation.parse(stored?.extra ?? {});
         const numberBefore = whereIs(actor.getSnapshot()).number;
@@ -289,10 +356,16 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
             routine: turnResult.routineNumber,
           });
           const finished = snapshot.hasTag('finished');
+          const ttlMs =
+            snapshot.context.paused === true
+              ? pausedTtlMs
+              : finished
+                ? deps.finishedTtlMs
+                : undefined;
           return {
             result: turnResult,
             extra: { recent: remember(conversation, done.said, turnResult.reply), last },
-            ...(finished && deps.finishedTtlMs ? { ttlMs: deps.finishedTtlMs } : {}),
+            ...(ttlMs ? { ttlMs } : {}),
           };
         };
       },
@@ -305,25 +378,62 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
   }
 
   return {
-    reply: ({ sessionId, text, hint, signal, notAfter, admitNew }) => {
+    reply: async ({ sessionId, text, hint, signal, notAfter, admitNew }) => {
       const receivedAt = preciseNow();
-      return turn(sessionId, { signal, notAfter }, async (actor, conversation, isNew) => {
-        if (isNew && admitNew) await admitNew();
-        if (isResend(conversation.last, text, hint, receivedAt)) {
-          return { said: text, resend: conversation.last?.reply ?? '' };
+      const instanceId = await instanceOf(sessionId);
+      if (instanceId === sessionId) {
+        const paused = await pausedFor(sessionId, text);
+        const here = paused ? await runner.peek(definition, sessionId).catch(() => null) : null;
+        if (paused && (here === null || here.snapshot.matches('generic'))) {
+          // This chat goes on with the paused registration from now on.
+          await ledger.set(aliasKey(sessionId), paused, pausedTtlMs);
+          log('session.resumedElsewhere', {});
+          return turn(
+            sessionId,
+            { signal, notAfter },
+            async (actor) => {
+              actor.send({ type: 'session.resumed' });
+              return { said: '[resumed]', applied: true };
+            },
+            paused,
+          );
         }
-        const { event, preface } = await understand(actor, text, conversation.recent, signal);
-        actor.send(event);
-        const landed = whereIs(actor.getSnapshot()).routine;
-        if (event.type === 'user.corrected' && event.answer && landed === event.routine) {
-          actor.send({ type: 'user.answered', answer: event.answer });
-        }
-        return { said: text, applied: true, ...(preface ? { preface } : {}) };
-      });
+      }
+      return turn(
+        sessionId,
+        { signal, notAfter },
+        async (actor, conversation, isNew) => {
+          if (isNew && admitNew) await admitNew();
+          if (isResend(conversation.last, text, hint, receivedAt)) {
+            return { said: text, resend: conversation.last?.reply ?? '' };
+          }
+          const wasPaused = actor.getSnapshot().context.paused === true;
+          if (wasPaused) actor.send({ type: 'session.resumed' });
+          const { event, preface } = await understand(actor, text, conversation.recent, signal);
+          // "hi" after a pause only wakes the registration up; it is not read as an answer.
+          if (!(wasPaused && (event.type === 'user.chatted' || event.type === 'user.unclear'))) {
+            actor.send(event);
+          }
+          const landed = actor.getSnapshot();
+          if (
+            event.type === 'user.corrected' &&
+            event.answer &&
+            whereIs(landed).routine === event.routine
+          ) {
+            actor.send({ type: 'user.answered', answer: event.answer });
+          }
+          if (event.type === 'user.commanded' && landed.context.paused === true) {
+            await leaveTickets(instanceId, landed);
+          }
+          return { said: text, applied: true, ...(preface ? { preface } : {}) };
+        },
+        instanceId,
+      );
     },
     async uploadedPhoto({ sessionId, uploadId, signal, notAfter }) {
+      const instanceId = await instanceOf(sessionId);
       // The photo check (a model call, seconds) runs before the turn, not while holding the lock.
-      const before = await runner.peek(definition, sessionId).catch((error: unknown) => {
+      const before = await runner.peek(definition, instanceId).catch((error: unknown) => {
         // A stale session: the turn itself restarts it politely.
         if (error instanceof SnapshotIncompatibleError) return null;
         throw error;
@@ -333,24 +443,29 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
         whereIs(before.snapshot).routine === 'photo' &&
         before.snapshot.context.lastUploadId !== uploadId;
       const refused = wanted && deps.photoCheck ? await deps.photoCheck(uploadId, signal) : null;
-      return turn(sessionId, { signal, notAfter }, async (actor) => {
-        const { context } = actor.getSnapshot();
-        // A photo job run again after a crash: the flow already took this upload.
-        if (context.lastUploadId === uploadId) return { said: null };
-        actor.send(
-          refused
-            ? { type: 'user.unclear', reason: refused }
-            : { type: 'user.uploadedPhoto', uploadId },
-        );
-        const taken = actor.getSnapshot().context;
-        if (taken.upload?.id !== uploadId && taken.lastUploadId !== uploadId) {
-          await deps.ports.photos.discard(uploadId);
-        }
-        return { said: '[photo]' };
-      });
+      return turn(
+        sessionId,
+        { signal, notAfter },
+        async (actor) => {
+          const { context } = actor.getSnapshot();
+          // A photo job run again after a crash: the flow already took this upload.
+          if (context.lastUploadId === uploadId) return { said: null };
+          actor.send(
+            refused
+              ? { type: 'user.unclear', reason: refused }
+              : { type: 'user.uploadedPhoto', uploadId },
+          );
+          const taken = actor.getSnapshot().context;
+          if (taken.upload?.id !== uploadId && taken.lastUploadId !== uploadId) {
+            await deps.ports.photos.discard(uploadId);
+          }
+          return { said: '[photo]' };
+        },
+        instanceId,
+      );
     },
     async peek(sessionId) {
-      const found = await runner.peek(definition, sessionId);
+      const found = await runner.peek(definition, await instanceOf(sessionId));
       return found ? result(sessionId, found.snapshot) : null;
     },
   };

@@ -3,9 +3,17 @@ import type { RoutineView } from '../routines/define-routine.ts';
 import { routines, type QuestionRoutineId } from '../routines/index.ts';
 import { readRegistrationCode } from '../routines/registration-code.ts';
 import { readAnswer } from '../routines/validate.ts';
-import { answerFromFaq, looksLikeQuestion } from './faq.ts';
+import { answerFromFaq, looksLikeQuestion, opensLikeQuestion } from './faq.ts';
 import { MENTIONABLE } from './registration.machine.ts';
 import type { Agent, SessionEvent } from './setup.ts';
+import {
+  DEFERRAL_REPLY,
+  PLACEHOLDER_REPLY,
+  isDeferral,
+  isPlaceholder,
+  isWhyQuestion,
+  readCommand,
+} from './side-talk.ts';
 
 /** What a parent's message meant, as an event the machine understands. */
 export type UserEvent = Extract<
@@ -16,6 +24,7 @@ export type UserEvent = Extract<
       | 'user.unclear'
       | 'user.asked'
       | 'user.chatted'
+      | 'user.commanded'
       | 'user.corrected'
       | 'user.gaveCode'
       | 'user.gaveInvalidCode';
@@ -71,7 +80,22 @@ export function readCorrection(turn: TurnInput): UserEvent | null {
   return { type: 'user.corrected', routine: target, answer: answer.ok ? answer.value : null };
 }
 
-/** Understanding with no model at all: codes, side questions, corrections, then the routine's parser. */
+/**
+ * What is said around the answers, read before any routine's parser so that it is never stored as
+ * one: a command ("stop", "later"), "why do you need this?", a deferral or a placeholder.
+ */
+export function readSideTalk(turn: TurnInput): UserEvent | null {
+  const command = readCommand(turn.text);
+  if (command) return { type: 'user.commanded', command };
+  if (turn.routine === null) return null;
+  if (isWhyQuestion(turn.text)) return { type: 'user.asked', answer: routines[turn.routine].why };
+  if (isDeferral(turn.text)) return { type: 'user.unclear', reason: DEFERRAL_REPLY };
+  if (isPlaceholder(turn.text, turn.routine))
+    return { type: 'user.unclear', reason: PLACEHOLDER_REPLY };
+  return null;
+}
+
+/** Understanding with no model at all: codes, commands, side questions, corrections, then the routine's parser. */
 export function interpretOffline(turn: TurnInput, club: ClubConfig): UserEvent {
   const code = readRegistrationCode(turn.text, club);
   if (code.found) {
@@ -79,6 +103,8 @@ export function interpretOffline(turn: TurnInput, club: ClubConfig): UserEvent {
       ? { type: 'user.gaveCode', code: code.code }
       : { type: 'user.gaveInvalidCode', problem: code.problem };
   }
+  const side = readSideTalk(turn);
+  if (side) return side;
   if (turn.routine === null) {
     const answer = answerFromFaq(turn.text, club);
     return answer || looksLikeQuestion(turn.text, club)
@@ -90,9 +116,11 @@ export function interpretOffline(turn: TurnInput, club: ClubConfig): UserEvent {
   if (looksLikeQuestion(turn.text, club))
     return { type: 'user.asked', answer: answerFromFaq(turn.text, club) };
   const answer = readAnswer(routines[turn.routine], turn.text, turn.view);
-  return answer.ok
-    ? { type: 'user.answered', answer: answer.value }
-    : { type: 'user.unclear', reason: answer.reason };
+  if (answer.ok) return { type: 'user.answered', answer: answer.value };
+  // Not an answer, and asked as a question ("discount for siblings?"): a side question.
+  if (/\?\s*$/.test(turn.text) || (opensLikeQuestion(turn.text) && answerFromFaq(turn.text, club)))
+    return { type: 'user.asked', answer: answerFromFaq(turn.text, club) };
+  return { type: 'user.unclear', reason: answer.reason };
 }
 
 /** The offline interpreter: the embedded default, and the fallback whenever a model fails. */

@@ -8,6 +8,7 @@ import { mapParsed } from './parsers/result.ts';
 /** Asked only when the date of birth is older than the code's age group allows. */
 export const childAgeGroupCheck = defineRoutine({
   number: 3,
+  why: "The FA sets age groups by date of birth; a child older than their team's age group can only play with the league's say-so, so the club flags it.",
   ask: (view) =>
     `${childName(view)}'s date of birth (${formatUkDate(view.draft.childDateOfBirth ?? '')}) is older than the ${view.team?.ageGroup ?? ''} age group allows (under ${(view.team?.ageGroup ?? '').slice(1)} on ${formatUkDate(ageGroupCutoff(view.club))}). Is the date right?`,
   instructions: [

@@ -5,6 +5,7 @@ import { mapParsed } from './parsers/result.ts';
 
 export const childName = defineRoutine({
   number: 2,
+  why: 'The league registers each player by their full name: it goes on their player ID card.',
   ask: ({ draft }) =>
     `Thanks${draft.parentFirstName ? `, ${draft.parentFirstName}` : ''}! What's your child's full name?`,
   instructions: [

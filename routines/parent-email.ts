@@ -5,6 +5,7 @@ import { mapParsed } from './parsers/result.ts';
 
 export const parentEmail = defineRoutine({
   number: 9,
+  why: 'The club sends your confirmation and season updates by e-mail, and the team manager uses it for fixtures.',
   ask: () => "What's your e-mail address?",
   instructions: ["Read the parent's e-mail address and return it in lower case."],
   extracts: Draft.pick({ parentEmail: true }),

@@ -5,6 +5,7 @@ import { mapParsed } from './parsers/result.ts';
 
 export const playedLastSeason = defineRoutine({
   number: 6,
+  why: 'A returning player keeps their kit and records; a new player may need new kit and the league needs to know their previous club.',
   ask: (view) =>
     `Did ${childName(view)} play for ${view.club.shortName} last season (${view.club.season.previousLabel})?`,
   instructions: ['Read whether the child played for this club last season: yes or no.'],
