@@ -85,7 +85,10 @@ export function isDeferral(text: string): boolean {
       said,
     ) ||
     /^(?:can i|could i) (?:come back to|skip|leave) (?:this|that|it)\b/.test(said) ||
-    /^(?:skip|pass|next)$/.test(said)
+    /^(?:skip|pass|next)$/.test(said) ||
+    /^i'?ll (?:tell|let|speak to|talk to|explain to) (?:the )?(?:coach|coaches|manager|team manager)\b/.test(
+      said,
+    )
   );
 }
 

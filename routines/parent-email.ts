@@ -14,6 +14,7 @@ export const parentEmail = defineRoutine({
   tools: [],
   examples: [
     { says: 'Sarah.Jones@Example.com', answer: { parentEmail: 'sarah.jones@example.com' } },
-    { says: 'sarah at example dot com', answer: null },
+    { says: 'sarah at example dot com', answer: { parentEmail: 'sarah@example.com' } },
+    { says: 'sarah.jones@gmail', answer: null },
   ],
 });

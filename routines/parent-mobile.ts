@@ -13,7 +13,7 @@ export const parentMobile = defineRoutine({
   ],
   extracts: Draft.pick({ parentMobile: true }),
   parse: (text) => mapParsed(parseUkMobile(text), (parentMobile) => ({ parentMobile })),
-  mentions: ['my mobile', 'my number', 'my phone', 'mobile', 'phone number'],
+  mentions: ['my mobile', 'my number', 'my phone', 'mobile', 'phone number', 'number is'],
   tools: [],
   examples: [
     { says: '07700 900 123', answer: { parentMobile: '07700900123' } },

@@ -42,7 +42,8 @@ function findCode(text: string) {
   }
   const loose = LOOSE_CODE.exec(text);
   if (!loose) return null;
-  const [, prefix = '', team = '', ageGroup = '', season = '', tail = ''] = loose;
+  const [, prefix = '', typedTeam = '', ageGroup = '', season = '', tail = ''] = loose;
+  const team = typedTeam.replace(/_+$/, '');
   // A new player's code has no name: words after it are the rest of the message.
   const names = prefix === '100' ? tail.split(/[\s._/-]+/).filter(Boolean) : [];
   const raw = prefix === '100' ? loose[0] : loose[0].slice(0, loose[0].length - tail.length);
