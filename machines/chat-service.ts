@@ -3,14 +3,20 @@ import type { Actor } from 'xstate';
 import { z } from 'zod';
 import type { ClubConfig } from '../routines/club.ts';
 import type { RoutineView } from '../routines/define-routine.ts';
-import { routines } from '../routines/index.ts';
-import { parseDate, todayIso } from '../routines/parsers/dates.ts';
+import { routines, type QuestionRoutineId } from '../routines/index.ts';
+import { formatUkDate, parseDate, todayIso } from '../routines/parsers/dates.ts';
 import { parseUkMobile } from '../routines/parsers/phones.ts';
 import { readRegistrationCode, type RegistrationCode } from '../routines/registration-code.ts';
-import { validateAnswer } from '../routines/validate.ts';
+import { readAnswer, validateAnswer } from '../routines/validate.ts';
 import type { EffectPorts } from './effects.ts';
-import type { Interpretation, Interpreter, RecentTurn, UserEvent } from './interpreter.ts';
-import { renderNotice } from './messages.ts';
+import {
+  splitClauses,
+  type Interpretation,
+  type Interpreter,
+  type RecentTurn,
+  type UserEvent,
+} from './interpreter.ts';
+import { fieldName, renderNotice } from './messages.ts';
 import { MENTIONABLE } from './registration.machine.ts';
 import { SnapshotIncompatibleError, type Log, type Runner } from './runner.ts';
 import {
@@ -169,7 +175,11 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
 
   function compose(snapshot: SessionSnapshot): string {
     const where = whereIs(snapshot);
-    const said = snapshot.context.notices.map((notice) => renderNotice(notice, club, { keptDays }));
+    const said = [
+      ...new Set(
+        snapshot.context.notices.map((notice) => renderNotice(notice, club, { keptDays })),
+      ),
+    ];
     if (where.routine) said.push(routines[where.routine].ask(viewOf(snapshot)));
     if (said.length === 0) said.push(renderNotice({ kind: 'genericHelp' }, club));
     return said.filter(Boolean).join('\n\n');
@@ -267,6 +277,43 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
       { from: 'assistant' as const, text: clip(reply) },
     ].slice(-RECENT_TURNS);
   };
+
+  /** Routines whose answer may come early, in the same message as the one before. */
+  const EARLY: ReadonlySet<QuestionRoutineId> = new Set([
+    'childDateOfBirth',
+    'parentEmail',
+    'parentMobile',
+    'parentDateOfBirth',
+    'parentPostcode',
+  ]);
+
+  /**
+   * Two answers in one message ("07911 222333 and my email is sarah@example.com"): once the first
+   * moved the parent on, a clause that answers the question now on screen, and not the one before,
+   * is kept as its answer (and named in the reply) rather than dropped.
+   */
+  function laterAnswer(text: string, before: QuestionRoutineId | null, snapshot: SessionSnapshot) {
+    const now = whereIs(snapshot).routine;
+    if (!now || now === before || !EARLY.has(now) || snapshot.context.correcting) return null;
+    const clauses = splitClauses(text);
+    if (clauses.length < 2) return null;
+    const view = viewOf(snapshot);
+    for (const clause of clauses) {
+      const answered = readAnswer(routines[now], clause, view);
+      const earlier = before ? readAnswer(routines[before], clause, view) : { ok: false };
+      if (answered.ok && !earlier.ok) {
+        const shown = Object.values(answered.value).flatMap((value) =>
+          typeof value !== 'string'
+            ? []
+            : /^\d{4}-\d{2}-\d{2}$/.test(value)
+              ? [formatUkDate(value)]
+              : [value],
+        );
+        return { routine: now, answer: answered.value, shown: shown.join(' ') };
+      }
+    }
+    return null;
+  }
 
   /** The registration this chat goes on with: its own, or the one it resumed from another chat. */
   async function instanceOf(sessionId: SessionId): Promise<SessionId> {
@@ -408,20 +455,48 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
             return { said: text, resend: conversation.last?.reply ?? '' };
           }
           const wasPaused = actor.getSnapshot().context.paused === true;
+          const routineBefore = whereIs(actor.getSnapshot()).routine;
           if (wasPaused) actor.send({ type: 'session.resumed' });
-          const { event, preface } = await understand(actor, text, conversation.recent, signal);
+          const understood = await understand(actor, text, conversation.recent, signal);
+          const { event } = understood;
+          let { preface } = understood;
           // "hi" after a pause only wakes the registration up; it is not read as an answer.
           if (!(wasPaused && (event.type === 'user.chatted' || event.type === 'user.unclear'))) {
             actor.send(event);
           }
-          const landed = actor.getSnapshot();
-          if (
-            event.type === 'user.corrected' &&
-            event.answer &&
-            whereIs(landed).routine === event.routine
-          ) {
-            actor.send({ type: 'user.answered', answer: event.answer });
+          const applyCorrection = (correction: UserEvent) => {
+            if (
+              correction.type === 'user.corrected' &&
+              correction.answer &&
+              whereIs(actor.getSnapshot()).routine === correction.routine
+            ) {
+              actor.send({ type: 'user.answered', answer: correction.answer });
+            }
+          };
+          applyCorrection(event);
+          // Several corrections in one message: each applied in turn, and each named.
+          const also = (understood.also ?? []).map((more) => admit(more, actor.getSnapshot()));
+          for (const more of also) {
+            actor.send(more);
+            applyCorrection(more);
           }
+          const named = [event, ...also].flatMap((one) =>
+            one.type === 'user.corrected' && one.answer ? [fieldName(one.routine)] : [],
+          );
+          if (named.length > 1) {
+            const list = `${named.slice(0, -1).join(', ')} and ${named.at(-1) ?? ''}`;
+            preface = [preface, `I've changed ${list}.`].filter(Boolean).join('\n\n');
+          }
+          if (event.type === 'user.answered') {
+            const extra = laterAnswer(text, routineBefore, actor.getSnapshot());
+            if (extra) {
+              actor.send({ type: 'user.answered', answer: extra.answer });
+              preface = [preface, `I've also noted ${fieldName(extra.routine)}: ${extra.shown}.`]
+                .filter(Boolean)
+                .join('\n\n');
+            }
+          }
+          const landed = actor.getSnapshot();
           if (event.type === 'user.commanded' && landed.context.paused === true) {
             await leaveTickets(instanceId, landed);
           }

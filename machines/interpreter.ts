@@ -45,8 +45,11 @@ export type TurnInput = {
   signal?: AbortSignal;
 };
 
-/** What a message meant, and optionally a short friendly line (from a model) to say before the reply. */
-export type Interpretation = { event: UserEvent; preface?: string };
+/**
+ * What a message meant, and optionally a short friendly line (from a model) to say before the
+ * reply; `also`: further corrections in the same message, applied after it in order.
+ */
+export type Interpretation = { event: UserEvent; preface?: string; also?: UserEvent[] };
 
 /** Reads a message into one event. It may understand; it never decides where the flow goes. */
 export interface Interpreter {
@@ -95,6 +98,33 @@ export function readSideTalk(turn: TurnInput): UserEvent | null {
   return null;
 }
 
+/** Where one correction ends and the next begins: "…, and my email is …", "…; mobile is …". */
+const CLAUSE_BREAK =
+  /\s*(?:[,;]\s*(?:and\s+|also\s+|plus\s+)?|\s+(?:and|also|plus)\s+|\.\s+)(?=\S)/i;
+
+/** A message cut where one answer or correction ends and the next begins. */
+export const splitClauses = (text: string) =>
+  text.split(CLAUSE_BREAK).filter((clause) => clause.trim().length > 0);
+
+/**
+ * Several corrections in one message ("my email is x@y.com and my mobile is 07…"): each clause
+ * that names an earlier answer, read by that answer's routine. Fewer than two: none.
+ */
+export function readCorrections(turn: TurnInput): UserEvent[] {
+  const atSummary = turn.routine === 'confirmDetails';
+  if (!atSummary && !CORRECTION_LEAD.test(turn.text)) return [];
+  const clauses = splitClauses(turn.text);
+  if (clauses.length < 2) return [];
+  const found = clauses.flatMap((clause) => {
+    const event = readCorrection({ ...turn, text: `sorry ${clause}` });
+    return event && event.type === 'user.corrected' && event.answer ? [event] : [];
+  });
+  const routinesNamed = new Set(
+    found.map((event) => (event.type === 'user.corrected' ? event.routine : '')),
+  );
+  return found.length >= 2 && routinesNamed.size === found.length ? found : [];
+}
+
 /** Understanding with no model at all: codes, commands, side questions, corrections, then the routine's parser. */
 export function interpretOffline(turn: TurnInput, club: ClubConfig): UserEvent {
   const code = readRegistrationCode(turn.text, club);
@@ -117,6 +147,12 @@ export function interpretOffline(turn: TurnInput, club: ClubConfig): UserEvent {
     return { type: 'user.asked', answer: answerFromFaq(turn.text, club) };
   const answer = readAnswer(routines[turn.routine], turn.text, turn.view);
   if (answer.ok) return { type: 'user.answered', answer: answer.value };
+  // Two answers in one message ("Leo Jones, 3/2/2016"): the first clause answers this question;
+  // the chat service keeps the rest for the question it leads to.
+  const [first, ...rest] = splitClauses(turn.text);
+  const firstAnswer =
+    first && rest.length > 0 ? readAnswer(routines[turn.routine], first, turn.view) : null;
+  if (firstAnswer?.ok) return { type: 'user.answered', answer: firstAnswer.value };
   // Not an answer, and asked as a question ("discount for siblings?"): a side question.
   if (/\?\s*$/.test(turn.text) || (opensLikeQuestion(turn.text) && answerFromFaq(turn.text, club)))
     return { type: 'user.asked', answer: answerFromFaq(turn.text, club) };
@@ -125,5 +161,12 @@ export function interpretOffline(turn: TurnInput, club: ClubConfig): UserEvent {
 
 /** The offline interpreter: the embedded default, and the fallback whenever a model fails. */
 export function createOfflineInterpreter(club: ClubConfig): Interpreter {
-  return { interpret: async (turn) => ({ event: interpretOffline(turn, club) }) };
+  return {
+    interpret: async (turn) => {
+      const event = interpretOffline(turn, club);
+      if (event.type !== 'user.corrected') return { event };
+      const [first, ...also] = readCorrections(turn);
+      return first ? { event: first, also } : { event };
+    },
+  };
 }

@@ -19,6 +19,15 @@ const UNREACHABLE: Partial<Record<EffectId, string>> = {
 
 /** What a correction after the save would have changed, in the parent's words. */
 const FIELD_NAMES: Partial<Record<QuestionRoutineId, string>> = {
+  parentName: 'your name',
+  childGender: "your child's gender",
+  relationship: 'your relationship to your child',
+  parentEmail: 'your e-mail',
+  communicationConsent: 'your contact preference',
+  parentDateOfBirth: 'your date of birth',
+  playerEmail: "the player's e-mail",
+  paymentDay: 'the payment day',
+  kitSize: 'the kit size',
   childName: "your child's name",
   childDateOfBirth: 'the date of birth',
   medicalIssues: 'the medical details',
@@ -31,6 +40,9 @@ const FIELD_NAMES: Partial<Record<QuestionRoutineId, string>> = {
   childAddressTyped: "your child's address",
   playerMobile: "the player's mobile",
 };
+
+/** An answer in the parent's words ("your e-mail"), for saying what was changed. */
+export const fieldName = (routine: QuestionRoutineId) => FIELD_NAMES[routine] ?? 'that answer';
 
 const nameOr = (child: string | null, fallback: string) => child ?? fallback;
 
