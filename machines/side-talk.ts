@@ -119,7 +119,7 @@ export function isPlaceholder(text: string, routine: QuestionRoutineId): boolean
   const trimmed = text.trim().toLowerCase();
   if (trimmed.length === 0) return true;
   if (
-    /^(?:email|e-mail|test|name|example|someone|user|me|abc)@(?:email|e-mail|test|example|domain|mail)\.(?:com|co\.uk)$/.test(
+    /^(?:email|e-mail|name|someone|user|abc)@(?:email|e-mail|domain|mail)\.(?:com|co\.uk)$/.test(
       trimmed,
     )
   )
