@@ -3,12 +3,20 @@ import type { Actor } from 'xstate';
 import { z } from 'zod';
 import type { ClubConfig } from '../routines/club.ts';
 import type { RoutineView } from '../routines/define-routine.ts';
-import { routines } from '../routines/index.ts';
-import { todayIso } from '../routines/parsers/dates.ts';
-import { validateAnswer } from '../routines/validate.ts';
+import { routines, type QuestionRoutineId } from '../routines/index.ts';
+import { formatUkDate, parseDate, todayIso } from '../routines/parsers/dates.ts';
+import { parseUkMobile } from '../routines/parsers/phones.ts';
+import { readRegistrationCode, type RegistrationCode } from '../routines/registration-code.ts';
+import { readAnswer, validateAnswer } from '../routines/validate.ts';
 import type { EffectPorts } from './effects.ts';
-import type { Interpretation, Interpreter, RecentTurn, UserEvent } from './interpreter.ts';
-import { renderNotice } from './messages.ts';
+import {
+  splitClauses,
+  type Interpretation,
+  type Interpreter,
+  type RecentTurn,
+  type UserEvent,
+} from './interpreter.ts';
+import { fieldName, renderNotice } from './messages.ts';
 import { MENTIONABLE } from './registration.machine.ts';
 import { SnapshotIncompatibleError, type EffectProgress, type Log, type Runner } from './runner.ts';
 import {
@@ -54,6 +62,11 @@ export type ChatServiceDeps = {
    * definition's TTL when not given. Unfinished sessions keep the normal TTL.
    */
   finishedTtlMs?: number;
+  /**
+   * How long a paused registration (the parent said "later") is kept to be resumed: the club's
+   * UNFINISHED_RETENTION_DAYS. The definition's TTL when not given.
+   */
+  pausedTtlMs?: number;
   /** Checks a photo at routine 34 before it is accepted: a reason to refuse it, or null. */
   photoCheck?: (uploadId: string, signal?: AbortSignal) => Promise<string | null>;
 };
@@ -167,6 +180,20 @@ const preciseNow = () => performance.timeOrigin + performance.now();
 const digestOf = (text: string) =>
   createHash('sha256').update(text.trim().toLowerCase().normalize('NFKC')).digest('hex');
 
+const DAY_MS = 24 * 3600_000;
+/** Wrong code-and-secret tries of one code in a day before resuming by secret is refused for it. */
+const MAX_RESUME_TRIES = 10;
+
+/** The same code however it was typed: kind, team, age group and season. */
+const codeKey = (code: RegistrationCode) =>
+  `${code.kind}|${code.team.toLowerCase()}|${code.ageGroup.toUpperCase()}|${code.season}`;
+const hashed = (text: string) => createHash('sha256').update(text).digest('hex');
+/** Where a paused registration is found from a new chat: its code and one thing the family knows. */
+const ticketKey = (code: RegistrationCode, secret: string) =>
+  `chat:resume:${hashed(`${codeKey(code)}|${secret}`)}`;
+/** A chat that resumed another chat's registration goes on with that one. */
+const aliasKey = (sessionId: string) => `chat:alias:${hashed(sessionId)}`;
+
 const stateName = (snapshot: SessionSnapshot) =>
   typeof snapshot.value === 'string'
     ? snapshot.value
@@ -178,12 +205,15 @@ type SessionActor = Actor<typeof sessionMachine>;
 
 export function createChatService(deps: ChatServiceDeps): ChatService {
   const { club, runner, interpreter, log } = deps;
+  const { ledger } = deps.ports;
   const now = deps.now ?? (() => new Date());
   const definition: SessionDefinition = sessionDefinition({
     club,
     publicBaseUrl: deps.publicBaseUrl,
     now,
   });
+  const pausedTtlMs = deps.pausedTtlMs ?? definition.ttlMs;
+  const keptDays = Math.round(pausedTtlMs / DAY_MS);
 
   const viewOf = (snapshot: SessionSnapshot): RoutineView => ({
     draft: snapshot.context.draft,
@@ -196,7 +226,11 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
 
   function compose(snapshot: SessionSnapshot): string {
     const where = whereIs(snapshot);
-    const said = snapshot.context.notices.map((notice) => renderNotice(notice, club));
+    const said = [
+      ...new Set(
+        snapshot.context.notices.map((notice) => renderNotice(notice, club, { keptDays })),
+      ),
+    ];
     if (where.routine) said.push(routines[where.routine].ask(viewOf(snapshot)));
     if (said.length === 0) said.push(renderNotice({ kind: 'genericHelp' }, club));
     return said.filter(Boolean).join('\n\n');
@@ -256,6 +290,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
       case 'user.unclear':
       case 'user.asked':
       case 'user.chatted':
+      case 'user.commanded':
       case 'user.gaveCode':
       case 'user.gaveInvalidCode':
         return event;
@@ -294,6 +329,86 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
     ].slice(-RECENT_TURNS);
   };
 
+  /** Routines whose answer may come early, in the same message as the one before. */
+  const EARLY: ReadonlySet<QuestionRoutineId> = new Set([
+    'childDateOfBirth',
+    'parentEmail',
+    'parentMobile',
+    'parentDateOfBirth',
+    'parentPostcode',
+  ]);
+
+  /**
+   * Two answers in one message ("07911 222333 and my email is sarah@example.com"): once the first
+   * moved the parent on, a clause that answers the question now on screen, and not the one before,
+   * is kept as its answer (and named in the reply) rather than dropped.
+   */
+  function laterAnswer(text: string, before: QuestionRoutineId | null, snapshot: SessionSnapshot) {
+    const now = whereIs(snapshot).routine;
+    if (!now || now === before || !EARLY.has(now) || snapshot.context.correcting) return null;
+    const clauses = splitClauses(text);
+    if (clauses.length < 2) return null;
+    const view = viewOf(snapshot);
+    for (const clause of clauses) {
+      const answered = readAnswer(routines[now], clause, view);
+      const earlier = before ? readAnswer(routines[before], clause, view) : { ok: false };
+      if (answered.ok && !earlier.ok) {
+        const shown = Object.values(answered.value).flatMap((value) =>
+          typeof value !== 'string'
+            ? []
+            : /^\d{4}-\d{2}-\d{2}$/.test(value)
+              ? [formatUkDate(value)]
+              : [value],
+        );
+        return { routine: now, answer: answered.value, shown: shown.join(' ') };
+      }
+    }
+    return null;
+  }
+
+  const numberOf = (actor: SessionActor) => whereIs(actor.getSnapshot()).number;
+
+  /** The registration this chat goes on with: its own, or the one it resumed from another chat. */
+  async function instanceOf(sessionId: SessionId): Promise<SessionId> {
+    const alias = await ledger.get(aliasKey(sessionId));
+    return typeof alias === 'string' ? (alias as SessionId) : sessionId;
+  }
+
+  /** "later": the paused registration can be found from a new chat with its code and a secret. */
+  async function leaveTickets(instanceId: SessionId, snapshot: SessionSnapshot) {
+    const { code, draft } = snapshot.context;
+    if (!code) return;
+    for (const secret of [draft.parentMobile, draft.childDateOfBirth]) {
+      if (secret) await ledger.set(ticketKey(code, secret), instanceId, pausedTtlMs);
+    }
+  }
+
+  /**
+   * A first message of a new chat carrying a code and the parent's mobile (or the child's date of
+   * birth): the paused registration it names, or null. Guessing is bounded per code and day.
+   */
+  async function pausedFor(sessionId: SessionId, text: string): Promise<SessionId | null> {
+    const code = readRegistrationCode(text, club);
+    if (!code.found || !code.ok) return null;
+    const rest = text.normalize('NFKC').replace(code.code.raw, ' ');
+    const secrets = [parseUkMobile(rest), parseDate(rest, todayIso(now()))].flatMap((parsed) =>
+      parsed.ok ? [parsed.value] : [],
+    );
+    if (secrets.length === 0) return null;
+    const triesKey = `chat:resume-tries:${hashed(codeKey(code.code))}`;
+    const tries = Number(await ledger.get(triesKey)) || 0;
+    if (tries >= MAX_RESUME_TRIES) return null;
+    for (const secret of secrets) {
+      const found = await ledger.get(ticketKey(code.code, secret));
+      if (typeof found === 'string' && found !== sessionId) {
+        const stored = await runner.peek(definition, found as SessionId).catch(() => null);
+        if (stored) return found as SessionId;
+      }
+    }
+    await ledger.set(triesKey, tries + 1, DAY_MS);
+    return null;
+  }
+
   type Step = (
     actor: SessionActor,
     conversation: Conversation,
@@ -312,13 +427,14 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
     sessionId: SessionId,
     deadline: { signal?: AbortSignal | undefined; notAfter?: number | undefined },
     step: Step,
-    onProgress?: (progress: TurnProgress) => void,
+    options: { instanceId?: SessionId; onProgress?: (progress: TurnProgress) => void } = {},
   ) {
     const { signal, notAfter } = deadline;
+    const instanceId = options.instanceId ?? sessionId;
     const started = performance.now();
     return runner.turn(
       definition,
-      sessionId,
+      instanceId,
       async (actor, { stored, restarted }) => {
         const conversation = Conversation.parse(stored?.extra ?? {});
         const numberBefore = whereIs(actor.getSnapshot()).number;
@@ -351,6 +467,12 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
             ms: Math.round(performance.now() - started),
           });
           const finished = snapshot.hasTag('finished');
+          const ttlMs =
+            snapshot.context.paused === true
+              ? pausedTtlMs
+              : finished
+                ? deps.finishedTtlMs
+                : undefined;
           return {
             result: turnResult,
             extra: {
@@ -363,7 +485,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
               ]),
               last,
             },
-            ...(finished && deps.finishedTtlMs ? { ttlMs: deps.finishedTtlMs } : {}),
+            ...(ttlMs ? { ttlMs } : {}),
           };
         };
       },
@@ -371,36 +493,102 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
         ports: deps.ports,
         ...(signal ? { signal } : {}),
         ...(notAfter === undefined ? {} : { notAfter }),
-        ...(onProgress
-          ? { onEffect: (effect: EffectProgress) => onProgress({ type: 'effect', ...effect }) }
+        ...(options.onProgress
+          ? {
+              onEffect: (effect: EffectProgress) =>
+                options.onProgress?.({ type: 'effect', ...effect }),
+            }
           : {}),
       },
     );
   }
 
   return {
-    reply: ({ sessionId, text, hint, signal, notAfter, admitNew, onProgress }) => {
+    reply: async ({ sessionId, text, hint, signal, notAfter, admitNew, onProgress }) => {
       const receivedAt = preciseNow();
-      const step: Step = async (actor, conversation, isNew) => {
-        if (isNew && admitNew) await admitNew();
-        if (isResend(conversation.last, text, hint, receivedAt)) {
-          return { said: text, resend: conversation.last?.reply ?? '' };
+      const instanceId = await instanceOf(sessionId);
+      if (instanceId === sessionId) {
+        const paused = await pausedFor(sessionId, text);
+        const here = paused ? await runner.peek(definition, sessionId).catch(() => null) : null;
+        if (paused && (here === null || here.snapshot.matches('generic'))) {
+          // This chat goes on with the paused registration from now on.
+          await ledger.set(aliasKey(sessionId), paused, pausedTtlMs);
+          log('session.resumedElsewhere', {});
+          return turn(
+            sessionId,
+            { signal, notAfter },
+            async (actor) => {
+              actor.send({ type: 'session.resumed' });
+              return { said: '[resumed]', applied: true };
+            },
+            { instanceId: paused, ...(onProgress ? { onProgress } : {}) },
+          );
         }
-        const { event, preface } = await understand(actor, text, conversation.recent, signal);
-        const routine = whereIs(actor.getSnapshot()).number;
-        onProgress?.({ type: 'understood', event: event.type, routine });
-        actor.send(event);
-        const landed = whereIs(actor.getSnapshot()).routine;
-        if (event.type === 'user.corrected' && event.answer && landed === event.routine) {
-          actor.send({ type: 'user.answered', answer: event.answer });
-        }
-        return { said: text, applied: true, ...(preface ? { preface } : {}) };
-      };
-      return turn(sessionId, { signal, notAfter }, step, onProgress);
+      }
+      return turn(
+        sessionId,
+        { signal, notAfter },
+        async (actor, conversation, isNew) => {
+          if (isNew && admitNew) await admitNew();
+          if (isResend(conversation.last, text, hint, receivedAt)) {
+            return { said: text, resend: conversation.last?.reply ?? '' };
+          }
+          const wasPaused = actor.getSnapshot().context.paused === true;
+          const routineBefore = whereIs(actor.getSnapshot()).routine;
+          if (wasPaused) actor.send({ type: 'session.resumed' });
+          const understood = await understand(actor, text, conversation.recent, signal);
+          const { event } = understood;
+          onProgress?.({ type: 'understood', event: event.type, routine: numberOf(actor) });
+          let { preface } = understood;
+          // "hi" after a pause only wakes the registration up; it is not read as an answer.
+          if (!(wasPaused && (event.type === 'user.chatted' || event.type === 'user.unclear'))) {
+            actor.send(event);
+          }
+          const applyCorrection = (correction: UserEvent) => {
+            if (
+              correction.type === 'user.corrected' &&
+              correction.answer &&
+              whereIs(actor.getSnapshot()).routine === correction.routine
+            ) {
+              actor.send({ type: 'user.answered', answer: correction.answer });
+            }
+          };
+          applyCorrection(event);
+          // Several corrections in one message: each applied in turn, and each named.
+          const also = (understood.also ?? []).map((more) => admit(more, actor.getSnapshot()));
+          for (const more of also) {
+            actor.send(more);
+            applyCorrection(more);
+          }
+          const named = [event, ...also].flatMap((one) =>
+            one.type === 'user.corrected' && one.answer ? [fieldName(one.routine)] : [],
+          );
+          if (named.length > 1) {
+            const list = `${named.slice(0, -1).join(', ')} and ${named.at(-1) ?? ''}`;
+            preface = [preface, `I've changed ${list}.`].filter(Boolean).join('\n\n');
+          }
+          if (event.type === 'user.answered') {
+            const extra = laterAnswer(text, routineBefore, actor.getSnapshot());
+            if (extra) {
+              actor.send({ type: 'user.answered', answer: extra.answer });
+              preface = [preface, `I've also noted ${fieldName(extra.routine)}: ${extra.shown}.`]
+                .filter(Boolean)
+                .join('\n\n');
+            }
+          }
+          const landed = actor.getSnapshot();
+          if (event.type === 'user.commanded' && landed.context.paused === true) {
+            await leaveTickets(instanceId, landed);
+          }
+          return { said: text, applied: true, ...(preface ? { preface } : {}) };
+        },
+        { instanceId, ...(onProgress ? { onProgress } : {}) },
+      );
     },
     async uploadedPhoto({ sessionId, uploadId, signal, notAfter }) {
+      const instanceId = await instanceOf(sessionId);
       // The photo check (a model call, seconds) runs before the turn, not while holding the lock.
-      const before = await runner.peek(definition, sessionId).catch((error: unknown) => {
+      const before = await runner.peek(definition, instanceId).catch((error: unknown) => {
         // A stale session: the turn itself restarts it politely.
         if (error instanceof SnapshotIncompatibleError) return null;
         throw error;
@@ -410,24 +598,29 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
         whereIs(before.snapshot).routine === 'photo' &&
         before.snapshot.context.lastUploadId !== uploadId;
       const refused = wanted && deps.photoCheck ? await deps.photoCheck(uploadId, signal) : null;
-      return turn(sessionId, { signal, notAfter }, async (actor) => {
-        const { context } = actor.getSnapshot();
-        // A photo job run again after a crash: the flow already took this upload.
-        if (context.lastUploadId === uploadId) return { said: null };
-        actor.send(
-          refused
-            ? { type: 'user.unclear', reason: refused }
-            : { type: 'user.uploadedPhoto', uploadId },
-        );
-        const taken = actor.getSnapshot().context;
-        if (taken.upload?.id !== uploadId && taken.lastUploadId !== uploadId) {
-          await deps.ports.photos.discard(uploadId);
-        }
-        return { said: '[photo]', shown: PHOTO_SENT };
-      });
+      return turn(
+        sessionId,
+        { signal, notAfter },
+        async (actor) => {
+          const { context } = actor.getSnapshot();
+          // A photo job run again after a crash: the flow already took this upload.
+          if (context.lastUploadId === uploadId) return { said: null };
+          actor.send(
+            refused
+              ? { type: 'user.unclear', reason: refused }
+              : { type: 'user.uploadedPhoto', uploadId },
+          );
+          const taken = actor.getSnapshot().context;
+          if (taken.upload?.id !== uploadId && taken.lastUploadId !== uploadId) {
+            await deps.ports.photos.discard(uploadId);
+          }
+          return { said: '[photo]', shown: PHOTO_SENT };
+        },
+        { instanceId },
+      );
     },
     async peek(sessionId) {
-      const found = await runner.peek(definition, sessionId);
+      const found = await runner.peek(definition, await instanceOf(sessionId));
       return found ? result(sessionId, found.snapshot) : null;
     },
     async transcript(sessionId) {

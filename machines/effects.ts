@@ -245,17 +245,30 @@ async function heldRecords(
 /** What each effect state does. Every effect is idempotent: running it twice changes nothing more. */
 export const effects: Record<EffectId, (run: EffectRun) => Promise<SessionEvent>> = {
   async findTeam({ context, ports, signal }) {
+    const nearNames = (name: string) =>
+      [
+        /s$/i.test(name) ? name.slice(0, -1) : `${name}s`,
+        name.replace(/^the[\s_]*/i, ''),
+        name.replace(/_/g, ''),
+      ].filter((near) => near.length > 1 && near.toLowerCase() !== name.toLowerCase());
     const code = need(context.pendingCode, 'findTeam', 'a code');
     const team = await ports.teams.find(
       { name: code.team, ageGroup: code.ageGroup, season: code.season },
       signal,
     );
-    return team
-      ? {
-          type: 'team.found',
-          team: { name: team.name, ageGroup: team.ageGroup, needsNewKit: team.needsNewKit },
-        }
-      : { type: 'team.notFound' };
+    if (team) {
+      return {
+        type: 'team.found',
+        team: { name: team.name, ageGroup: team.ageGroup, needsNewKit: team.needsNewKit },
+      };
+    }
+    // A near miss ("Lion" for "Lions"): the team the parent probably meant, offered, never assumed.
+    for (const name of nearNames(code.team)) {
+      const near = await ports.teams.find({ ...code, name }, signal);
+      if (near)
+        return { type: 'team.notFound', suggestion: { name: near.name, ageGroup: near.ageGroup } };
+    }
+    return { type: 'team.notFound' };
   },
   /**
    * A returning player: last season's records by the code's name, team and age group (tolerant of

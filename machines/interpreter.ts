@@ -4,9 +4,17 @@ import { routines, type QuestionRoutineId } from '../routines/index.ts';
 import { readRegistrationCode } from '../routines/registration-code.ts';
 import { readAnswer } from '../routines/validate.ts';
 import { holdsOnlyAnswer } from './confidence.ts';
-import { answerFromFaq, looksLikeQuestion } from './faq.ts';
+import { answerFromFaq, looksLikeQuestion, opensLikeQuestion } from './faq.ts';
 import { MENTIONABLE } from './registration.machine.ts';
 import type { Agent, SessionEvent } from './setup.ts';
+import {
+  DEFERRAL_REPLY,
+  PLACEHOLDER_REPLY,
+  isDeferral,
+  isPlaceholder,
+  isWhyQuestion,
+  readCommand,
+} from './side-talk.ts';
 
 /** What a parent's message meant, as an event the machine understands. */
 export type UserEvent = Extract<
@@ -17,6 +25,7 @@ export type UserEvent = Extract<
       | 'user.unclear'
       | 'user.asked'
       | 'user.chatted'
+      | 'user.commanded'
       | 'user.corrected'
       | 'user.gaveCode'
       | 'user.gaveInvalidCode';
@@ -37,8 +46,11 @@ export type TurnInput = {
   signal?: AbortSignal;
 };
 
-/** What a message meant, and optionally a short friendly line (from a model) to say before the reply. */
-export type Interpretation = { event: UserEvent; preface?: string };
+/**
+ * What a message meant, and optionally a short friendly line (from a model) to say before the
+ * reply; `also`: further corrections in the same message, applied after it in order.
+ */
+export type Interpretation = { event: UserEvent; preface?: string; also?: UserEvent[] };
 
 /** Reads a message into one event. It may understand; it never decides where the flow goes. */
 export interface Interpreter {
@@ -73,6 +85,48 @@ export function readCorrection(turn: TurnInput): UserEvent | null {
 }
 
 /**
+ * What is said around the answers, read before any routine's parser so that it is never stored as
+ * one: a command ("stop", "later"), "why do you need this?", a deferral or a placeholder.
+ */
+export function readSideTalk(turn: TurnInput): UserEvent | null {
+  const command = readCommand(turn.text);
+  if (command) return { type: 'user.commanded', command };
+  if (turn.routine === null) return null;
+  if (isWhyQuestion(turn.text)) return { type: 'user.asked', answer: routines[turn.routine].why };
+  if (isDeferral(turn.text)) return { type: 'user.unclear', reason: DEFERRAL_REPLY };
+  if (isPlaceholder(turn.text, turn.routine))
+    return { type: 'user.unclear', reason: PLACEHOLDER_REPLY };
+  return null;
+}
+
+/** Where one correction ends and the next begins: "…, and my email is …", "…; mobile is …". */
+const CLAUSE_BREAK =
+  /\s*(?:[,;]\s*(?:and\s+|also\s+|plus\s+)?|\s+(?:and|also|plus)\s+|\.\s+)(?=\S)/i;
+
+/** A message cut where one answer or correction ends and the next begins. */
+export const splitClauses = (text: string) =>
+  text.split(CLAUSE_BREAK).filter((clause) => clause.trim().length > 0);
+
+/**
+ * Several corrections in one message ("my email is x@y.com and my mobile is 07…"): each clause
+ * that names an earlier answer, read by that answer's routine. Fewer than two: none.
+ */
+export function readCorrections(turn: TurnInput): UserEvent[] {
+  const atSummary = turn.routine === 'confirmDetails';
+  if (!atSummary && !CORRECTION_LEAD.test(turn.text)) return [];
+  const clauses = splitClauses(turn.text);
+  if (clauses.length < 2) return [];
+  const found = clauses.flatMap((clause) => {
+    const event = readCorrection({ ...turn, text: `sorry ${clause}` });
+    return event && event.type === 'user.corrected' && event.answer ? [event] : [];
+  });
+  const routinesNamed = new Set(
+    found.map((event) => (event.type === 'user.corrected' ? event.routine : '')),
+  );
+  return found.length >= 2 && routinesNamed.size === found.length ? found : [];
+}
+
+/**
  * How surely the offline reading got a message; with a model configured, only `sure` is admitted
  * without a model call.
  * - `sure`: a registration code, an empty message, or a reply the routine's parser accepted and
@@ -94,6 +148,9 @@ export function readOffline(turn: TurnInput, club: ClubConfig): OfflineReading {
       : { type: 'user.gaveInvalidCode', problem: code.problem };
     return { event, confidence: 'sure' };
   }
+  // A command, "why do you need this?", a deferral or a placeholder: read surely, never an answer.
+  const side = readSideTalk(turn);
+  if (side) return { event: side, confidence: 'sure' };
   if (turn.routine === null) {
     const answer = answerFromFaq(turn.text, club);
     return answer || looksLikeQuestion(turn.text, club)
@@ -107,19 +164,42 @@ export function readOffline(turn: TurnInput, club: ClubConfig): OfflineReading {
     return { event, confidence: 'question' };
   }
   const answer = readAnswer(routines[turn.routine], turn.text, turn.view);
-  if (!answer.ok) {
-    const event: UserEvent = { type: 'user.unclear', reason: answer.reason };
-    return { event, confidence: turn.text.trim() ? 'unread' : 'sure' };
+  if (answer.ok) {
+    const event: UserEvent = { type: 'user.answered', answer: answer.value };
+    return { event, confidence: holdsOnlyAnswer(turn.text, answer.value) ? 'sure' : 'partial' };
   }
-  const event: UserEvent = { type: 'user.answered', answer: answer.value };
-  return { event, confidence: holdsOnlyAnswer(turn.text, answer.value) ? 'sure' : 'partial' };
+  // Two answers in one message ("Leo Jones, 3/2/2016"): the first clause answers this question;
+  // the chat service keeps the rest for the question it leads to.
+  const [first, ...rest] = splitClauses(turn.text);
+  const firstAnswer =
+    first && rest.length > 0 ? readAnswer(routines[turn.routine], first, turn.view) : null;
+  if (firstAnswer?.ok) {
+    return { event: { type: 'user.answered', answer: firstAnswer.value }, confidence: 'partial' };
+  }
+  // Not an answer, and asked as a question ("discount for siblings?"): a side question.
+  if (
+    /\?\s*$/.test(turn.text) ||
+    (opensLikeQuestion(turn.text) && answerFromFaq(turn.text, club))
+  ) {
+    const event: UserEvent = { type: 'user.asked', answer: answerFromFaq(turn.text, club) };
+    return { event, confidence: 'question' };
+  }
+  const event: UserEvent = { type: 'user.unclear', reason: answer.reason };
+  return { event, confidence: turn.text.trim() ? 'unread' : 'sure' };
 }
 
-/** Understanding with no model at all: codes, side questions, corrections, then the routine's parser. */
+/** Understanding with no model at all: codes, commands, side questions, corrections, then the routine's parser. */
 export const interpretOffline = (turn: TurnInput, club: ClubConfig): UserEvent =>
   readOffline(turn, club).event;
 
 /** The offline interpreter: the embedded default, and the fallback whenever a model fails. */
 export function createOfflineInterpreter(club: ClubConfig): Interpreter {
-  return { interpret: async (turn) => ({ event: interpretOffline(turn, club) }) };
+  return {
+    interpret: async (turn) => {
+      const event = interpretOffline(turn, club);
+      if (event.type !== 'user.corrected') return { event };
+      const [first, ...also] = readCorrections(turn);
+      return first ? { event: first, also } : { event };
+    },
+  };
 }

@@ -1,6 +1,7 @@
 import type { ClubConfig } from '../routines/club.ts';
 import type { CodeProblem } from '../routines/registration-code.ts';
 import type { QuestionRoutineId } from '../routines/index.ts';
+import { dontKnow } from './faq.ts';
 import type { Notice } from './notices.ts';
 import type { EffectId } from './setup.ts';
 
@@ -20,6 +21,15 @@ const UNREACHABLE: Partial<Record<EffectId, string>> = {
 
 /** What a correction after the save would have changed, in the parent's words. */
 const FIELD_NAMES: Partial<Record<QuestionRoutineId, string>> = {
+  parentName: 'your name',
+  childGender: "your child's gender",
+  relationship: 'your relationship to your child',
+  parentEmail: 'your e-mail',
+  communicationConsent: 'your contact preference',
+  parentDateOfBirth: 'your date of birth',
+  playerEmail: "the player's e-mail",
+  paymentDay: 'the payment day',
+  kitSize: 'the kit size',
   childName: "your child's name",
   childDateOfBirth: 'the date of birth',
   medicalIssues: 'the medical details',
@@ -32,6 +42,9 @@ const FIELD_NAMES: Partial<Record<QuestionRoutineId, string>> = {
   childAddressTyped: "your child's address",
   playerMobile: "the player's mobile",
 };
+
+/** An answer in the parent's words ("your e-mail"), for saying what was changed. */
+export const fieldName = (routine: QuestionRoutineId) => FIELD_NAMES[routine] ?? 'that answer';
 
 const nameOr = (child: string | null, fallback: string) => child ?? fallback;
 
@@ -48,8 +61,11 @@ const CODE_PROBLEMS: Record<CodeProblem, (club: ClubConfig) => string> = {
     "Codes for new players (starting 200) don't include a name, like 200-Lions-U10-2526. Please check the code with your team manager.",
 };
 
+/** What a notice may need besides the club: how many days a paused registration is kept. */
+export type NoticeExtras = { keptDays?: number };
+
 /** The sentence a parent sees for each notice. Kind, short, and never about anyone else's data. */
-export function renderNotice(notice: Notice, club: ClubConfig): string {
+export function renderNotice(notice: Notice, club: ClubConfig, extras: NoticeExtras = {}): string {
   switch (notice.kind) {
     case 'welcome':
       return [
@@ -66,16 +82,15 @@ export function renderNotice(notice: Notice, club: ClubConfig): string {
         : reason;
     }
     case 'answer':
-      return (
-        notice.text ||
-        `I'm not sure about that one. ${club.adminEmail} can help with anything I can't answer.`
-      );
+      return notice.text || dontKnow(club);
     case 'genericHelp':
       return `Hello! I'm ${club.shortName}'s registration assistant. To register a child, send me the registration code from the team manager (it looks like 200-Lions-U10-${club.season.code}). I can also answer questions about fees, kit and how registration works.`;
     case 'badCode':
       return CODE_PROBLEMS[notice.problem](club);
     case 'unknownTeam':
-      return `I can't find a ${notice.team} ${notice.ageGroup} team at ${club.shortName} this season. Please check the code with your team manager.`;
+      return notice.suggestion && notice.suggestedCode
+        ? `I can't find a ${notice.team} ${notice.ageGroup} team at ${club.shortName} this season. Did you mean **${notice.suggestion}**? If so, send me ${notice.suggestedCode}.`
+        : `I can't find a ${notice.team} ${notice.ageGroup} team at ${club.shortName} this season. Please check the code with your team manager.`;
     case 'codeCheckFailed':
       return "Sorry, I couldn't check that code just now. Please send it again in a minute.";
     case 'finishFirst':
@@ -120,6 +135,41 @@ export function renderNotice(notice: Notice, club: ClubConfig): string {
       return `I'm sorry: something on our side isn't working, so a volunteer will finish ${nameOr(notice.child, 'the')}${notice.child ? "'s" : ''} registration with you. Everything you've told me is kept, and nothing has been charged. You can also e-mail ${club.adminEmail}.`;
     case 'notChangedAfterSave':
       return `I can't change ${FIELD_NAMES[notice.routine] ?? 'that'} now that the registration is saved, so I've left it as it was. Please e-mail ${club.adminEmail} and a volunteer will update it.`;
+    case 'help':
+      return [
+        notice.inRegistration
+          ? 'Just answer the question below, one thing at a time. You can also:'
+          : `Send me the registration code from your team manager (like 200-Lions-U10-${club.season.code}) to start. You can also:`,
+        '- ask me about fees, the sibling discount, kit or how it works, or "why do you need this?"',
+        ...(notice.inRegistration
+          ? [
+              '- say "later" to pause and come back to it',
+              '- say "start again" to start over, or "stop" to cancel',
+              '- correct an earlier answer, e.g. "my email is sarah@example.com"',
+            ]
+          : []),
+        `- e-mail ${club.adminEmail} to reach a volunteer`,
+      ].join('\n');
+    case 'nothingInProgress':
+      return `There's no registration in progress here. To register a child, send me the registration code from the team manager (it looks like 200-Lions-U10-${club.season.code}).`;
+    case 'stopped':
+      return `OK, I've stopped ${notice.child ? `${notice.child}'s` : 'this'} registration: nothing has been saved or charged, and the answers are gone. To start again any time, send me the registration code.`;
+    case 'startedAgain':
+      return "OK, let's start again from the beginning: none of your earlier answers are kept.";
+    case 'savedAlready':
+      return notice.command === 'stop'
+        ? `${nameOr(notice.child, 'Your child')}'s registration is already saved, so I can't cancel it here. Please e-mail ${club.adminEmail} and a volunteer will sort it out. Nothing more is charged unless you use the payment link.`
+        : `${nameOr(notice.child, 'Your child')}'s registration is already saved, so I can't start it again. To change something, tell me (e.g. "my email is sarah@example.com") or e-mail ${club.adminEmail}.`;
+    case 'paused': {
+      const kept = extras.keptDays ? ` for ${extras.keptDays} days` : '';
+      const elsewhere =
+        notice.code && notice.secret
+          ? ` From another phone or computer, send your code with ${notice.secret === 'mobile' ? 'your mobile number' : "your child's date of birth"}, e.g. "${notice.code} ${notice.secret === 'mobile' ? '07700 900123' : '03/02/2016'}".`
+          : '';
+      return `No problem: I've kept your answers${kept}. To carry on, just message me here.${elsewhere}`;
+    }
+    case 'carryingOn':
+      return "Welcome back! Let's carry on where we left off.";
     case 'alreadyDone':
       return `This registration is complete. If you have another child to register, send me their code; anything else, e-mail ${club.adminEmail}.`;
   }

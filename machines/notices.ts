@@ -1,6 +1,7 @@
 import type { QuestionRoutineId } from '../routines/index.ts';
 import type { CodeProblem } from '../routines/registration-code.ts';
 import type { EffectId } from './setup.ts';
+import type { Command } from './side-talk.ts';
 
 /** Something the machine wants said this turn, before the current question. Plain data. */
 export type Notice =
@@ -9,7 +10,14 @@ export type Notice =
   | { kind: 'answer'; text: string | null }
   | { kind: 'genericHelp' }
   | { kind: 'badCode'; problem: CodeProblem }
-  | { kind: 'unknownTeam'; team: string; ageGroup: string }
+  | {
+      kind: 'unknownTeam';
+      team: string;
+      ageGroup: string;
+      /** A near-miss team of the club ("Lions U10") and the code that names it. */
+      suggestion?: string;
+      suggestedCode?: string;
+    }
   | { kind: 'codeCheckFailed' }
   | { kind: 'finishFirst' }
   | { kind: 'returningNotYet' }
@@ -32,4 +40,13 @@ export type Notice =
   | { kind: 'takenOver'; child: string | null }
   | { kind: 'retryLater'; effect: EffectId }
   | { kind: 'handedOff'; child: string | null }
-  | { kind: 'notChangedAfterSave'; routine: QuestionRoutineId };
+  | { kind: 'notChangedAfterSave'; routine: QuestionRoutineId }
+  | { kind: 'help'; inRegistration: boolean }
+  | { kind: 'nothingInProgress' }
+  | { kind: 'stopped'; child: string | null }
+  | { kind: 'startedAgain' }
+  | { kind: 'savedAlready'; command: Command; child: string | null }
+  /** How the parent can come back: from this chat, or elsewhere with the code and this secret. */
+  | { kind: 'paused'; code: string | null; secret: 'mobile' | 'dateOfBirth' | null }
+  /** A paused registration picked up again. */
+  | { kind: 'carryingOn' };

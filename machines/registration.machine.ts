@@ -1,8 +1,9 @@
 import type { Draft } from '../routines/draft.ts';
 import { correctableBy, routines, type QuestionRoutineId } from '../routines/index.ts';
-import { and, stateIn } from 'xstate';
+import { and, not, stateIn } from 'xstate';
 import { returningIntake } from './flows/returning-intake.ts';
 import { RESUME_POINTS, sessionSetup, type EffectId } from './setup.ts';
+import type { Command } from './side-talk.ts';
 
 /** Routines a parent may go back to from the summary (28); each re-asks what depends on it. */
 export const CORRECTABLE: readonly QuestionRoutineId[] = correctableBy('atSummary');
@@ -22,6 +23,9 @@ type YesNoField = { [K in keyof Draft]-?: Draft[K] extends boolean ? K : never }
 /** A guard on the answer just given, e.g. "the parent said no". */
 const answerIs = (field: YesNoField, value: boolean) =>
   ({ type: 'answerIs', params: { field, value } }) as const;
+
+/** A guard on the command the parent gave ("stop", "later", ...). */
+const commandIs = (command: Command) => ({ type: 'commandIs', params: { command } }) as const;
 
 type Guard =
   'isTooOldForAgeGroup' | 'hasSeriousCondition' | 'hasShirtNumber' | ReturnType<typeof answerIs>;
@@ -208,6 +212,24 @@ export const registrationFlow = sessionSetup.createStateConfig({
     ],
     'user.gaveCode': { actions: 'noteFinishFirst' },
     'user.uploadedPhoto': { actions: 'notePhotoNotYet' },
+    // "help" goes on to the session's own handler; the others act on this registration.
+    'user.commanded': [
+      { guard: commandIs('pause'), actions: 'pause' },
+      {
+        guard: and([commandIs('stop'), not('hasSavedRecord')]),
+        target: '#session.generic',
+        actions: 'stopRegistration',
+      },
+      {
+        guard: and([commandIs('restart'), not('hasSavedRecord')]),
+        target: '.starting',
+        actions: 'restartRegistration',
+      },
+      {
+        guard: and([not(commandIs('help')), 'hasSavedRecord']),
+        actions: 'noteSavedAlready',
+      },
+    ],
   },
   states: {
     starting: {

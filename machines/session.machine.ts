@@ -35,6 +35,11 @@ export const sessionMachine = sessionSetup.createMachine({
     'user.asked': { actions: 'noteAnswer' },
     'user.unclear': { actions: 'countUnclear' },
     'user.gaveInvalidCode': { actions: 'noteBadCode' },
+    'user.commanded': [
+      { guard: { type: 'commandIs', params: { command: 'help' as const } }, actions: 'noteHelp' },
+      { actions: 'noteNothingInProgress' },
+    ],
+    'session.resumed': { actions: 'resume' },
   },
   states: {
     generic: {

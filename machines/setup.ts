@@ -7,6 +7,7 @@ import { correctableBy, type QuestionRoutineId, type RoutineId } from '../routin
 import { isSeriousCondition } from '../routines/parsers/medical.ts';
 import type { CodeProblem, RegistrationCode } from '../routines/registration-code.ts';
 import type { Notice } from './notices.ts';
+import type { Command } from './side-talk.ts';
 import { settleDraft, parentDetails } from './draft-rules.ts';
 import { matchingCandidate, type HeldCandidate, type HeldRecord } from './held-record.ts';
 import {
@@ -90,6 +91,8 @@ export type SessionContext = {
   /** The parent's details from the last registration, offered again for a sibling. */
   previousParent: Partial<Draft> | null;
   correcting: boolean;
+  /** The parent said "later": the registration is kept until the club's retention, to be resumed. */
+  paused?: boolean;
   unclearInARow: number;
   upload: { id: string } | null;
   notices: Notice[];
@@ -108,12 +111,17 @@ export type SessionEvent =
   | { type: 'user.unclear'; reason: string }
   | { type: 'user.asked'; answer: string | null }
   | { type: 'user.chatted' }
+  /** "help", "stop", "later", "start again": the parent tells the chat what to do. */
+  | { type: 'user.commanded'; command: Command }
+  /** The parent is back after pausing (the same chat, or another one with the code and a secret). */
+  | { type: 'session.resumed' }
   | { type: 'user.corrected'; routine: QuestionRoutineId; answer: Partial<Draft> | null }
   | { type: 'user.gaveCode'; code: RegistrationCode }
   | { type: 'user.gaveInvalidCode'; problem: CodeProblem }
   | { type: 'user.uploadedPhoto'; uploadId: string }
   | { type: 'team.found'; team: Team }
-  | { type: 'team.notFound' }
+  /** With the club's team of a near-miss name ("Lion" → Lions), to offer it. */
+  | { type: 'team.notFound'; suggestion?: { name: string; ageGroup: string } }
   /** Last season's records matching a returning player's code (several only for namesakes). */
   | { type: 'previous.found'; candidates: HeldCandidate[] }
   /** The record the family's answer matched, read again to be reviewed. */
@@ -231,14 +239,32 @@ export const sessionSetup = setup({
       assertEvent(event, 'user.gaveInvalidCode');
       return { notices: note(context, { kind: 'badCode', problem: event.problem }) };
     }),
-    noteUnknownTeam: assign(({ context }) => ({
-      pendingCode: null,
-      notices: note(context, {
-        kind: 'unknownTeam',
-        team: context.pendingCode?.team ?? '',
-        ageGroup: context.pendingCode?.ageGroup ?? '',
-      }),
-    })),
+    noteUnknownTeam: assign(({ context, event }) => {
+      assertEvent(event, 'team.notFound');
+      const code = context.pendingCode;
+      const near = event.suggestion;
+      return {
+        pendingCode: null,
+        notices: note(context, {
+          kind: 'unknownTeam',
+          team: code?.team ?? '',
+          ageGroup: code?.ageGroup ?? '',
+          ...(near && code
+            ? {
+                suggestion: `${near.name} ${near.ageGroup}`,
+                suggestedCode: [
+                  code.kind === 'new' ? '200' : '100',
+                  near.name,
+                  near.ageGroup,
+                  code.season,
+                ]
+                  .concat(code.player ? [code.player.firstName, code.player.lastName] : [])
+                  .join('-'),
+              }
+            : {}),
+        }),
+      };
+    }),
     noteCodeCheckFailed: assign(({ context }) => ({
       pendingCode: null,
       notices: note(context, { kind: 'codeCheckFailed' }),
@@ -501,8 +527,63 @@ export const sessionSetup = setup({
     notePhotoNotYet: assign(({ context }) => ({ notices: note(context, { kind: 'photoNotYet' }) })),
     noteRestarted: assign(({ context }) => ({ notices: note(context, { kind: 'restarted' }) })),
     noteAlreadyDone: assign(({ context }) => ({ notices: note(context, { kind: 'alreadyDone' }) })),
+    noteHelp: assign(({ context }) => ({
+      notices: note(context, { kind: 'help', inRegistration: context.team !== null }),
+    })),
+    noteNothingInProgress: assign(({ context }) => ({
+      notices: note(context, { kind: 'nothingInProgress' }),
+    })),
+    /** "stop" before the save: the answers are dropped and nothing was saved or charged. */
+    stopRegistration: assign(({ context }) => ({
+      draft: {},
+      code: null,
+      team: null,
+      registrationId: null,
+      correcting: false,
+      paused: false,
+      unclearInARow: 0,
+      notices: note(context, { kind: 'stopped', child: childFirstName(context) }),
+    })),
+    /** "start again": the same code and team, every answer asked again from the first question. */
+    restartRegistration: assign(({ context }) => ({
+      draft: {},
+      registrationId: null,
+      correcting: false,
+      paused: false,
+      unclearInARow: 0,
+      notices: note(context, { kind: 'startedAgain' }),
+    })),
+    noteSavedAlready: assign(({ context, event }) => {
+      assertEvent(event, 'user.commanded');
+      return {
+        notices: note(context, {
+          kind: 'savedAlready',
+          command: event.command,
+          child: childFirstName(context),
+        }),
+      };
+    }),
+    /** "later": everything is kept; how to come back depends on what the parent has told us. */
+    pause: assign(({ context }) => ({
+      paused: true,
+      notices: note(context, {
+        kind: 'paused',
+        code: context.code?.raw ?? null,
+        secret: context.draft.parentMobile
+          ? 'mobile'
+          : context.draft.childDateOfBirth
+            ? 'dateOfBirth'
+            : null,
+      }),
+    })),
+    resume: assign(({ context }) => ({
+      paused: false,
+      notices: context.paused ? note(context, { kind: 'carryingOn' }) : context.notices,
+    })),
   },
   guards: {
+    commandIs: ({ event }, params: { command: Command }) =>
+      event.type === 'user.commanded' && event.command === params.command,
     isReturningCode: ({ context }) => context.pendingCode?.kind === 'returning',
     hasPreviousParent: ({ context }) => context.previousParent !== null,
     isReturning: ({ context }) => context.journey === 'returning',

@@ -9,6 +9,7 @@ import { mapParsed } from './parsers/result.ts';
  */
 export const carryOnHere = defineRoutine({
   number: 3,
+  why: 'Each child can only be registered once a season, so I check before carrying on here rather than in the other chat.',
   ask: (view) =>
     [
       `${childName(view)} already has a registration under way for this season, started in another chat.`,

@@ -6,6 +6,7 @@ import { addressLookupTool } from '../tools/address-lookup/address-lookup.ts';
 
 export const childAddressTyped = defineRoutine({
   number: 20,
+  why: "The league records each player's home address.",
   ask: (view) =>
     `Please type ${childName(view)}'s full address, with commas between the parts, e.g. "4 Flixton Road, Flixton, Manchester, M41 5AB".`,
   instructions: TYPED_ADDRESS_INSTRUCTIONS,

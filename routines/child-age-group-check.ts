@@ -8,6 +8,7 @@ import { mapParsed } from './parsers/result.ts';
 /** Asked only when the date of birth is older than the code's age group allows. */
 export const childAgeGroupCheck = defineRoutine({
   number: 3,
+  why: "The FA sets age groups by date of birth; a child older than their team's age group can only play with the league's say-so, so the club flags it.",
   ask: (view) => {
     const { childDateOfBirth } = view.draft;
     const ageGroup = view.team?.ageGroup;

@@ -5,6 +5,7 @@ import { mapParsed } from './parsers/result.ts';
 
 export const childDateOfBirth = defineRoutine({
   number: 3,
+  why: "The league places each child in an age group by date of birth (the FA cut-off is 31 August), so we check they're in the right team.",
   ask: (view) => `What's ${childName(view)}'s date of birth?`,
   instructions: [
     "Read the child's date of birth. UK dates are day first: 03/02/2016 is 3 February 2016.",

@@ -5,6 +5,7 @@ import { mapParsed } from './parsers/result.ts';
 
 export const childGender = defineRoutine({
   number: 4,
+  why: "The league asks for each player's gender for its records and for girls' and mixed competitions. You can say you'd rather not say.",
   ask: (view) => `Is ${childName(view)} a boy or a girl? (You can also say you'd rather not say.)`,
   instructions: [
     'Read the child\'s gender as "Male", "Female" or "Not Disclosed".',

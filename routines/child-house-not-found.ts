@@ -5,6 +5,7 @@ import { mapParsed } from './parsers/result.ts';
 
 export const childHouseNotFound = defineRoutine({
   number: 19,
+  why: "The league records each player's home address.",
   ask: ({ draft }) =>
     `I couldn't find ${houseInWords(draft.childHouseNumber ?? 'that house')} in ${draft.childPostcode ?? 'that postcode'} — is the number right, or shall we type the address? Send me the right house number or name, or say "type it".`,
   instructions: HOUSE_RETRY_INSTRUCTIONS,

@@ -5,6 +5,7 @@ import { HOUSE_INSTRUCTIONS, parseHouseNumber } from './address-text.ts';
 
 export const childHouseNumber = defineRoutine({
   number: 19,
+  why: "With the postcode it finds your child's full address, so you don't have to type it.",
   ask: (view) => `And the house number or name where ${childName(view)} lives?`,
   instructions: HOUSE_INSTRUCTIONS,
   extracts: Draft.pick({ childHouseNumber: true }),

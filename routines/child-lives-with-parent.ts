@@ -5,6 +5,7 @@ import { mapParsed } from './parsers/result.ts';
 
 export const childLivesWithParent = defineRoutine({
   number: 16,
+  why: "The league records where each player lives; if it's the same as yours I won't ask again.",
   ask: (view) => `Does ${childName(view)} live at the same address as you?`,
   instructions: [
     'Decide whether the child lives at the same address as the parent.',

@@ -5,6 +5,7 @@ import { mapParsed } from './parsers/result.ts';
 
 export const childPostcodeUnknown = defineRoutine({
   number: 19,
+  why: "The league records each player's home address.",
   ask: ({ draft }) =>
     `I couldn't find the postcode ${draft.childPostcode ?? 'you gave'} — is it right, or shall we type the address? Send me the right postcode, or say "type it".`,
   instructions: POSTCODE_RETRY_INSTRUCTIONS,

@@ -6,6 +6,7 @@ import { POSTCODE_INSTRUCTIONS } from './address-text.ts';
 
 export const childPostcode = defineRoutine({
   number: 18,
+  why: "The league records each player's home address.",
   ask: (view) => `What's the postcode where ${childName(view)} lives?`,
   instructions: POSTCODE_INSTRUCTIONS,
   extracts: Draft.pick({ childPostcode: true }),

@@ -10,6 +10,7 @@ import { mapParsed } from './parsers/result.ts';
 
 export const chooseChildAddress = defineRoutine({
   number: 19,
+  why: "The league records each player's home address.",
   ask: (view) =>
     [
       `I found ${view.draft.childAddressChoices?.length ?? 'several'} addresses at ${view.draft.childHouseNumber ?? 'that house'} in ${view.draft.childPostcode ?? 'their postcode'}. Which one is ${childName(view)}'s? Reply with its number, or "none of these" to type it.`,

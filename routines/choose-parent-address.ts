@@ -10,6 +10,7 @@ import { mapParsed } from './parsers/result.ts';
 
 export const chooseParentAddress = defineRoutine({
   number: 13,
+  why: 'The league needs your home address for its records, and the club uses it for anything it has to post.',
   ask: ({ draft }) =>
     [
       `I found ${draft.parentAddressChoices?.length ?? 'several'} addresses at ${draft.parentHouseNumber ?? 'that house'} in ${draft.parentPostcode ?? 'your postcode'}. Which one is yours? Reply with its number, or "none of these" to type it.`,

@@ -5,6 +5,7 @@ import { mapParsed } from './parsers/result.ts';
 
 export const communicationConsent = defineRoutine({
   number: 10,
+  why: 'The club only sends you news and updates by e-mail or text if you say yes; you can change your mind any time.',
   ask: ({ club }) =>
     `Are you happy for ${club.shortName} to send you club news by e-mail and text? Either answer is fine.`,
   instructions: [

@@ -6,6 +6,7 @@ import { mapParsed } from './parsers/result.ts';
 
 export const confirmChildAddress = defineRoutine({
   number: 21,
+  why: 'A wrong address means letters go astray, so I check the one I found before keeping it.',
   ask: (view) =>
     `Is this where ${childName(view)} lives?\n\n**${view.draft.childAddress ? formatAddress(view.draft.childAddress) : ''}**`,
   instructions: ["Read whether the parent confirms the child's address shown: yes or no."],

@@ -6,6 +6,7 @@ import { summarise } from './summary.ts';
 
 export const confirmDetails = defineRoutine({
   number: 28,
+  why: 'So you can check everything before the registration is saved and the payment is set up.',
   ask: (view) =>
     `Here's everything I have:\n\n${summarise(view) || '- (nothing yet)'}\n\nIs all of that correct? If not, tell me what to change (e.g. "my email is ...").`,
   instructions: [

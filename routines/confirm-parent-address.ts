@@ -6,6 +6,7 @@ import { mapParsed } from './parsers/result.ts';
 
 export const confirmParentAddress = defineRoutine({
   number: 15,
+  why: 'A wrong address means letters go astray, so I check the one I found before keeping it.',
   ask: ({ draft }) =>
     `Is this your address?\n\n**${draft.parentAddress ? formatAddress(draft.parentAddress) : ''}**`,
   instructions: ['Read whether the parent confirms the address shown: yes or no.'],

@@ -24,6 +24,8 @@ export type QuestionRoutine<Answer extends z.ZodObject = z.ZodObject> = {
   number: number;
   /** What to say on entering the routine. */
   ask: (view: RoutineView) => string;
+  /** Why the club asks this, in the parent's terms: the answer to "why do you need this?". */
+  why: string;
   /** How to read the reply; shown to the model with `extracts` as its output schema. */
   instructions: readonly string[];
   /** The slice of the draft this routine fills; it also validates every answer, however produced. */

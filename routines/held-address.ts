@@ -7,6 +7,7 @@ import { mapParsed } from './parsers/result.ts';
 /** Returning players (103): the address the club holds; a move asks the address steps again. */
 export const heldAddress = defineRoutine({
   number: 103,
+  why: "So the club's records, and anything posted to you, go to where the player lives now.",
   ask: (view) => {
     const { draft } = view;
     const lines = [

@@ -6,6 +6,7 @@ import { mapParsed } from './parsers/result.ts';
 /** Returning players (104): the medical details the club holds; a change asks routine 5 again. */
 export const heldMedical = defineRoutine({
   number: 104,
+  why: 'So the coaches know what to do if the player is unwell at training or a match, and can keep them safe.',
   ask: (view) => {
     const { draft } = view;
     const held = draft.hasMedicalIssues

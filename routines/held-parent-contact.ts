@@ -28,6 +28,7 @@ function parseChanges(text: string): Parsed<{ heldContactChanges: Change[] }> {
 /** Returning players (102): the parent's contact details the club holds, confirmed or changed. */
 export const heldParentContact = defineRoutine({
   number: 102,
+  why: 'The club texts and e-mails you about the payment link, training and matches, so it needs your current details.',
   ask: ({ draft }) =>
     [
       "Thanks, that matches. Here's what we have for you:",

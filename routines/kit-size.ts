@@ -5,6 +5,7 @@ import { mapParsed } from './parsers/result.ts';
 
 export const kitSize = defineRoutine({
   number: 32,
+  why: "New players get the club's kit, so the kit manager needs the size to order.",
   ask: (view) =>
     `${childName(view)} needs a new kit. Which size? Children's sizes are ${view.club.kitSizes.filter((size) => size.includes('/')).join(', ')} (by age); adult sizes are ${view.club.kitSizes.filter((size) => !size.includes('/')).join(', ')}.`,
   instructions: [

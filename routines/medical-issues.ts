@@ -5,6 +5,7 @@ import { mapParsed } from './parsers/result.ts';
 
 export const medicalIssues = defineRoutine({
   number: 5,
+  why: "So the coaches know how to keep your child safe at training and matches, e.g. where an inhaler is. Only the team's coaches see it.",
   ask: (view) =>
     `Does ${childName(view)} have any medical issues or allergies the coaches should know about?`,
   instructions: [

@@ -5,6 +5,7 @@ import { fail, ok } from './parsers/result.ts';
 /** One practical follow-up for a serious condition; never more. */
 export const medicalNotes = defineRoutine({
   number: 5,
+  why: "For a serious condition the coaches need to know what to do in an emergency. Only the team's coaches see it.",
   ask: (view) =>
     `Thanks. Is there anything the coaches need to know to keep ${childName(view)} safe, for example where an inhaler or EpiPen is kept?`,
   instructions: [

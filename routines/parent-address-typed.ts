@@ -6,6 +6,7 @@ import { addressLookupTool } from '../tools/address-lookup/address-lookup.ts';
 
 export const parentAddressTyped = defineRoutine({
   number: 14,
+  why: 'The league needs your home address for its records, and the club uses it for anything it has to post.',
   ask: () =>
     'Please type your full address, with commas between the parts, e.g. "12 Acacia Avenue, Urmston, Manchester, M41 0AA".',
   instructions: TYPED_ADDRESS_INSTRUCTIONS,

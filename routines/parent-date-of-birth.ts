@@ -7,6 +7,7 @@ const YOUNGEST_PARENT_AGE = 16;
 
 export const parentDateOfBirth = defineRoutine({
   number: 11,
+  why: "The league's registration and the Direct Debit need an adult (18 or over) as the contact and payer; your date of birth shows that.",
   ask: () => "And what's your own date of birth?",
   instructions: [
     "Read the parent's date of birth, UK day first, and return it as YYYY-MM-DD.",

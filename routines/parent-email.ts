@@ -5,6 +5,7 @@ import { mapParsed } from './parsers/result.ts';
 
 export const parentEmail = defineRoutine({
   number: 9,
+  why: 'The club sends your confirmation and season updates by e-mail, and the team manager uses it for fixtures.',
   ask: () => "What's your e-mail address?",
   instructions: ["Read the parent's e-mail address and return it in lower case."],
   extracts: Draft.pick({ parentEmail: true }),
@@ -14,6 +15,7 @@ export const parentEmail = defineRoutine({
   tools: [],
   examples: [
     { says: 'Sarah.Jones@Example.com', answer: { parentEmail: 'sarah.jones@example.com' } },
-    { says: 'sarah at example dot com', answer: null },
+    { says: 'sarah at example dot com', answer: { parentEmail: 'sarah@example.com' } },
+    { says: 'sarah.jones@gmail', answer: null },
   ],
 });

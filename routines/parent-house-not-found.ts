@@ -5,6 +5,7 @@ import { mapParsed } from './parsers/result.ts';
 
 export const parentHouseNotFound = defineRoutine({
   number: 13,
+  why: 'The league needs your home address for its records, and the club uses it for anything it has to post.',
   ask: ({ draft }) =>
     `I couldn't find ${houseInWords(draft.parentHouseNumber ?? 'that house')} in ${draft.parentPostcode ?? 'your postcode'} — is the number right, or shall we type the address? Send me the right house number or name, or say "type it".`,
   instructions: HOUSE_RETRY_INSTRUCTIONS,

@@ -5,6 +5,7 @@ import { HOUSE_INSTRUCTIONS, parseHouseNumber } from './address-text.ts';
 
 export const parentHouseNumber = defineRoutine({
   number: 13,
+  why: "With your postcode it finds your full address, so you don't have to type it.",
   ask: () => 'And your house number or name?',
   instructions: HOUSE_INSTRUCTIONS,
   extracts: Draft.pick({ parentHouseNumber: true }),

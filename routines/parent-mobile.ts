@@ -5,6 +5,7 @@ import { mapParsed } from './parsers/result.ts';
 
 export const parentMobile = defineRoutine({
   number: 8,
+  why: 'I text you the secure payment link, and coaches use it to reach you about training, matches and emergencies.',
   ask: () => "What's your mobile number? We'll text the payment link to it.",
   instructions: [
     "Read the parent's UK mobile number and return it as 11 digits starting 07 (+44 7... becomes 07...).",
@@ -12,7 +13,7 @@ export const parentMobile = defineRoutine({
   ],
   extracts: Draft.pick({ parentMobile: true }),
   parse: (text) => mapParsed(parseUkMobile(text), (parentMobile) => ({ parentMobile })),
-  mentions: ['my mobile', 'my number', 'my phone', 'mobile', 'phone number'],
+  mentions: ['my mobile', 'my number', 'my phone', 'mobile', 'phone number', 'number is'],
   corrections: AT_SUMMARY,
   tools: [],
   examples: [

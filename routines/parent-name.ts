@@ -5,6 +5,7 @@ import { mapParsed } from './parsers/result.ts';
 
 export const parentName = defineRoutine({
   number: 1,
+  why: 'The club records who registered each player, so a volunteer knows who to contact about them.',
   ask: () => "What's your full name (first and last)?",
   instructions: [
     "Read the parent's own first and last name.",

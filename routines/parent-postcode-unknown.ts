@@ -5,6 +5,7 @@ import { mapParsed } from './parsers/result.ts';
 
 export const parentPostcodeUnknown = defineRoutine({
   number: 13,
+  why: 'The league needs your home address for its records, and the club uses it for anything it has to post.',
   ask: ({ draft }) =>
     `I couldn't find the postcode ${draft.parentPostcode ?? 'you gave'} — is it right, or shall we type the address? Send me the right postcode, or say "type it".`,
   instructions: POSTCODE_RETRY_INSTRUCTIONS,

@@ -6,6 +6,7 @@ import { POSTCODE_INSTRUCTIONS } from './address-text.ts';
 
 export const parentPostcode = defineRoutine({
   number: 12,
+  why: 'The league needs your home address for its records, and the club uses it for anything it has to post.',
   ask: () => "What's your postcode?",
   instructions: POSTCODE_INSTRUCTIONS,
   extracts: Draft.pick({ parentPostcode: true }),

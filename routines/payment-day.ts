@@ -10,6 +10,7 @@ const monthName = (yearMonth: string) =>
 
 export const paymentDay = defineRoutine({
   number: 29,
+  why: "The monthly fee is collected by Direct Debit: you choose the day it's taken so it suits your pay day.",
   ask: (view) => {
     const { fees, season, siblingDiscountPercent } = view.club;
     const monthly = monthlyAmountPence(

@@ -5,6 +5,7 @@ import { mapParsed, ok } from './parsers/result.ts';
 
 export const paymentLinkReceived = defineRoutine({
   number: 30,
+  why: 'The link is how you pay the signing-on fee and set up the Direct Debit, so I check it reached you.',
   ask: ({ draft }) =>
     `I've saved the registration and texted a payment link to ${draft.parentMobile ?? 'your mobile'}. Please keep this chat open: there are a couple more things to do. Has the text arrived?`,
   instructions: ['Read whether the payment-link text message has arrived: yes or no.'],

@@ -5,6 +5,7 @@ import { mapParsed } from './parsers/result.ts';
 
 export const playerEmail = defineRoutine({
   number: 24,
+  why: "From 16 the league contacts players directly, so it needs the player's own e-mail, not yours.",
   ask: (view) => `And ${childName(view)}'s own e-mail address?`,
   instructions: [
     "Read the player's own e-mail address in lower case.",

@@ -5,6 +5,7 @@ import { mapParsed } from './parsers/result.ts';
 
 export const playerMobile = defineRoutine({
   number: 23,
+  why: "From 16 the league contacts players directly, so it needs the player's own mobile, not yours.",
   ask: (view) => {
     const ageGroup = view.team?.ageGroup;
     const why = ageGroup

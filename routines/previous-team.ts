@@ -4,6 +4,7 @@ import { fail, ok } from './parsers/result.ts';
 
 export const previousTeam = defineRoutine({
   number: 6,
+  why: "The league needs a player's previous club to transfer their registration.",
   ask: (view) =>
     `Did ${childName(view)} play for another team last season? If so, which one? (Just say "no" if not.)`,
   instructions: [

@@ -9,6 +9,7 @@ import { mapParsed } from './parsers/result.ts';
  */
 export const registerAsNew = defineRoutine({
   number: 105,
+  why: "Without last season's registration I can't carry anything over, but I can register the player as new with the same team.",
   ask: ({ club }) =>
     `Would you like to register your child as a new player in that team instead? (Or e-mail ${club.adminEmail} if you think we should have them on file.)`,
   instructions: ['Read whether the parent wants to register the child as a new player: yes or no.'],

@@ -25,12 +25,36 @@ export type CodeReading =
 const CODE_LIKE =
   /(?<![\w-])(\d{3})-([A-Za-z0-9_]+)-([A-Za-z]{0,3}\d{0,3})-(\d{2,4})((?:-[\p{L}']+)*)(?![\w-])/u;
 
+/**
+ * A code typed loosely: spaces, dots or nothing for the dashes ("200 lions u10 2526",
+ * "200-Lions U10 2526"). Only 100 or 200, an age group U1-U99 and a four-digit season count, so
+ * that a phone number or a date is never read as one.
+ */
+const LOOSE_CODE =
+  /(?<![\w-])(100|200)[\s._/-]*([A-Za-z][A-Za-z_]*)[\s._/-]*(u\d{1,2})[\s._/-]*(\d{4})(?!\d)((?:[\s._/-]+[\p{L}']+){0,3})/iu;
+
+/** The match of a strict code, else of a loose one, with its name part split into words. */
+function findCode(text: string) {
+  const strict = CODE_LIKE.exec(text);
+  if (strict) {
+    const [raw, prefix = '', team = '', ageGroup = '', season = '', tail = ''] = strict;
+    return { raw, prefix, team, ageGroup, season, names: tail.split('-').filter(Boolean) };
+  }
+  const loose = LOOSE_CODE.exec(text);
+  if (!loose) return null;
+  const [, prefix = '', typedTeam = '', ageGroup = '', season = '', tail = ''] = loose;
+  const team = typedTeam.replace(/_+$/, '');
+  // A new player's code has no name: words after it are the rest of the message.
+  const names = prefix === '100' ? tail.split(/[\s._/-]+/).filter(Boolean) : [];
+  const raw = prefix === '100' ? loose[0] : loose[0].slice(0, loose[0].length - tail.length);
+  return { raw, prefix, team, ageGroup, season, names };
+}
+
 /** Finds a registration code in a message and checks its form; the team is checked elsewhere. */
 export function readRegistrationCode(text: string, club: ClubConfig): CodeReading {
-  const match = CODE_LIKE.exec(text.normalize('NFKC').replace(/[‘’]/g, "'"));
+  const match = findCode(text.normalize('NFKC').replace(/[‘’]/g, "'"));
   if (!match) return { found: false };
-  const [raw, prefix = '', team = '', ageGroup = '', season = '', nameTail = ''] = match;
-  const names = nameTail.split('-').filter(Boolean);
+  const { raw, prefix, team, ageGroup, season, names } = match;
   const problem = (kind: CodeProblem): CodeReading => ({
     found: true,
     ok: false,

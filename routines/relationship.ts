@@ -5,6 +5,7 @@ import { mapParsed } from './parsers/result.ts';
 
 export const relationship = defineRoutine({
   number: 7,
+  why: "The club records who each player's contact is to them, for safeguarding: coaches only release a child to someone the club knows about.",
   ask: (view) => `What's your relationship to ${childName(view)}? (Mum, dad, guardian...)`,
   instructions: [
     'Read the relationship as one of "Mother", "Father", "Guardian" or "Other".',

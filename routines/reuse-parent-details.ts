@@ -6,6 +6,7 @@ import { mapParsed } from './parsers/result.ts';
 /** Offered when a second child is registered in the same session. */
 export const reuseParentDetails = defineRoutine({
   number: 1,
+  why: 'It saves you typing your details again: your name, mobile, e-mail and address from the last registration are used for this child too.',
   ask: ({ draft, previousParent }) => {
     const known = previousParent ?? draft;
     const name = [known.parentFirstName, known.parentLastName].filter(Boolean).join(' ');

@@ -5,6 +5,7 @@ import { mapParsed } from './parsers/result.ts';
 
 export const shirtNumber = defineRoutine({
   number: 33,
+  why: 'Each player in a team has their own shirt number, printed on the kit and used on the team sheet.',
   ask: (view) => {
     const { min, max, goalkeeper } = view.club.shirtNumbers;
     return `Which shirt number would ${childName(view)} like, from ${min} to ${max}? (Goalkeepers take ${goalkeeper.join(' or ')}.)`;

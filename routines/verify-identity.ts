@@ -10,6 +10,7 @@ import { fail, ok } from './parsers/result.ts';
  */
 export const verifyIdentity = defineRoutine({
   number: 101,
+  why: "Only the family knows this: it makes sure I show last season's details to the player's family and nobody else.",
   ask: () =>
     "Before I show you anything we hold, I need to check it's you. What's the mobile number we have for you, or your child's date of birth?",
   instructions: [

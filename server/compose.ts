@@ -486,6 +486,7 @@ export async function composeProduct(
     log,
     now,
     finishedTtlMs: config.sessionRetentionMs,
+    pausedTtlMs: config.unfinishedRetentionMs,
   });
   const chat = config.nodeEnv === 'development' ? withDevShortcut(service, log) : service;
   const uploads = createPhotoUploads({

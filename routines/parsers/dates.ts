@@ -161,9 +161,78 @@ function noDateReason(text: string): string {
   return `I couldn't find a date in that. Please type it as day/month/year, ${EXAMPLE}.`;
 }
 
+/** Edit distance of two short words, counting a swap of neighbours as one edit. */
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  const at = (i: number, j: number) => d[i]?.[j] ?? 0;
+  for (let i = 1; i <= a.length; i += 1) {
+    for (let j = 1; j <= b.length; j += 1) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        best = Math.min(best, at(i - 2, j - 2) + 1);
+      }
+      (d[i] ?? [])[j] = best;
+    }
+  }
+  return at(a.length, b.length);
+}
+
+const KNOWN_MONTH_WORDS = new Set(MONTHS.flat());
+
+/** "Febuary", "Septmber", "Janaury": the month meant, by a small typo of its full name. */
+function fixMonthTypos(message: string): string {
+  return message.replace(/\p{L}{4,}/gu, (word) => {
+    if (KNOWN_MONTH_WORDS.has(word)) return word;
+    const allowed = word.length >= 6 ? 2 : 1;
+    const near = MONTHS.map(([full = '']) => full).filter(
+      (full) => full[0] === word[0] && full.length > 3 && distance(word, full) <= allowed,
+    );
+    return near.length === 1 ? (near[0] ?? word) : word;
+  });
+}
+
+const ORDINAL_WORDS: Record<string, number> = {
+  first: 1,
+  second: 2,
+  third: 3,
+  fourth: 4,
+  fifth: 5,
+  sixth: 6,
+  seventh: 7,
+  eighth: 8,
+  ninth: 9,
+  tenth: 10,
+  eleventh: 11,
+  twelfth: 12,
+  thirteenth: 13,
+  fourteenth: 14,
+  fifteenth: 15,
+  sixteenth: 16,
+  seventeenth: 17,
+  eighteenth: 18,
+  nineteenth: 19,
+  twentieth: 20,
+  thirtieth: 30,
+};
+const TENS: Record<string, number> = { twenty: 20, thirty: 30 };
+
+/** "the third of february", "twenty-first": spelled-out days as digits ("3rd", "21st"). */
+function ordinalsAsDigits(message: string): string {
+  const ordinal = Object.keys(ORDINAL_WORDS).join('|');
+  return message.replace(
+    new RegExp(`(?<!\\p{L})(?:(twenty|thirty)[\\s-]+)?(${ordinal})(?!\\p{L})`, 'gu'),
+    (_, tens: string | undefined, word: string) =>
+      `${(tens ? (TENS[tens] ?? 0) : 0) + (ORDINAL_WORDS[word] ?? 0)}th`,
+  );
+}
+
 /** Finds one UK-style (day first) date anywhere in a message and returns it as YYYY-MM-DD. */
 export function parseDate(text: string, today: string): Parsed<string> {
-  const message = clean(text).toLowerCase();
+  const lower = clean(text).toLowerCase();
+  const message = /\d/.test(lower) ? ordinalsAsDigits(fixMonthTypos(lower)) : lower;
   if (message.length > MAX_LENGTH) {
     return fail(`That message is too long. Please just type the date, ${EXAMPLE}.`);
   }

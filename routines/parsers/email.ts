@@ -56,7 +56,15 @@ function missingReason(message: string): string {
 
 /** Finds one e-mail address in a message and returns it lower-cased. */
 export function parseEmail(text: string): Parsed<string> {
-  const message = clean(text);
+  const message = clean(text)
+    // "sarah @ example.com", "sarah at example dot com": the address spelled out or spaced.
+    .replace(/\s*@\s*/g, (at: string, offset: number, all: string) =>
+      all.indexOf('@') === all.lastIndexOf('@') ? '@' : at,
+    )
+    .replace(
+      /^(\S+)\s+at\s+(\S+(?:\s+dot\s+\S+)+)$/i,
+      (_, user: string, domain: string) => `${user}@${domain.replace(/\s+dot\s+/gi, '.')}`,
+    );
   if (message.length > MAX_MESSAGE_LENGTH) {
     return fail(`That message is too long. Please just type your email address, ${EXAMPLE}.`);
   }

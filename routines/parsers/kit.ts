@@ -68,6 +68,14 @@ export function parseKitSize(text: string, sizes: readonly string[]): Parsed<str
   if (message.length > MAX_LENGTH) return fail(`That message is too long. ${options(sizes)}`);
   const mentions = Array.from(message.matchAll(SIZE), toMention);
   if (mentions.length === 0) return fail(`Sorry, I didn't catch the size. ${options(sizes)}`);
+  // "size 5" may be a shoe or a label size: children's kit goes by age, so ask rather than guess.
+  const bare = /\bsize\s+(\d{1,2})(?!\s*(?:-|\/|to)\s*\d)\b/.exec(message);
+  if (bare && mentions.every((mention) => 'age' in mention)) {
+    const byAge = sizesForAge(Number(bare[1]), sizes);
+    return fail(
+      `Children's kit sizes go by age${byAge[0] ? `: did you mean age ${byAge[0]}?` : '.'} ${options(sizes)}`,
+    );
+  }
   const matched = new Set(mentions.flatMap((mention) => resolve(mention, sizes)));
   if (matched.size > 1) return fail(`I can see more than one size there. ${options(sizes)}`);
   const [size] = matched;

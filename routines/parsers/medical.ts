@@ -54,8 +54,13 @@ function exceptionDetails(rest: string): string | null {
   return match === null ? null : tidyDetails(rest.slice(match.index + match[0].length));
 }
 
+/** "a few", "some", "one or two": there are issues, but which ones is still to be said. */
+const VAGUE =
+  /^(?:a\s+few|a\s+couple|some|several|loads|lots|a\s+lot|a\s+bit|one\s+or\s+two|various|a\s+few\s+things|some\s+things|stuff|things|one|two|1|2)[\s.!]*$/i;
+
 /** Result for free text that should describe the conditions. */
 function fromDetails(text: string): Parsed<MedicalIssues> {
+  if (VAGUE.test(text.trim().replace(/^[\s,:-]+/, ''))) return fail(ASK_DETAILS);
   const details = tidyDetails(text);
   return details === null ? fail(ASK_DETAILS) : ok({ hasIssues: true, details });
 }

@@ -8,6 +8,13 @@ const EXAMPLE = 'e.g. Sarah Jones';
 const GREETING = /^(?:hi|hello|hey|hiya|morning|afternoon|evening)(?:\s+there)?[\s,!.]+/iu;
 const LEAD_IN =
   /^(?:(?:my|his|her|their|the)\s+(?:full\s+)?name\s*(?:is|'s|:)|name\s*(?:is|'s|:)|i\s+am|i'm|im|it's|its|it\s+is|this\s+is|call\s+me|(?:he|she|they)(?:'s|\s+is|'re|\s+are)\s+called|(?:he|she|they)(?:'s|\s+is|'re|\s+are))(?:\s*[:,-]\s*|\s+|(?<=:)\s*)/iu;
+/** "my son is called", "my daughter's name is": a child introduced before the name. */
+const CHILD_LEAD_IN =
+  /^(?:(?:my|our)\s+)?(?:son|daughter|boy|girl|lad|child|kid|little one|eldest|youngest)(?:'s\s+(?:full\s+)?name\s+is|\s+is\s+called|'s\s+called|\s+is)\s+/iu;
+/** Titles before a name: kept off the name itself. */
+const TITLE = /^(?:mr|mrs|ms|miss|mx|dr|prof|rev|master)\.?\s+/iu;
+/** Emoji, hearts and other pictures around a name. */
+const PICTURES = /\p{Extended_Pictographic}|[\u{1F3FB}-\u{1F3FF}]|\u200D|\uFE0F/gu;
 const COURTESY = /[\s,-]+(?:thanks|thank\s+you|thx|cheers|please|pls|x{1,3})$/iu;
 const TRAILING_PUNCTUATION = /[\s.,;:!?]+$/u;
 const ALLOWED = /^[\p{L}\p{M}' -]+$/u;
@@ -20,8 +27,8 @@ const NOT_NAME_WORDS = new Set(
 
 /** Removes greetings, lead-ins like "my name is", sign-offs and trailing punctuation. */
 function stripChatter(text: string): string {
-  let name = squash(text).replace(GREETING, '');
-  name = name.replace(LEAD_IN, '');
+  let name = squash(text.replace(PICTURES, ' ')).replace(GREETING, '');
+  name = name.replace(LEAD_IN, '').replace(CHILD_LEAD_IN, '').replace(TITLE, '');
   name = name.replace(TRAILING_PUNCTUATION, '');
   name = name.replace(COURTESY, '');
   return name.replace(TRAILING_PUNCTUATION, '').replace(/^['\s-]+/u, '');

@@ -19,6 +19,12 @@ export function parsePaymentDay(text: string): Parsed<number> {
   if (days.size + (last ? 1 : 0) > 1) {
     return fail(`I can see more than one day there. Which one would you like? ${CHOOSE}`);
   }
+  const weekday = /\b(mon|tues?|wed(?:nes)?|thur?s?|fri|satur|sun)(?:day)?s?\b/.exec(message);
+  if (weekday) {
+    return fail(
+      `I can't take it on a ${weekday[0].replace(/s$/, '')}: a Direct Debit is collected on the same date each month. Would you like the last day of the month, or a date from 1 to 28?`,
+    );
+  }
   const [day] = days;
   if (day === undefined)
     return last ? ok(LAST_DAY) : fail(`Sorry, I didn't catch the day. ${CHOOSE}`);

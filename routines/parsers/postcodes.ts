@@ -24,6 +24,26 @@ function missingReason(message: string): string {
   return `That doesn't look like a UK postcode. Please send the full postcode, ${EXAMPLE}.`;
 }
 
+const COMPACT = /^(?:[A-Z]{1,2}\d[A-Z\d]?[0O][A-Z]{2}|[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2})$/;
+
+/**
+ * A postcode typed with a dash, a space in the wrong place or an O for the zero ("M41-0AA",
+ * "M4 10AA", "m 32 8jl", "M41 OAA"): two or three neighbouring pieces that join into one.
+ */
+function looselyTyped(message: string): string | null {
+  const pieces = message.split(/[\s-]+/).map((piece) => piece.replace(/[.,;:!?]+$/, ''));
+  for (let size = 1; size <= 3; size += 1) {
+    for (let start = 0; start + size <= pieces.length; start += 1) {
+      const joined = pieces.slice(start, start + size).join('');
+      if (joined.length >= 5 && joined.length <= 7 && COMPACT.test(joined)) {
+        const inward = joined.slice(-3).replace(/^O/, '0');
+        return `${joined.slice(0, -3)} ${inward}`;
+      }
+    }
+  }
+  return null;
+}
+
 /** Finds a UK postcode anywhere in a message and returns it normalised, e.g. "M32 8JL". */
 export function parseUkPostcode(text: string): Parsed<string> {
   const message = clean(text).toUpperCase();
@@ -37,5 +57,7 @@ export function parseUkPostcode(text: string): Parsed<string> {
     );
   }
   const [postcode] = found;
-  return postcode === undefined ? fail(missingReason(message)) : ok(postcode);
+  if (postcode !== undefined) return ok(postcode);
+  const loose = looselyTyped(message);
+  return loose && POSTCODE_PATTERN.test(loose) ? ok(loose) : fail(missingReason(message));
 }

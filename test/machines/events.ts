@@ -224,6 +224,12 @@ const OUTCOMES: Record<EffectId, (snapshot: Snapshot) => SessionEvent[]> = {
 const SIDE_EVENTS: SessionEvent[] = [
   { type: 'user.asked', answer: 'It costs £45.' },
   { type: 'user.unclear', reason: 'Sorry?' },
+  // The commands, understood everywhere, and the return after a pause.
+  { type: 'user.commanded', command: 'help' },
+  { type: 'user.commanded', command: 'pause' },
+  { type: 'user.commanded', command: 'stop' },
+  { type: 'user.commanded', command: 'restart' },
+  { type: 'session.resumed' },
 ];
 
 /** What could happen next in a state: its routine's examples, its effect's outcomes, codes, side events. */

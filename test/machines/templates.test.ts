@@ -85,6 +85,26 @@ const NOTICES: { [Kind in Notice['kind']]: Extract<Notice, { kind: Kind }>[] } =
   returningNotFound: [{ kind: 'returningNotFound' }],
   identityMismatch: [{ kind: 'identityMismatch' }],
   identityRefused: [{ kind: 'identityRefused' }],
+  help: [
+    { kind: 'help', inRegistration: true },
+    { kind: 'help', inRegistration: false },
+  ],
+  nothingInProgress: [{ kind: 'nothingInProgress' }],
+  stopped: [
+    { kind: 'stopped', child: null },
+    { kind: 'stopped', child: 'Leo' },
+  ],
+  startedAgain: [{ kind: 'startedAgain' }],
+  savedAlready: [
+    { kind: 'savedAlready', command: 'stop', child: null },
+    { kind: 'savedAlready', command: 'restart', child: 'Leo' },
+  ],
+  paused: [
+    { kind: 'paused', code: null, secret: null },
+    { kind: 'paused', code: '200-Lions-U10-2526', secret: 'mobile' },
+    { kind: 'paused', code: '200-Lions-U10-2526', secret: 'dateOfBirth' },
+  ],
+  carryingOn: [{ kind: 'carryingOn' }],
   addressNotFound: [{ kind: 'addressNotFound' }],
   shirtTaken: [{ kind: 'shirtTaken', number: 7 }],
   linkMissing: [{ kind: 'linkMissing' }],

@@ -66,6 +66,8 @@ export async function createHarness(
     snapshots?: SnapshotStore;
     ports?: Partial<EffectPorts>;
     now?: () => Date;
+    /** How long a paused registration is kept (the club's UNFINISHED_RETENTION_DAYS). */
+    pausedTtlMs?: number;
   } = {},
 ): Promise<Harness> {
   const club = options.club ?? defaultClub;
@@ -87,6 +89,7 @@ export async function createHarness(
     publicBaseUrl: 'http://localhost:8000',
     log,
     now,
+    ...(options.pausedTtlMs ? { pausedTtlMs: options.pausedTtlMs } : {}),
   });
   const sessionId = SessionId.parse(`session-test-${Math.random().toString(36).slice(2, 11)}`);
   let routineNumber: number | null = null;
