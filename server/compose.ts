@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createChatService } from '../machines/chat-service.ts';
@@ -7,7 +7,13 @@ import { createOfflineInterpreter } from '../machines/interpreter.ts';
 import { createLlmInterpreter, createLlmMetrics } from '../machines/llm-interpreter.ts';
 import { paymentDefinition } from '../machines/payment.definition.ts';
 import { createPhotoCheck } from '../machines/photo-check.ts';
-import { createRunner } from '../machines/runner.ts';
+import { createWebSocketInspector } from '@statelyai/inspect';
+import { restingPath } from '../machines/flow-chart.ts';
+import { createRunner, type OnSaved } from '../machines/runner.ts';
+import type { SessionSnapshot } from '../machines/session.definition.ts';
+import type { FlowStats } from '../tools/flow-stats/port.ts';
+import { createRedisFlowStats } from '../tools/flow-stats/redis.ts';
+import { createSqliteFlowStats } from '../tools/flow-stats/sqlite.ts';
 import { createAddressSearch } from '../tools/address-lookup/configured.ts';
 import { createAirtableClient, type AirtableConfig } from '../tools/airtable/client.ts';
 import { createRecordsOutbox, RECORDS_QUEUE } from '../tools/airtable/outbox.ts';
@@ -85,6 +91,8 @@ type SharedStores = {
   /** New sessions per client address, and in all (key 'all'), per hour. */
   newSessions: RateLimiter;
   allNewSessions: RateLimiter;
+  /** Where each session rests in the flow (the flow page's counts), by an opaque tag. */
+  flowStats: FlowStats;
   close(): Promise<void>;
 };
 
@@ -105,6 +113,7 @@ async function sharedStores(config: Config, db: SqliteDatabase, log: Log): Promi
       rateLimiter: createMemoryRateLimiter(window),
       newSessions: createMemoryRateLimiter(perAddress),
       allNewSessions: createMemoryRateLimiter(inAll),
+      flowStats: createSqliteFlowStats(db),
       close: () => jobs.close(),
     };
   }
@@ -118,6 +127,7 @@ async function sharedStores(config: Config, db: SqliteDatabase, log: Log): Promi
     rateLimiter,
     newSessions,
     allNewSessions,
+    flowStats,
   ] = await Promise.all([
     createRedisSnapshotStore(url, { prefix }),
     createRedisKeyValueStore(url, `${prefix}ledger`),
@@ -127,6 +137,7 @@ async function sharedStores(config: Config, db: SqliteDatabase, log: Log): Promi
     createRedisRateLimiter({ url, prefix: `${prefix}rate-limit`, ...window }),
     createRedisRateLimiter({ url, prefix: `${prefix}new-sessions`, ...perAddress }),
     createRedisRateLimiter({ url, prefix: `${prefix}all-new-sessions`, ...inAll }),
+    createRedisFlowStats(url, { prefix }),
   ]);
   const jobs = createBullmqJobs({
     url,
@@ -146,6 +157,7 @@ async function sharedStores(config: Config, db: SqliteDatabase, log: Log): Promi
     rateLimiter,
     newSessions,
     allNewSessions,
+    flowStats,
     close: async () => {
       await jobs.close();
       await Promise.all(
@@ -158,9 +170,24 @@ async function sharedStores(config: Config, db: SqliteDatabase, log: Log): Promi
           rateLimiter,
           newSessions,
           allNewSessions,
+          flowStats,
         ].map((store) => store.close()),
       );
     },
+  };
+}
+
+/** After each saved session turn: where the session now rests, under a digest of its id. */
+function recordFlow(flowStats: FlowStats): OnSaved {
+  return async (machine, instanceId, snapshot, savedAt) => {
+    if (machine !== 'session') return;
+    const session = snapshot as SessionSnapshot;
+    const tag = createHash('sha256').update(`flow:${instanceId}`).digest('hex').slice(0, 32);
+    await flowStats.moved(tag, {
+      state: restingPath(session),
+      finished: session.hasTag('finished'),
+      at: savedAt,
+    });
   };
 }
 
@@ -427,7 +454,18 @@ export async function composeProduct(
     attempts: textRetry.attempts,
     log,
   });
-  const runner = createRunner({ store: stores.snapshots, log, now });
+  // Development only (config refuses it in production): every actor streams to the relay.
+  const inspector = config.inspectUrl
+    ? createWebSocketInspector({ url: config.inspectUrl })
+    : null;
+  if (inspector) log('inspector.enabled', { url: config.inspectUrl });
+  const runner = createRunner({
+    store: stores.snapshots,
+    log,
+    now,
+    onSaved: recordFlow(stores.flowStats),
+    ...(inspector ? { inspect: inspector.inspect } : {}),
+  });
   const erasure = createErasure({
     snapshots: stores.snapshots,
     statuses,
@@ -524,6 +562,7 @@ export async function composeProduct(
      * the SQLite file.
      */
     async close() {
+      inspector?.stop();
       await closeWithin(stores.close(), 15_000);
       await closeWithin(closeSharedHeicDecoder());
       if (airtable) await closeWithin(airtable.close());
