@@ -2,6 +2,7 @@ import cors from '@koa/cors';
 import Koa, { type Middleware } from 'koa';
 import { koaBody } from 'koa-body';
 import type { ChatService } from '../machines/chat-service.ts';
+import type { FlowStats } from '../tools/flow-stats/port.ts';
 import type { RegistrationStore } from '../tools/registrations/registrations.ts';
 import type { RateLimiter } from '../tools/rate-limit/port.ts';
 import type { SnapshotStore } from '../tools/snapshots/port.ts';
@@ -53,6 +54,9 @@ export type AppDeps = {
   turnDeadlineMs?: number;
   /** The payment link, the GoCardless webhook and the offline simulator's page. */
   payments: PaymentRoutesDeps;
+  /** Where sessions rest in the flow (/admin/flow). */
+  flowStats: FlowStats;
+  now?: () => Date;
 };
 
 /** JSON bodies are small: 2,000 characters of message and a few hints (a 1 MB body gets 413). */

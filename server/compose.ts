@@ -455,9 +455,7 @@ export async function composeProduct(
     log,
   });
   // Development only (config refuses it in production): every actor streams to the relay.
-  const inspector = config.inspectUrl
-    ? createWebSocketInspector({ url: config.inspectUrl })
-    : null;
+  const inspector = config.inspectUrl ? createWebSocketInspector({ url: config.inspectUrl }) : null;
   if (inspector) log('inspector.enabled', { url: config.inspectUrl });
   const runner = createRunner({
     store: stores.snapshots,

@@ -61,6 +61,8 @@ async function wire(config: Config, processLog: Log, options: StartOptions) {
     allNewSessions: product.stores.allNewSessions,
     erasure: product.erasure,
     trustProxy: config.trustProxy,
+    flowStats: product.stores.flowStats,
+    ...(options.now ? { now: options.now } : {}),
     ...(options.turnDeadlineMs ? { turnDeadlineMs: options.turnDeadlineMs } : {}),
     payments: {
       club: config.club,

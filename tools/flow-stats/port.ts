@@ -21,7 +21,7 @@ export const JOURNEY_RETENTION_MS = 90 * 24 * 3600_000;
 
 /** Where each session is in the flow (by an opaque tag, never its id), shared by every process. */
 export interface FlowStats {
-  /** The session `tag` rests at `position` now (called after each saved turn, in order). */
+  /** The session `tag` rests at `position` now (after each saved turn); drops journeys 90 days older. */
   moved(tag: string, position: Position): Promise<void>;
   /** Every journey whose last turn came at or after `since`. */
   journeys(since: Date): Promise<Journey[]>;

@@ -33,6 +33,7 @@ export async function createRedisFlowStats(
     async moved(tag, position) {
       const previous = readJourney(await reaching(() => client.hGet(hash, tag)));
       const journey = advance(previous, position);
+      const before = position.at.getTime() - JOURNEY_RETENTION_MS;
       await reaching(() =>
         client
           .multi()
@@ -40,15 +41,14 @@ export async function createRedisFlowStats(
           .zAdd(byTime, { score: journey.lastAt, value: tag })
           .exec(),
       );
-    },
-    async journeys(since) {
-      const before = Date.now() - JOURNEY_RETENTION_MS;
       const old = await reaching(() => client.zRangeByScore(byTime, '-inf', `(${before}`));
       if (old.length > 0) {
         await reaching(() =>
           client.multi().hDel(hash, old).zRemRangeByScore(byTime, '-inf', `(${before}`).exec(),
         );
       }
+    },
+    async journeys(since) {
       const tags = await reaching(() => client.zRangeByScore(byTime, since.getTime(), '+inf'));
       const found: Journey[] = [];
       for (let start = 0; start < tags.length; start += BATCH) {

@@ -44,10 +44,10 @@ export function createSqliteFlowStats(db: SqliteDatabase): FlowStats {
         const previous = readJourney(statements.get.get({ tag })?.journey);
         const journey = advance(previous, position);
         statements.put.run({ tag, lastAt: journey.lastAt, journey: JSON.stringify(journey) });
+        statements.prune.run({ before: journey.lastAt - JOURNEY_RETENTION_MS });
       });
     },
     async journeys(since) {
-      reaching(SERVICE, () => statements.prune.run({ before: Date.now() - JOURNEY_RETENTION_MS }));
       return reaching(SERVICE, () => statements.since.all({ since: since.getTime() }))
         .map((row) => readJourney(row.journey))
         .filter((journey): journey is Journey => journey !== null);
