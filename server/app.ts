@@ -14,7 +14,7 @@ import type { Log } from './log.ts';
 import type { PhotoUploads } from './photo-uploads.ts';
 import type { Erasure } from './erasure.ts';
 import { newSessionLimit, rateLimit } from './rate-limit.ts';
-import { adminRouter } from './routes/admin.ts';
+import { adminRouter, requireAdmin } from './routes/admin.ts';
 import { chatRouter } from './routes/chat.ts';
 import { healthRouter, type HealthChecks } from './routes/health.ts';
 import { pageRouter } from './routes/page.ts';
@@ -22,6 +22,9 @@ import { paymentsRouter, WEBHOOK_PATH, type PaymentRoutesDeps } from './routes/p
 import { uploadsRouter } from './routes/uploads.ts';
 import { webhooksRouter, type TwilioWebhookConfig } from './routes/webhooks.ts';
 import type { Texts } from './texts.ts';
+
+/** Where the job dashboard answers (bull-board), behind the admin token. */
+export const JOB_BOARD_PATH = '/admin/queues';
 
 /** Everything the HTTP layer needs, built by the composition root (or a test). */
 export type AppDeps = {
@@ -54,6 +57,8 @@ export type AppDeps = {
   turnDeadlineMs?: number;
   /** The payment link, the GoCardless webhook and the offline simulator's page. */
   payments: PaymentRoutesDeps;
+  /** bull-board, mounted at JOB_BOARD_PATH behind the admin token, when BullMQ is in use. */
+  jobBoard?: Middleware | null;
   /** Where sessions rest in the flow (/admin/flow). */
   flowStats: FlowStats;
   now?: () => Date;
@@ -90,6 +95,16 @@ export function createApp(deps: AppDeps): Koa {
       maxAge: 600,
     }),
   );
+  const { jobBoard } = deps;
+  if (jobBoard) {
+    // Its pages, assets and API, all behind the token (Basic auth, so a browser asks for it).
+    const admin = requireAdmin(deps.adminToken, { browser: true });
+    app.use((ctx, next) =>
+      ctx.path === JOB_BOARD_PATH || ctx.path.startsWith(`${JOB_BOARD_PATH}/`)
+        ? admin(ctx, () => jobBoard(ctx, next))
+        : next(),
+    );
+  }
   const body = koaBody({
     json: true,
     jsonLimit: JSON_LIMIT,

@@ -48,7 +48,7 @@ import { createSqliteRegistrationStore } from '../tools/registrations/sqlite.ts'
 import { createLogSmsSender } from '../tools/sms/log-sender.ts';
 import { createSqliteSmsOutbox } from '../tools/sms/outbox-sqlite.ts';
 import type { SmsSender } from '../tools/sms/port.ts';
-import type { SmsOutboxRecords } from '../tools/sms/sms.ts';
+import { SMS_QUEUE, type SmsOutboxRecords } from '../tools/sms/sms.ts';
 import { createTwilioSmsSender } from '../tools/sms/twilio.ts';
 import type { SnapshotStore } from '../tools/snapshots/port.ts';
 import { createRedisSnapshotStore } from '../tools/snapshots/redis.ts';
@@ -58,14 +58,17 @@ import { createSqliteTeamDirectory } from '../tools/teams/sqlite.ts';
 import { createUploadStatusStore } from '../tools/upload-status/upload-status.ts';
 import { createAgentModeSetting } from './agent-mode.ts';
 import type { Config } from './config.ts';
+import { JOB_BOARD_PATH } from './app.ts';
 import { withDevShortcut } from './dev-shortcut.ts';
 import { withSessionTags, type Log } from './log.ts';
 import type { HealthDetails } from './routes/health.ts';
 import { createErasure } from './erasure.ts';
-import { createPhotoUploads } from './photo-uploads.ts';
-import { createRetention } from './retention.ts';
+import { createPhotoUploads, PHOTO_QUEUE } from './photo-uploads.ts';
+import { createRetention, RETENTION_QUEUE } from './retention.ts';
 import { createTexts, TEXT_RETRY, TWILIO_STATUS_PATH, type RegistrationLock } from './texts.ts';
-import { createPaymentEvents } from './payments.ts';
+import { createPaymentEvents, PAYMENT_EVENTS_QUEUE } from './payments.ts';
+import { PAYMENT_REMINDER_QUEUE } from '../machines/payment-link.ts';
+import { createBullmqBoard } from '../tools/jobs/bullmq-board.ts';
 
 export type ComposeOptions = {
   now?: () => Date;
@@ -188,6 +191,31 @@ function recordFlow(flowStats: FlowStats): OnSaved {
       finished: session.hasTag('finished'),
       at: savedAt,
     });
+  };
+}
+
+/** The job dashboard on every queue, opened on first use (web processes only); null without Redis. */
+function jobBoard(config: Config) {
+  const { redisUrl, redisKeyPrefix } = config;
+  if (!redisUrl) return { open: () => null, close: async () => {} };
+  let board: ReturnType<typeof createBullmqBoard> | null = null;
+  const queues = [
+    PHOTO_QUEUE,
+    SMS_QUEUE,
+    RETENTION_QUEUE,
+    PAYMENT_EVENTS_QUEUE,
+    PAYMENT_REMINDER_QUEUE,
+    ...(config.airtable ? [RECORDS_QUEUE] : []),
+  ];
+  return {
+    open: () =>
+      (board ??= createBullmqBoard({
+        url: redisUrl,
+        prefix: `${redisKeyPrefix}bull`,
+        queues,
+        basePath: JOB_BOARD_PATH,
+      })).middleware,
+    close: async () => board?.close(),
   };
 }
 
@@ -494,6 +522,7 @@ export async function composeProduct(
   });
   if (config.gocardless) log('payments.gocardless', { environment: config.gocardless.environment });
   const understanding = modelUnderstanding(config, ports, log);
+  const board = jobBoard(config);
   const service = createChatService({
     club,
     runner,
@@ -536,6 +565,8 @@ export async function composeProduct(
       definition: paymentMachine,
       runner,
     },
+    /** bull-board's middleware (mount it at JOB_BOARD_PATH behind the admin token), or null without BullMQ. */
+    jobBoard: board.open,
     agentMode: createAgentModeSetting(stores.settings, false, understanding.model),
     health: {
       sessions: async () => void (await stores.snapshots.load({ machine: 'health', id: 'probe' })),
@@ -561,6 +592,7 @@ export async function composeProduct(
      */
     async close() {
       inspector?.stop();
+      await closeWithin(board.close());
       await closeWithin(stores.close(), 15_000);
       await closeWithin(closeSharedHeicDecoder());
       if (airtable) await closeWithin(airtable.close());

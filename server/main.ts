@@ -62,6 +62,7 @@ async function wire(config: Config, processLog: Log, options: StartOptions) {
     erasure: product.erasure,
     trustProxy: config.trustProxy,
     flowStats: product.stores.flowStats,
+    jobBoard: product.jobBoard(),
     ...(options.now ? { now: options.now } : {}),
     ...(options.turnDeadlineMs ? { turnDeadlineMs: options.turnDeadlineMs } : {}),
     payments: {
