@@ -14,6 +14,7 @@ import type { Log } from './log.ts';
 import type { PhotoUploads } from './photo-uploads.ts';
 import type { Erasure } from './erasure.ts';
 import { newSessionLimit, rateLimit } from './rate-limit.ts';
+import { mcpRouter, type McpDeps } from './mcp.ts';
 import { adminRouter, requireAdmin } from './routes/admin.ts';
 import { chatRouter } from './routes/chat.ts';
 import { healthRouter, type HealthChecks } from './routes/health.ts';
@@ -59,6 +60,8 @@ export type AppDeps = {
   payments: PaymentRoutesDeps;
   /** bull-board, mounted at JOB_BOARD_PATH behind the admin token, when BullMQ is in use. */
   jobBoard?: Middleware | null;
+  /** The MCP server at /mcp: the generic agent's read-only tools, behind its bearer token. */
+  mcp?: McpDeps;
   /** Where sessions rest in the flow (/admin/flow). */
   flowStats: FlowStats;
   now?: () => Date;
@@ -128,6 +131,7 @@ export function createApp(deps: AppDeps): Koa {
     healthRouter({ checks: deps.health }),
     pageRouter(),
     paymentsRouter(deps.payments),
+    ...(deps.mcp ? [mcpRouter(deps.mcp)] : []),
   ];
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
   return app;

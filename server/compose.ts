@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { createChatService } from '../machines/chat-service.ts';
 import type { EffectPorts } from '../machines/effects.ts';
 import { createOfflineInterpreter } from '../machines/interpreter.ts';
-import { createLlmInterpreter, createLlmMetrics } from '../machines/llm-interpreter.ts';
+import {
+  createLlmInterpreter,
+  createLlmMetrics,
+  type LlmInterpreterDeps,
+} from '../machines/llm-interpreter.ts';
+import { createMcpToolClient } from '../tools/mcp/client.ts';
+import { MCP_PATH } from './mcp.ts';
 import { paymentDefinition } from '../machines/payment.definition.ts';
 import { createPhotoCheck } from '../machines/photo-check.ts';
 import { createWebSocketInspector } from '@statelyai/inspect';
@@ -383,7 +389,12 @@ const MODEL_TIMEOUT_MS = 8_000;
 const MODEL_RETRIES = 2;
 
 /** The model when OPENAI_API_KEY is set, with the offline interpreter behind it; else offline alone. */
-function modelUnderstanding(config: Config, ports: EffectPorts, log: Log) {
+function modelUnderstanding(
+  config: Config,
+  ports: EffectPorts,
+  log: Log,
+  agentTools?: LlmInterpreterDeps['agentTools'],
+) {
   const { club, openai } = config;
   if (!openai)
     return { interpreter: createOfflineInterpreter(club), photoCheck: null, model: null };
@@ -406,6 +417,7 @@ function modelUnderstanding(config: Config, ports: EffectPorts, log: Log) {
       addressLookup: ports.addressLookup,
       log,
       metrics,
+      ...(agentTools ? { agentTools } : {}),
     }),
     photoCheck: createPhotoCheck({ llm, photos: ports.photos, log, metrics }),
     model: { name: openai.model, usage: metrics },
@@ -521,7 +533,22 @@ export async function composeProduct(
     log,
   });
   if (config.gocardless) log('payments.gocardless', { environment: config.gocardless.environment });
-  const understanding = modelUnderstanding(config, ports, log);
+  // MCP mode: the generic agent's tools through an MCP client, against MCP_SERVER_URL or this
+  // server's own /mcp (its address is known once it listens).
+  let ownUrl: string | null = null;
+  const mcpClient = createMcpToolClient({
+    url: () => config.mcpServerUrl ?? (ownUrl ? `${ownUrl}${MCP_PATH}` : null),
+    token: config.mcpToken,
+  });
+  let agentMode: ReturnType<typeof createAgentModeSetting> | null = null;
+  const agentTools: LlmInterpreterDeps['agentTools'] = async (defaults) =>
+    (await agentMode?.get()) === 'mcp'
+      ? defaults.map((tool) => ({
+          ...tool,
+          run: (input, _ports, signal) => mcpClient.callTool(tool.name, input, signal),
+        }))
+      : null;
+  const understanding = modelUnderstanding(config, ports, log, agentTools);
   const board = jobBoard(config);
   const service = createChatService({
     club,
@@ -567,7 +594,19 @@ export async function composeProduct(
     },
     /** bull-board's middleware (mount it at JOB_BOARD_PATH behind the admin token), or null without BullMQ. */
     jobBoard: board.open,
-    agentMode: createAgentModeSetting(stores.settings, false, understanding.model),
+    agentMode: (agentMode = createAgentModeSetting(
+      stores.settings,
+      // Only the model's generic agent calls tools: offline, there is nothing to send through MCP.
+      Boolean(config.openai && (config.mcpServerUrl ?? config.mcpToken)),
+      understanding.model,
+    )),
+    /** The MCP server's token, and the hook main.ts calls with the server's address once listening. */
+    mcp: {
+      token: config.mcpToken,
+      listeningAt: (url: string) => {
+        ownUrl = url;
+      },
+    },
     health: {
       sessions: async () => void (await stores.snapshots.load({ machine: 'health', id: 'probe' })),
       uploadStatus: async () => void (await statuses.get('health-probe')),
