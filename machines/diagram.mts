@@ -1,11 +1,14 @@
 /**
  * `npm run diagram`: draws the session flow from `sessionMachine.toJSON()` into
- * docs/flow.svg (the picture in the README) and docs/flow.json (paste into Stately's editor
- * or inspector). Graphviz runs as WebAssembly, so no system package is needed.
+ * docs/flow.svg (the picture in the README), docs/flow.json (the machine's own JSON) and
+ * docs/flow.stately.js (a createMachine config that Stately's editor imports). Graphviz runs as
+ * WebAssembly, so no system package is needed.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { instance } from '@viz-js/viz';
+import { format } from 'prettier';
 import { routines, isRoutineId } from '../routines/index.ts';
+import { statelyMachineCode } from './flow-chart.ts';
 import { sessionMachine } from './session.machine.ts';
 
 type Guard = string | { type: string; params?: Record<string, unknown> };
@@ -121,4 +124,8 @@ const viz = await instance();
 await mkdir('docs', { recursive: true });
 await writeFile('docs/flow.svg', viz.renderString(toDot(json), { format: 'svg', engine: 'dot' }));
 await writeFile('docs/flow.json', `${JSON.stringify(json, null, 2)}\n`);
-process.stdout.write('wrote docs/flow.svg and docs/flow.json\n');
+await writeFile(
+  'docs/flow.stately.js',
+  await format(statelyMachineCode(), { parser: 'babel', singleQuote: true, printWidth: 100 }),
+);
+process.stdout.write('wrote docs/flow.svg, docs/flow.json and docs/flow.stately.js\n');

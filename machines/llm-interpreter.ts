@@ -6,7 +6,7 @@ import { readAnswer, validateAnswer } from '../routines/validate.ts';
 import type { Draft } from '../routines/draft.ts';
 import type { AddressSearch } from '../tools/address-lookup/port.ts';
 import type { Llm, LlmUsage } from '../tools/openai/openai.ts';
-import type { ToolPorts } from '../tools/tool.ts';
+import type { ToolDefinition, ToolPorts } from '../tools/tool.ts';
 import type { Log } from './chat-service.ts';
 import { answerFromFaq } from './faq.ts';
 import {
@@ -84,6 +84,11 @@ export type LlmInterpreterDeps = {
   modelEveryTurn?: boolean;
   /** Told after every turn that asked the model (not after turns read offline). */
   onModelCall?: (call: ModelCall) => void;
+  /**
+   * The generic agent's tools for this turn when they are reached another way (MCP mode: the same
+   * names and inputs, run through an MCP client); null or absent: the local ones.
+   */
+  agentTools?: (defaults: readonly ToolDefinition[]) => Promise<readonly ToolDefinition[] | null>;
 };
 
 /** Routines answered by an upload, never by text, whatever a model makes of a message. */
@@ -195,10 +200,8 @@ export function createLlmInterpreter(deps: LlmInterpreterDeps): Interpreter {
 
   async function agentTurn(turn: TurnInput): Promise<Outcome> {
     const { tools, ...prompt } = buildAgentPrompt(turn.text, club);
-    const result = await llm.respond(
-      { ...prompt, tools: { definitions: tools, ports } },
-      turn.signal,
-    );
+    const definitions = (await deps.agentTools?.(tools)) ?? tools;
+    const result = await llm.respond({ ...prompt, tools: { definitions, ports } }, turn.signal);
     const usage = result.usage;
     spent(usage, null, result.ok ? 'ok' : result.problem);
     if (!result.ok) return { problem: result.problem, usage };

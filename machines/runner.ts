@@ -1,6 +1,7 @@
 import {
   createActor,
   type Actor,
+  type ActorOptions,
   type AnyStateMachine,
   type EventFromLogic,
   type InputFrom,
@@ -93,15 +94,19 @@ export function restore<Machine extends AnyStateMachine>(
   definition: PersistedMachine<Machine, unknown>,
   instanceId: string,
   stored: Pick<StoredInstance, 'machine' | 'version' | 'snapshot'> | null,
+  { inspect }: { inspect?: Inspect } = {},
 ): Actor<Machine> {
   const input = definition.input(instanceId);
-  if (stored === null) return createActor(definition.machine, { input }).start() as Actor<Machine>;
+  const watched = inspect ? { inspect } : {};
+  if (stored === null)
+    return createActor(definition.machine, { input, ...watched }).start() as Actor<Machine>;
   const snapshot = migrate(definition as PersistedMachine<AnyStateMachine, unknown>, stored);
   let actor: Actor<Machine>;
   try {
     actor = createActor(definition.machine, {
       snapshot: snapshot as SnapshotFrom<Machine>,
       input,
+      ...watched,
     }) as Actor<Machine>;
   } catch (cause) {
     throw new SnapshotIncompatibleError(stored, { cause });
@@ -135,12 +140,27 @@ export type TurnOptions<Ports> = {
 export type EffectProgress =
   { phase: 'started'; effect: string } | { phase: 'finished'; effect: string; outcome: string };
 
+/** An inspection observer (the Stately inspector's `inspect`), attached to every actor created. */
+export type Inspect = NonNullable<ActorOptions<AnyStateMachine>['inspect']>;
+
+/** Told after each save: which instance now rests in which snapshot (e.g. to count sessions by state). */
+export type OnSaved = (
+  machine: string,
+  instanceId: string,
+  snapshot: unknown,
+  savedAt: Date,
+) => Promise<void>;
+
 export type RunnerDeps = {
   store: SnapshotStore;
   log: Log;
   now?: () => Date;
   /** The largest instance (snapshot and extra, as JSON) a turn may save. */
   maxInstanceBytes?: number;
+  /** Development only: every actor's events and snapshots go to this observer. */
+  inspect?: Inspect;
+  /** Runs after each save; its failure is logged, never the turn's. */
+  onSaved?: OnSaved;
 };
 
 /**
@@ -184,7 +204,10 @@ export function createRunner({
   log,
   now = () => new Date(),
   maxInstanceBytes = MAX_INSTANCE_BYTES,
+  inspect,
+  onSaved,
 }: RunnerDeps) {
+  const watched = inspect ? { inspect } : {};
   async function runEffects<Machine extends AnyStateMachine, Ports>(
     definition: PersistedMachine<Machine, Ports>,
     actor: Actor<Machine>,
@@ -235,11 +258,11 @@ export function createRunner({
     stored: StoredInstance | null,
   ) {
     try {
-      return { actor: restore(definition, instanceId, stored), restarted: false };
+      return { actor: restore(definition, instanceId, stored, watched), restarted: false };
     } catch (error) {
       if (!(error instanceof SnapshotIncompatibleError)) throw error;
       log('instance.restarted', { machine: definition.id, found: error.found });
-      return { actor: restore(definition, instanceId, null), restarted: true };
+      return { actor: restore(definition, instanceId, null, watched), restarted: true };
     }
   }
 
@@ -288,6 +311,13 @@ export function createRunner({
             done.ttlMs ?? definition.ttlMs,
             notAfter === undefined ? {} : { notAfter },
           );
+          await onSaved?.(definition.id, instanceId, snapshot, new Date(record.savedAt)).catch(
+            (error: unknown) =>
+              log('instance.on_saved_failed', {
+                machine: definition.id,
+                error: error instanceof Error ? error.name : 'unknown',
+              }),
+          );
         }
         return done.result;
       } finally {
@@ -304,7 +334,12 @@ export function createRunner({
     ): Promise<{ snapshot: SnapshotFrom<Machine>; stored: StoredInstance } | null> {
       const stored = await store.load({ machine: definition.id, id: instanceId });
       if (!stored) return null;
-      const actor = restore(definition as PersistedMachine<Machine, unknown>, instanceId, stored);
+      const actor = restore(
+        definition as PersistedMachine<Machine, unknown>,
+        instanceId,
+        stored,
+        watched,
+      );
       const snapshot = actor.getSnapshot();
       actor.stop();
       return { snapshot, stored };

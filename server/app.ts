@@ -2,6 +2,7 @@ import cors from '@koa/cors';
 import Koa, { type Middleware } from 'koa';
 import { koaBody } from 'koa-body';
 import type { ChatService } from '../machines/chat-service.ts';
+import type { FlowStats } from '../tools/flow-stats/port.ts';
 import type { RegistrationStore } from '../tools/registrations/registrations.ts';
 import type { RateLimiter } from '../tools/rate-limit/port.ts';
 import type { SnapshotStore } from '../tools/snapshots/port.ts';
@@ -15,7 +16,8 @@ import type { PhotoUploads } from './photo-uploads.ts';
 import type { Erasure } from './erasure.ts';
 import { openApiRouter } from './openapi.ts';
 import { newSessionLimit, rateLimit } from './rate-limit.ts';
-import { adminRouter } from './routes/admin.ts';
+import { mcpRouter, type McpDeps } from './mcp.ts';
+import { adminRouter, requireAdmin } from './routes/admin.ts';
 import { chatRouter } from './routes/chat.ts';
 import { healthRouter, type HealthChecks } from './routes/health.ts';
 import { pageRouter } from './routes/page.ts';
@@ -23,6 +25,9 @@ import { paymentsRouter, WEBHOOK_PATH, type PaymentRoutesDeps } from './routes/p
 import { uploadsRouter } from './routes/uploads.ts';
 import { webhooksRouter, type TwilioWebhookConfig } from './routes/webhooks.ts';
 import type { Texts } from './texts.ts';
+
+/** Where the job dashboard answers (bull-board), behind the admin token. */
+export const JOB_BOARD_PATH = '/admin/queues';
 
 /** Everything the HTTP layer needs, built by the composition root (or a test). */
 export type AppDeps = {
@@ -57,6 +62,13 @@ export type AppDeps = {
   payments: PaymentRoutesDeps;
   /** The product's Prometheus series (GET /metrics); a registry of the app's own when not given. */
   metrics?: Metrics;
+  /** bull-board, mounted at JOB_BOARD_PATH behind the admin token, when BullMQ is in use. */
+  jobBoard?: Middleware | null;
+  /** The MCP server at /mcp: the generic agent's read-only tools, behind its bearer token. */
+  mcp?: McpDeps;
+  /** Where sessions rest in the flow (/admin/flow). */
+  flowStats: FlowStats;
+  now?: () => Date;
 };
 
 /** JSON bodies are small: 2,000 characters of message and a few hints (a 1 MB body gets 413). */
@@ -93,6 +105,16 @@ export function createApp(deps: AppDeps): Koa {
       maxAge: 600,
     }),
   );
+  const { jobBoard } = deps;
+  if (jobBoard) {
+    // Its pages, assets and API, all behind the token (Basic auth, so a browser asks for it).
+    const admin = requireAdmin(deps.adminToken, { browser: true });
+    app.use((ctx, next) =>
+      ctx.path === JOB_BOARD_PATH || ctx.path.startsWith(`${JOB_BOARD_PATH}/`)
+        ? admin(ctx, () => jobBoard(ctx, next))
+        : next(),
+    );
+  }
   const body = koaBody({
     json: true,
     jsonLimit: JSON_LIMIT,
@@ -118,6 +140,7 @@ export function createApp(deps: AppDeps): Koa {
     openApiRouter(),
     pageRouter(),
     paymentsRouter(deps.payments),
+    ...(deps.mcp ? [mcpRouter(deps.mcp)] : []),
   ];
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
   return app;

@@ -1,13 +1,25 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createChatService } from '../machines/chat-service.ts';
 import type { EffectPorts } from '../machines/effects.ts';
 import { createOfflineInterpreter } from '../machines/interpreter.ts';
-import { createLlmInterpreter, createLlmMetrics } from '../machines/llm-interpreter.ts';
+import {
+  createLlmInterpreter,
+  createLlmMetrics,
+  type LlmInterpreterDeps,
+} from '../machines/llm-interpreter.ts';
+import { createMcpToolClient } from '../tools/mcp/client.ts';
+import { MCP_PATH } from './mcp.ts';
 import { paymentDefinition } from '../machines/payment.definition.ts';
 import { createPhotoCheck } from '../machines/photo-check.ts';
-import { createRunner } from '../machines/runner.ts';
+import { createWebSocketInspector } from '@statelyai/inspect';
+import { restingPath } from '../machines/flow-chart.ts';
+import { createRunner, type OnSaved } from '../machines/runner.ts';
+import type { SessionSnapshot } from '../machines/session.definition.ts';
+import type { FlowStats } from '../tools/flow-stats/port.ts';
+import { createRedisFlowStats } from '../tools/flow-stats/redis.ts';
+import { createSqliteFlowStats } from '../tools/flow-stats/sqlite.ts';
 import { createAddressSearch } from '../tools/address-lookup/configured.ts';
 import { createAirtableClient, type AirtableConfig } from '../tools/airtable/client.ts';
 import { createRecordsOutbox, RECORDS_QUEUE } from '../tools/airtable/outbox.ts';
@@ -42,7 +54,7 @@ import { createSqliteRegistrationStore } from '../tools/registrations/sqlite.ts'
 import { createLogSmsSender } from '../tools/sms/log-sender.ts';
 import { createSqliteSmsOutbox } from '../tools/sms/outbox-sqlite.ts';
 import type { SmsSender } from '../tools/sms/port.ts';
-import type { SmsOutboxRecords } from '../tools/sms/sms.ts';
+import { SMS_QUEUE, type SmsOutboxRecords } from '../tools/sms/sms.ts';
 import { createTwilioSmsSender } from '../tools/sms/twilio.ts';
 import type { SnapshotStore } from '../tools/snapshots/port.ts';
 import { createRedisSnapshotStore } from '../tools/snapshots/redis.ts';
@@ -53,16 +65,19 @@ import { createUploadStatusStore } from '../tools/upload-status/upload-status.ts
 import { createAgentModeSetting } from './agent-mode.ts';
 import { demoPlayerRecords, withDemoPlayers } from './demo-players.ts';
 import type { Config } from './config.ts';
+import { JOB_BOARD_PATH } from './app.ts';
 import { withDevShortcut } from './dev-shortcut.ts';
 import { withSessionTags, type Log } from './log.ts';
 import { serviceChecks } from './health-probes.ts';
 import { createMetrics, productLabels } from './metrics.ts';
 import type { HealthDetails } from './routes/health.ts';
 import { createErasure } from './erasure.ts';
-import { createPhotoUploads } from './photo-uploads.ts';
-import { createRetention } from './retention.ts';
+import { createPhotoUploads, PHOTO_QUEUE } from './photo-uploads.ts';
+import { createRetention, RETENTION_QUEUE } from './retention.ts';
 import { createTexts, TEXT_RETRY, TWILIO_STATUS_PATH, type RegistrationLock } from './texts.ts';
-import { createPaymentEvents } from './payments.ts';
+import { createPaymentEvents, PAYMENT_EVENTS_QUEUE } from './payments.ts';
+import { PAYMENT_REMINDER_QUEUE } from '../machines/payment-link.ts';
+import { createBullmqBoard } from '../tools/jobs/bullmq-board.ts';
 
 export type ComposeOptions = {
   now?: () => Date;
@@ -88,6 +103,8 @@ type SharedStores = {
   /** New sessions per client address, and in all (key 'all'), per hour. */
   newSessions: RateLimiter;
   allNewSessions: RateLimiter;
+  /** Where each session rests in the flow (the flow page's counts), by an opaque tag. */
+  flowStats: FlowStats;
   close(): Promise<void>;
 };
 
@@ -108,6 +125,7 @@ async function sharedStores(config: Config, db: SqliteDatabase, log: Log): Promi
       rateLimiter: createMemoryRateLimiter(window),
       newSessions: createMemoryRateLimiter(perAddress),
       allNewSessions: createMemoryRateLimiter(inAll),
+      flowStats: createSqliteFlowStats(db),
       close: () => jobs.close(),
     };
   }
@@ -121,6 +139,7 @@ async function sharedStores(config: Config, db: SqliteDatabase, log: Log): Promi
     rateLimiter,
     newSessions,
     allNewSessions,
+    flowStats,
   ] = await Promise.all([
     createRedisSnapshotStore(url, { prefix }),
     createRedisKeyValueStore(url, `${prefix}ledger`),
@@ -130,6 +149,7 @@ async function sharedStores(config: Config, db: SqliteDatabase, log: Log): Promi
     createRedisRateLimiter({ url, prefix: `${prefix}rate-limit`, ...window }),
     createRedisRateLimiter({ url, prefix: `${prefix}new-sessions`, ...perAddress }),
     createRedisRateLimiter({ url, prefix: `${prefix}all-new-sessions`, ...inAll }),
+    createRedisFlowStats(url, { prefix }),
   ]);
   const jobs = createBullmqJobs({
     url,
@@ -149,6 +169,7 @@ async function sharedStores(config: Config, db: SqliteDatabase, log: Log): Promi
     rateLimiter,
     newSessions,
     allNewSessions,
+    flowStats,
     close: async () => {
       await jobs.close();
       await Promise.all(
@@ -161,9 +182,49 @@ async function sharedStores(config: Config, db: SqliteDatabase, log: Log): Promi
           rateLimiter,
           newSessions,
           allNewSessions,
+          flowStats,
         ].map((store) => store.close()),
       );
     },
+  };
+}
+
+/** After each saved session turn: where the session now rests, under a digest of its id. */
+function recordFlow(flowStats: FlowStats): OnSaved {
+  return async (machine, instanceId, snapshot, savedAt) => {
+    if (machine !== 'session') return;
+    const session = snapshot as SessionSnapshot;
+    const tag = createHash('sha256').update(`flow:${instanceId}`).digest('hex').slice(0, 32);
+    await flowStats.moved(tag, {
+      state: restingPath(session),
+      finished: session.hasTag('finished'),
+      at: savedAt,
+    });
+  };
+}
+
+/** The job dashboard on every queue, opened on first use (web processes only); null without Redis. */
+function jobBoard(config: Config) {
+  const { redisUrl, redisKeyPrefix } = config;
+  if (!redisUrl) return { open: () => null, close: async () => {} };
+  let board: ReturnType<typeof createBullmqBoard> | null = null;
+  const queues = [
+    PHOTO_QUEUE,
+    SMS_QUEUE,
+    RETENTION_QUEUE,
+    PAYMENT_EVENTS_QUEUE,
+    PAYMENT_REMINDER_QUEUE,
+    ...(config.airtable ? [RECORDS_QUEUE] : []),
+  ];
+  return {
+    open: () =>
+      (board ??= createBullmqBoard({
+        url: redisUrl,
+        prefix: `${redisKeyPrefix}bull`,
+        queues,
+        basePath: JOB_BOARD_PATH,
+      })).middleware,
+    close: async () => board?.close(),
   };
 }
 
@@ -331,7 +392,12 @@ const MODEL_TIMEOUT_MS = 8_000;
 const MODEL_RETRIES = 2;
 
 /** The model when OPENAI_API_KEY is set, with the offline interpreter behind it; else offline alone. */
-function modelUnderstanding(config: Config, ports: EffectPorts, log: Log) {
+function modelUnderstanding(
+  config: Config,
+  ports: EffectPorts,
+  log: Log,
+  agentTools?: LlmInterpreterDeps['agentTools'],
+) {
   const { club, openai } = config;
   if (!openai)
     return { interpreter: createOfflineInterpreter(club), photoCheck: null, model: null };
@@ -354,6 +420,7 @@ function modelUnderstanding(config: Config, ports: EffectPorts, log: Log) {
       addressLookup: ports.addressLookup,
       log,
       metrics,
+      ...(agentTools ? { agentTools } : {}),
     }),
     photoCheck: createPhotoCheck({ llm, photos: ports.photos, log, metrics }),
     model: { name: openai.model, usage: metrics },
@@ -443,7 +510,16 @@ export async function composeProduct(
     attempts: textRetry.attempts,
     log,
   });
-  const runner = createRunner({ store: stores.snapshots, log, now });
+  // Development only (config refuses it in production): every actor streams to the relay.
+  const inspector = config.inspectUrl ? createWebSocketInspector({ url: config.inspectUrl }) : null;
+  if (inspector) log('inspector.enabled', { url: config.inspectUrl });
+  const runner = createRunner({
+    store: stores.snapshots,
+    log,
+    now,
+    onSaved: recordFlow(stores.flowStats),
+    ...(inspector ? { inspect: inspector.inspect } : {}),
+  });
   const erasure = createErasure({
     snapshots: stores.snapshots,
     statuses,
@@ -475,7 +551,23 @@ export async function composeProduct(
     log,
   });
   if (config.gocardless) log('payments.gocardless', { environment: config.gocardless.environment });
-  const understanding = modelUnderstanding(config, ports, log);
+  // MCP mode: the generic agent's tools through an MCP client, against MCP_SERVER_URL or this
+  // server's own /mcp (its address is known once it listens).
+  let ownUrl: string | null = null;
+  const mcpClient = createMcpToolClient({
+    url: () => config.mcpServerUrl ?? (ownUrl ? `${ownUrl}${MCP_PATH}` : null),
+    token: config.mcpToken,
+  });
+  let agentMode: ReturnType<typeof createAgentModeSetting> | null = null;
+  const agentTools: LlmInterpreterDeps['agentTools'] = async (defaults) =>
+    (await agentMode?.get()) === 'mcp'
+      ? defaults.map((tool) => ({
+          ...tool,
+          run: (input, _ports, signal) => mcpClient.callTool(tool.name, input, signal),
+        }))
+      : null;
+  const understanding = modelUnderstanding(config, ports, log, agentTools);
+  const board = jobBoard(config);
   const service = createChatService({
     club,
     runner,
@@ -521,7 +613,21 @@ export async function composeProduct(
       definition: paymentMachine,
       runner,
     },
-    agentMode: createAgentModeSetting(stores.settings, false, understanding.model),
+    /** bull-board's middleware (mount it at JOB_BOARD_PATH behind the admin token), or null without BullMQ. */
+    jobBoard: board.open,
+    agentMode: (agentMode = createAgentModeSetting(
+      stores.settings,
+      // Only the model's generic agent calls tools: offline, there is nothing to send through MCP.
+      Boolean(config.openai && (config.mcpServerUrl ?? config.mcpToken)),
+      understanding.model,
+    )),
+    /** The MCP server's token, and the hook main.ts calls with the server's address once listening. */
+    mcp: {
+      token: config.mcpToken,
+      listeningAt: (url: string) => {
+        ownUrl = url;
+      },
+    },
     health: {
       sessions: async () => void (await stores.snapshots.load({ machine: 'health', id: 'probe' })),
       uploadStatus: async () => void (await statuses.get('health-probe')),
@@ -546,6 +652,8 @@ export async function composeProduct(
      * the SQLite file.
      */
     async close() {
+      inspector?.stop();
+      await closeWithin(board.close());
       await closeWithin(stores.close(), 15_000);
       await closeWithin(closeSharedHeicDecoder());
       if (airtable) await closeWithin(airtable.close());

@@ -95,6 +95,9 @@ const Env = z.object({
   UNFINISHED_RETENTION_DAYS: z.coerce.number().positive().max(3660).default(90),
   NEW_SESSIONS_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(30),
   MAX_NEW_SESSIONS_PER_HOUR: z.coerce.number().int().min(1).max(10_000_000).default(2_000),
+  INSPECT_URL: z.url({ protocol: /^wss?$/, error: 'must be a ws:// URL' }).optional(),
+  MCP_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  MCP_SERVER_URL: HttpUrl.optional(),
 });
 type Env = z.infer<typeof Env>;
 
@@ -124,6 +127,14 @@ function addressLookupProblems(env: Record<string, string | undefined>): string[
     return ['ADDRESS_LOOKUP_PROVIDER: set it to google or ideal-postcodes to use the API key'];
   }
   return [];
+}
+
+/** The inspector streams whole snapshots (a family's answers): development only. */
+function inspectorProblems(env: Record<string, string | undefined>): string[] {
+  if (env.INSPECT_URL === undefined || (env.NODE_ENV ?? 'production') !== 'production') return [];
+  return [
+    'INSPECT_URL: the Stately inspector streams every family’s answers, so it is refused when NODE_ENV is production (set NODE_ENV=development, or unset INSPECT_URL)',
+  ];
 }
 
 /** Every variable a half-configured service still needs, as problems. */
@@ -184,6 +195,12 @@ export type Config = {
     baseUrl: string | null;
     webhookSecret: string;
   } | null;
+  /** Development only: the Stately inspector's relay (`npm run inspect`) every actor streams to. */
+  inspectUrl: string | null;
+  /** Bearer token of the MCP server at /mcp (ADMIN_TOKEN when unset); null: /mcp is off. */
+  mcpToken: string | null;
+  /** The MCP server the generic agent uses in mcp mode (default: this server's own /mcp). */
+  mcpServerUrl: string | null;
   env: Env;
 };
 
@@ -229,6 +246,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     ...(parsed.success ? [] : parsed.error.issues.map(describeIssue)),
     ...missingServiceVariables(env),
     ...addressLookupProblems(env),
+    ...inspectorProblems(env),
     ...(typeof club === 'string' ? [club] : []),
   ];
   if (!parsed.success || typeof club === 'string' || problems.length > 0) {
@@ -301,6 +319,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
             webhookSecret: vars.GOCARDLESS_WEBHOOK_SECRET,
           }
         : null,
+    inspectUrl: vars.INSPECT_URL ?? null,
+    mcpToken: vars.MCP_TOKEN ?? vars.ADMIN_TOKEN ?? null,
+    mcpServerUrl: vars.MCP_SERVER_URL ?? null,
     env: vars,
   };
 }

@@ -62,6 +62,10 @@ export async function wire(config: Config, processLog: Log, options: StartOption
     allNewSessions: product.stores.allNewSessions,
     erasure: product.erasure,
     trustProxy: config.trustProxy,
+    flowStats: product.stores.flowStats,
+    jobBoard: product.jobBoard(),
+    mcp: { club: config.club, teams: product.ports.teams, token: product.mcp.token, log },
+    ...(options.now ? { now: options.now } : {}),
     ...(options.turnDeadlineMs ? { turnDeadlineMs: options.turnDeadlineMs } : {}),
     payments: {
       club: config.club,
@@ -91,6 +95,7 @@ export async function startServer(
   const address = await listen(server, config.port, config.host);
   const host = ['0.0.0.0', '::'].includes(address.address) ? '127.0.0.1' : address.address;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  product.mcp.listeningAt(url);
   log('server.started', {
     url,
     redis: Boolean(config.redisUrl),

@@ -7,12 +7,14 @@ import { PhotoFields } from './photo-form.ts';
 import {
   ClearBody,
   EraseBody,
+  FlowQuery,
   ModeBody,
   PaymentsQuery,
   RegistrationParams,
   RegistrationQuery,
   TextsQuery,
 } from './routes/admin.ts';
+import { MCP_PATH } from './mcp.ts';
 import { ChatBody } from './routes/chat.ts';
 import { WEBHOOK_PATH } from './routes/payments.ts';
 import { StatusParams } from './routes/uploads.ts';
@@ -159,6 +161,29 @@ export const API_ROUTES: readonly ApiRoute[] = [
     tag: 'admin',
     admin: true,
     query: PaymentsQuery,
+  },
+  {
+    method: 'get',
+    path: '/admin/flow',
+    summary:
+      'The flow page: the statechart with how many sessions rest in each state, drop-off and median time per routine (no personal data).',
+    tag: 'admin',
+    admin: true,
+    query: FlowQuery,
+    produces: 'text/html',
+  },
+  {
+    method: 'post',
+    path: MCP_PATH,
+    summary:
+      "The MCP server (streamable HTTP, stateless): the generic agent's read-only tools, behind MCP_TOKEN.",
+    tag: 'operations',
+  },
+  {
+    method: 'get',
+    path: MCP_PATH,
+    summary: 'Refused: the MCP server is stateless and opens no event stream.',
+    tag: 'operations',
   },
   {
     method: 'post',

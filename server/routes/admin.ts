@@ -17,11 +17,31 @@ import { HttpError, parseOr400 } from '../http-errors.ts';
 import { requireBodyType } from '../http.ts';
 import type { Log } from '../log.ts';
 import type { Texts } from '../texts.ts';
+import { sessionFlowChart } from '../../machines/flow-chart.ts';
+import type { FlowStats } from '../../tools/flow-stats/port.ts';
+import { renderFlowPage, summariseFlow } from '../flow-page.ts';
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
-/** Bearer ADMIN_TOKEN, compared in constant time; with no token set, admin is switched off. */
-export function requireAdmin(token: string | null): Middleware {
+/** The token of a Bearer header, or the password of a Basic one (any user name), else ''. */
+function givenToken(authorization: string): string {
+  const bearer = /^Bearer +(\S+)\s*$/i.exec(authorization)?.[1];
+  if (bearer) return bearer;
+  const basic = /^Basic +([A-Za-z0-9+/=]+)\s*$/i.exec(authorization)?.[1];
+  if (!basic) return '';
+  const decoded = Buffer.from(basic, 'base64').toString('utf8');
+  return decoded.slice(decoded.indexOf(':') + 1);
+}
+
+/**
+ * ADMIN_TOKEN as a bearer token (or as the password of Basic auth, so that a browser asks for it
+ * on the admin pages: `browser` makes a refusal say so), compared in constant time; with no token
+ * set, admin is switched off.
+ */
+export function requireAdmin(
+  token: string | null,
+  { browser = false }: { browser?: boolean } = {},
+): Middleware {
   const expected = token === null ? null : digest(token);
   return async (ctx, next) => {
     if (!expected) {
@@ -31,9 +51,9 @@ export function requireAdmin(token: string | null): Middleware {
         'Admin routes are disabled until ADMIN_TOKEN is set',
       );
     }
-    const given = /^Bearer +(\S+)\s*$/i.exec(ctx.get('Authorization'))?.[1] ?? '';
+    const given = givenToken(ctx.get('Authorization'));
     if (!timingSafeEqual(digest(given), expected)) {
-      ctx.set('WWW-Authenticate', 'Bearer');
+      ctx.set('WWW-Authenticate', browser ? 'Basic realm="Club admin", charset="UTF-8"' : 'Bearer');
       throw new HttpError(401, 'unauthorized', 'A valid admin bearer token is needed');
     }
     await next();
@@ -119,7 +139,12 @@ export type AdminRouterDeps = {
   agentMode: AgentModeSetting;
   erasure: Erasure;
   log: Log;
+  /** Where sessions rest in the flow, for /admin/flow. */
+  flowStats: FlowStats;
+  now?: () => Date;
 };
+
+export const FlowQuery = z.object({ days: z.coerce.number().int().min(1).max(90).default(30) });
 
 /** Club-volunteer and developer tools, behind the admin token. */
 export function adminRouter(deps: AdminRouterDeps) {
@@ -236,5 +261,17 @@ export function adminRouter(deps: AdminRouterDeps) {
     ctx.body = { status, registrations: listed, count: listed.length };
   });
 
+  /** The statechart with how many sessions rest in each state now and gave up there (no personal data). */
+  router.get('/admin/flow', requireAdmin(deps.adminToken, { browser: true }), async (ctx) => {
+    const { days } = parseOr400(FlowQuery, ctx.query);
+    const now = deps.now?.() ?? new Date();
+    const journeys = await deps.flowStats.journeys(new Date(now.getTime() - days * 24 * 3600_000));
+    ctx.type = 'html';
+    ctx.body = renderFlowPage(flowChart, summariseFlow(journeys, now, days));
+  });
+
   return router;
 }
+
+/** The statechart, read once from the machine. */
+const flowChart = sessionFlowChart();
