@@ -31,6 +31,25 @@ export const machine = createMachine({
         actions: ['noteBadCode'],
       },
     ],
+    'user.commanded': [
+      {
+        guard: {
+          type: 'commandIs',
+          params: {
+            command: 'help',
+          },
+        },
+        actions: ['noteHelp'],
+      },
+      {
+        actions: ['noteNothingInProgress'],
+      },
+    ],
+    'session.resumed': [
+      {
+        actions: ['resume'],
+      },
+    ],
   },
   states: {
     generic: {
@@ -66,11 +85,6 @@ export const machine = createMachine({
       },
       on: {
         'team.found': [
-          {
-            target: ['#session.returningPlayer'],
-            guard: 'isReturningCode',
-            actions: ['noteReturningNotYet'],
-          },
           {
             target: ['#session.newRegistration'],
           },
@@ -183,11 +197,37 @@ export const machine = createMachine({
             actions: ['notePhotoNotYet'],
           },
         ],
+        'user.commanded': [
+          {
+            guard: {
+              type: 'commandIs',
+              params: {
+                command: 'pause',
+              },
+            },
+            actions: ['pause'],
+          },
+          {
+            target: ['#session.generic'],
+            actions: ['stopRegistration'],
+          },
+          {
+            target: ['#session.newRegistration.starting'],
+            actions: ['restartRegistration'],
+          },
+          {
+            actions: ['noteSavedAlready'],
+          },
+        ],
       },
       states: {
         starting: {
           id: 'session.newRegistration.starting',
           always: [
+            {
+              target: ['#session.newRegistration.findingPrevious'],
+              guard: 'isReturning',
+            },
             {
               target: ['#session.newRegistration.reuseParentDetails'],
               guard: 'hasPreviousParent',
@@ -196,6 +236,270 @@ export const machine = createMachine({
               target: ['#session.newRegistration.parentName'],
             },
           ],
+        },
+        findingPrevious: {
+          id: 'session.newRegistration.findingPrevious',
+          tags: ['effect'],
+          meta: {
+            effect: 'findPrevious',
+          },
+          on: {
+            'previous.found': [
+              {
+                target: ['#session.newRegistration.verifyIdentity'],
+                actions: ['rememberCandidates', 'clearFailure'],
+              },
+            ],
+            'previous.notFound': [
+              {
+                target: ['#session.returningPlayer'],
+                actions: ['noteReturningNotFound', 'clearFailure'],
+              },
+            ],
+            'effect.failed': [
+              {
+                target: ['#session.newRegistration.handingOff'],
+                guard: 'isBug',
+                actions: ['handOff'],
+              },
+              {
+                target: ['#session.newRegistration.handingOff'],
+                guard: 'failedTooOften',
+                actions: ['handOff'],
+              },
+              {
+                target: ['#session.newRegistration.waitingToRetry'],
+                actions: ['countFailure'],
+              },
+            ],
+          },
+        },
+        loadingHeld: {
+          id: 'session.newRegistration.loadingHeld',
+          tags: ['effect'],
+          meta: {
+            effect: 'loadHeld',
+          },
+          on: {
+            'held.loaded': [
+              {
+                target: ['#session.newRegistration.claimingRegistration'],
+                actions: ['acceptHeld', 'clearFailure'],
+              },
+            ],
+            'previous.notFound': [
+              {
+                target: ['#session.returningPlayer'],
+                actions: ['noteReturningNotFound', 'clearFailure'],
+              },
+            ],
+            'effect.failed': [
+              {
+                target: ['#session.newRegistration.handingOff'],
+                guard: 'isBug',
+                actions: ['handOff'],
+              },
+              {
+                target: ['#session.newRegistration.handingOff'],
+                guard: 'failedTooOften',
+                actions: ['handOff'],
+              },
+              {
+                target: ['#session.newRegistration.waitingToRetry'],
+                actions: ['countFailure'],
+              },
+            ],
+          },
+        },
+        verifyIdentity: {
+          id: 'session.newRegistration.verifyIdentity',
+          tags: ['awaitingUser'],
+          meta: {
+            routine: 'verifyIdentity',
+            number: 101,
+          },
+          on: {
+            'user.answered': [
+              {
+                target: ['#session.newRegistration.loadingHeld'],
+                guard: 'identityMatches',
+                actions: ['matchCandidate'],
+              },
+              {
+                target: ['#session.generic'],
+                guard: 'identityFailedTwice',
+                actions: ['refuseIdentity'],
+              },
+              {
+                actions: ['countMismatch'],
+              },
+            ],
+          },
+        },
+        reviewHeld: {
+          id: 'session.newRegistration.reviewHeld',
+          always: [
+            {
+              target: ['#session.newRegistration.parentMobile'],
+              guard: {
+                type: 'nextHeldIs',
+                params: {
+                  routine: 'parentMobile',
+                },
+              },
+              actions: ['askHeld'],
+            },
+            {
+              target: ['#session.newRegistration.parentEmail'],
+              guard: {
+                type: 'nextHeldIs',
+                params: {
+                  routine: 'parentEmail',
+                },
+              },
+              actions: ['askHeld'],
+            },
+            {
+              target: ['#session.newRegistration.parentPostcode'],
+              guard: {
+                type: 'nextHeldIs',
+                params: {
+                  routine: 'parentPostcode',
+                },
+              },
+              actions: ['askHeld'],
+            },
+            {
+              target: ['#session.newRegistration.childLivesWithParent'],
+              guard: {
+                type: 'nextHeldIs',
+                params: {
+                  routine: 'childLivesWithParent',
+                },
+              },
+              actions: ['askHeld'],
+            },
+            {
+              target: ['#session.newRegistration.medicalIssues'],
+              guard: {
+                type: 'nextHeldIs',
+                params: {
+                  routine: 'medicalIssues',
+                },
+              },
+              actions: ['askHeld'],
+            },
+            {
+              target: ['#session.newRegistration.heldParentContact'],
+              guard: {
+                type: 'sectionPending',
+                params: {
+                  section: 'parentContact',
+                },
+              },
+            },
+            {
+              target: ['#session.newRegistration.heldAddress'],
+              guard: {
+                type: 'sectionPending',
+                params: {
+                  section: 'address',
+                },
+              },
+            },
+            {
+              target: ['#session.newRegistration.heldMedical'],
+              guard: {
+                type: 'sectionPending',
+                params: {
+                  section: 'medical',
+                },
+              },
+            },
+            {
+              target: ['#session.newRegistration.playerMobile'],
+              guard: 'playerMobileNeeded',
+              actions: ['finishReview', 'startCorrecting'],
+            },
+            {
+              target: ['#session.newRegistration.playerEmail'],
+              guard: 'playerEmailNeeded',
+              actions: ['finishReview', 'startCorrecting'],
+            },
+            {
+              target: ['#session.newRegistration.confirmDetails'],
+              actions: ['finishReview'],
+            },
+          ],
+        },
+        heldParentContact: {
+          id: 'session.newRegistration.heldParentContact',
+          tags: ['awaitingUser'],
+          meta: {
+            routine: 'heldParentContact',
+            number: 102,
+          },
+          on: {
+            'user.answered': [
+              {
+                target: ['#session.newRegistration.reviewHeld'],
+                actions: [
+                  {
+                    type: 'reviewSection',
+                    params: {
+                      section: 'parentContact',
+                    },
+                  },
+                ],
+              },
+            ],
+          },
+        },
+        heldAddress: {
+          id: 'session.newRegistration.heldAddress',
+          tags: ['awaitingUser'],
+          meta: {
+            routine: 'heldAddress',
+            number: 103,
+          },
+          on: {
+            'user.answered': [
+              {
+                target: ['#session.newRegistration.reviewHeld'],
+                actions: [
+                  {
+                    type: 'reviewSection',
+                    params: {
+                      section: 'address',
+                    },
+                  },
+                ],
+              },
+            ],
+          },
+        },
+        heldMedical: {
+          id: 'session.newRegistration.heldMedical',
+          tags: ['awaitingUser'],
+          meta: {
+            routine: 'heldMedical',
+            number: 104,
+          },
+          on: {
+            'user.answered': [
+              {
+                target: ['#session.newRegistration.reviewHeld'],
+                actions: [
+                  {
+                    type: 'reviewSection',
+                    params: {
+                      section: 'medical',
+                    },
+                  },
+                ],
+              },
+            ],
+          },
         },
         reuseParentDetails: {
           id: 'session.newRegistration.reuseParentDetails',
@@ -328,6 +632,11 @@ export const machine = createMachine({
                 actions: ['setRegistration', 'clearFailure'],
               },
               {
+                target: ['#session.newRegistration.reviewHeld'],
+                guard: 'isReviewingHeld',
+                actions: ['setRegistration', 'clearFailure'],
+              },
+              {
                 target: ['#session.newRegistration.childGender'],
                 actions: ['setRegistration', 'clearFailure'],
               },
@@ -400,6 +709,11 @@ export const machine = createMachine({
               {
                 target: ['#session.newRegistration.afterCorrection'],
                 guard: 'isCorrecting',
+                actions: ['setRegistration', 'clearFailure'],
+              },
+              {
+                target: ['#session.newRegistration.reviewHeld'],
+                guard: 'isReviewingHeld',
                 actions: ['setRegistration', 'clearFailure'],
               },
               {
@@ -1277,6 +1591,10 @@ export const machine = createMachine({
           id: 'session.newRegistration.afterCorrection',
           always: [
             {
+              target: ['#session.newRegistration.reviewHeld'],
+              guard: 'isReviewingHeld',
+            },
+            {
               target: ['#session.newRegistration.claimingRegistration'],
               guard: 'identityMoved',
             },
@@ -1663,7 +1981,15 @@ export const machine = createMachine({
                 guard: 'needsKit',
               },
               {
+                target: ['#session.newRegistration.reservingShirtNumber'],
+                guard: 'hasShirtNumber',
+              },
+              {
                 target: ['#session.newRegistration.photo'],
+                guard: 'needsPhoto',
+              },
+              {
+                target: ['#session.newRegistration.registered'],
               },
             ],
             'effect.failed': [
@@ -1687,6 +2013,11 @@ export const machine = createMachine({
           },
           on: {
             'user.answered': [
+              {
+                target: ['#session.newRegistration.reservingShirtNumber'],
+                guard: 'hasShirtNumber',
+                actions: ['saveAnswer'],
+              },
               {
                 target: ['#session.newRegistration.shirtNumber'],
                 actions: ['saveAnswer'],
@@ -1720,6 +2051,11 @@ export const machine = createMachine({
             'shirt.reserved': [
               {
                 target: ['#session.newRegistration.photo'],
+                guard: 'needsPhoto',
+                actions: ['clearFailure'],
+              },
+              {
+                target: ['#session.newRegistration.registered'],
                 actions: ['clearFailure'],
               },
             ],
@@ -1919,6 +2255,24 @@ export const machine = createMachine({
           on: {
             'user.*': [
               {
+                target: ['#session.newRegistration.findingPrevious'],
+                guard: {
+                  type: 'retries',
+                  params: {
+                    effect: 'findPrevious',
+                  },
+                },
+              },
+              {
+                target: ['#session.newRegistration.loadingHeld'],
+                guard: {
+                  type: 'retries',
+                  params: {
+                    effect: 'loadHeld',
+                  },
+                },
+              },
+              {
                 target: ['#session.newRegistration.claimingRegistration'],
                 guard: {
                   type: 'retries',
@@ -2038,6 +2392,8 @@ export const machine = createMachine({
       tags: ['awaitingUser'],
       meta: {
         agent: 're_registration',
+        routine: 'registerAsNew',
+        number: 105,
       },
       on: {
         'user.gaveCode': [
@@ -2046,14 +2402,21 @@ export const machine = createMachine({
             actions: ['rememberCode'],
           },
         ],
-        'user.chatted': [
+        'user.answered': [
           {
-            actions: ['noteReturningNotYet'],
+            target: ['#session.checkingCode'],
+            guard: {
+              type: 'answerIs',
+              params: {
+                field: 'registerAsNew',
+                value: true,
+              },
+            },
+            actions: ['rememberCodeAsNew'],
           },
-        ],
-        'user.uploadedPhoto': [
           {
-            actions: ['noteReturningNotYet'],
+            target: ['#session.generic'],
+            actions: ['noteNotRegisteringNew'],
           },
         ],
       },
