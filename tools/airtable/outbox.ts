@@ -127,6 +127,7 @@ export function createRecordsOutbox(options: RecordsOutboxOptions): RecordsOutbo
     },
     get: (id, signal) => local.get(id, signal),
     list: (signal) => local.list(signal),
+    find: (query, signal) => local.find(query, signal),
     // An erasure removes the local record; the club's copy in Airtable is the club's to delete.
     delete: (id, signal) => local.delete(id, signal),
     async reserveShirtNumber(request, signal) {
