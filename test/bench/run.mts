@@ -29,6 +29,7 @@ import { join } from 'node:path';
 import { createClient } from '@redis/client';
 import { HANDLED_EVENTS, signGoCardlessWebhook } from '../../tools/payments/gocardless-webhooks.ts';
 import { createSqliteSimulatedPayments } from '../../tools/payments/simulator-sqlite.ts';
+import { createSqliteRegistrationStore } from '../../tools/registrations/sqlite.ts';
 import { openDatabase } from '../../tools/sqlite/database.ts';
 import { registrationFixture } from '../tools/registration-fixture.ts';
 import { freePort, startRedis } from '../support/redis.ts';
@@ -69,7 +70,7 @@ const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
 /** The load generator, forked once; one job at a time. */
-async function startLoad() {
+export async function startLoad() {
   const child: ChildProcess = fork(join(ROOT, 'test', 'bench', 'load.mts'), [], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -90,10 +91,10 @@ async function startLoad() {
     stop: () => void child.kill(),
   };
 }
-type Load = Awaited<ReturnType<typeof startLoad>>;
+export type Load = Awaited<ReturnType<typeof startLoad>>;
 
 /** The product's web process and a worker beside it, sharing Redis and a data folder. */
-async function startProduct(runtime: Runtime, redisUrl: string, prefix: string) {
+export async function startProduct(runtime: Runtime, redisUrl: string, prefix: string) {
   const port = await freePort();
   const dataDir = await mkdtemp(join(tmpdir(), 'bench-data-'));
   const shared = {
@@ -129,9 +130,9 @@ async function startProduct(runtime: Runtime, redisUrl: string, prefix: string) 
     },
   };
 }
-type Product = Awaited<ReturnType<typeof startProduct>>;
+export type Product = Awaited<ReturnType<typeof startProduct>>;
 
-async function startBaseline(redisUrl: string, sessionBytes: number) {
+export async function startBaseline(redisUrl: string, sessionBytes: number) {
   const port = await freePort();
   const child = spawnNode(['--import', 'tsx', join(ROOT, 'test', 'bench', 'baseline.mts')], {
     PORT: String(port),
@@ -180,7 +181,7 @@ async function round(
 }
 
 /** The size of one of the product's stored sessions in Redis (the baseline stores as much). */
-async function sessionBytesIn(redisUrl: string, prefix: string) {
+export async function sessionBytesIn(redisUrl: string, prefix: string) {
   const client = createClient({ url: redisUrl });
   await client.connect();
   try {
@@ -195,20 +196,18 @@ async function sessionBytesIn(redisUrl: string, prefix: string) {
   }
 }
 
-/** Adds registrations (and two texts each) to the product's SQLite file until it holds `total`. */
-function seedRegistrations(dataDir: string, total: number) {
+/**
+ * Adds registrations (each with its shirt number, and two texts) to the product's SQLite file
+ * until it holds `total`: through the product's own store, so that they are kept as the product
+ * keeps them, in one transaction.
+ */
+export function seedRegistrations(dataDir: string, total: number) {
   const db = openDatabase(join(dataDir, 'club.sqlite'));
   try {
+    const store = createSqliteRegistrationStore(db);
     const { count } = db.prepare('SELECT count(*) AS count FROM registrations').get() as {
       count: number;
     };
-    const registration = db.prepare(
-      'INSERT INTO registrations (id, fields, updated_at) VALUES (?, ?, ?)',
-    );
-    const shirt = db.prepare(
-      `INSERT OR IGNORE INTO shirt_numbers (season, team, age_group, number, registration_id)
-       VALUES ('2526', ?, 'u10', ?, ?)`,
-    );
     const text = db.prepare(
       `INSERT INTO sms_texts (key, registration_id, to_number, body, status, queued_at, updated_at)
        VALUES (?, ?, '+447700900123', ?, 'sent', ?, ?)`,
@@ -217,19 +216,17 @@ function seedRegistrations(dataDir: string, total: number) {
     db.transaction(() => {
       for (let i = count; i < total; i += 1) {
         const id = `seeded${String(i).padStart(6, '0')}`;
-        const team = `Team ${i % 400}`;
-        const number = (Math.floor(i / 400) % 25) + 1;
         const fields = registrationFixture({
-          player_first_name: `Child${i}`,
-          player_last_name: `Family${i}`,
-          parent_first_name: `Parent${i}`,
-          parent_last_name: `Family${i}`,
-          team,
-          shirt_number: String(number),
+          player_first_name: `Child${letters(i)}`,
+          player_last_name: `Family${letters(i)}`,
+          parent_first_name: `Parent${letters(i)}`,
+          parent_last_name: `Family${letters(i)}`,
+          team: `Team ${i % 400}`,
+          shirt_number: String((Math.floor(i / 400) % 25) + 1),
           registration_status: i % 3 === 0 ? 'pending_payment' : 'active',
         });
-        registration.run(id, JSON.stringify(fields), at);
-        shirt.run(team.toLowerCase(), number, id);
+        // Synchronous inside: the store's own transaction nests in this one.
+        void store.upsert(id, fields);
         text.run(`${id}.sendPaymentLink`, id, `Pay here: https://example.org/${id}`, at, at);
         text.run(`${id}.payment-confirmation`, id, `Thank you Parent${i}!`, at, at);
       }
@@ -241,8 +238,10 @@ function seedRegistrations(dataDir: string, total: number) {
 }
 
 /** The payment step timed alone at each data size, on a product of its own. */
-async function paymentStepBySize(load: Load, product: Product) {
+export async function paymentStepBySize(load: Load, product: Product) {
   const rows: { size: number; ms: number; cpuMs: number; p90: number }[] = [];
+  // Warm-up (not counted): the first turns of a fresh process run cold code.
+  await load.run({ base: product.url, parents: STEP_PARENTS, concurrency: 1, tag: 'warm' });
   for (const size of SIZES) {
     seedRegistrations(product.dataDir, size);
     const result = await load.run({
@@ -265,7 +264,7 @@ async function paymentStepBySize(load: Load, product: Product) {
 }
 
 /** Every registration awaiting payment pays: signed webhooks in, confirmations queued out. */
-async function webhooks(product: Product) {
+export async function webhooks(product: Product) {
   const db = openDatabase(join(product.dataDir, 'club.sqlite'));
   try {
     const waiting = db
@@ -336,81 +335,87 @@ const letters = (n: number): string =>
 
 const fixed = (value: number, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
 
-const redis = await startRedis();
-const runtime = productRuntime();
-const load = await startLoad();
-const started = performance.now();
-let product: Product | null = null;
-let sized: Product | null = null;
-let baseline: Awaited<ReturnType<typeof startBaseline>> | null = null;
-try {
-  product = await startProduct(runtime, redis.url, 'bench.');
-  // Warm-up (not counted): JIT, connection pools, the session size the baseline copies.
-  await load.run({ base: product.url, parents: 20, concurrency: CONCURRENCY, tag: 'warm' });
-  const sessionBytes = await sessionBytesIn(redis.url, 'bench.');
-  baseline = await startBaseline(redis.url, sessionBytes);
-  await load.run({ base: baseline.url, parents: 20, concurrency: CONCURRENCY, tag: 'warm' });
+/** The whole bench: the table on stdout. */
+async function main() {
+  const redis = await startRedis();
+  const runtime = productRuntime();
+  const load = await startLoad();
+  const started = performance.now();
+  let product: Product | null = null;
+  let sized: Product | null = null;
+  let baseline: Awaited<ReturnType<typeof startBaseline>> | null = null;
+  try {
+    product = await startProduct(runtime, redis.url, 'bench.');
+    // Warm-up (not counted): JIT, connection pools, the session size the baseline copies.
+    await load.run({ base: product.url, parents: 20, concurrency: CONCURRENCY, tag: 'warm' });
+    const sessionBytes = await sessionBytesIn(redis.url, 'bench.');
+    baseline = await startBaseline(redis.url, sessionBytes);
+    await load.run({ base: baseline.url, parents: 20, concurrency: CONCURRENCY, tag: 'warm' });
 
-  const ours: Round[] = [];
-  const theirs: Round[] = [];
-  for (let r = 0; r < ROUNDS; r += 1) {
-    ours.push(await round(load, product.url, product.web, `product${letters(r)}`, product.worker));
-    theirs.push(await round(load, baseline.url, baseline.child, `baseline${letters(r)}`));
+    const ours: Round[] = [];
+    const theirs: Round[] = [];
+    for (let r = 0; r < ROUNDS; r += 1) {
+      ours.push(
+        await round(load, product.url, product.web, `product${letters(r)}`, product.worker),
+      );
+      theirs.push(await round(load, baseline.url, baseline.child, `baseline${letters(r)}`));
+    }
+    const paying = await webhooks(product);
+    await product.stop();
+    product = null;
+
+    sized = await startProduct(runtime, redis.url, 'bench-sized.');
+    const steps = await paymentStepBySize(load, sized);
+
+    const m = (rounds: Round[], key: keyof Round) => median(rounds.map((r) => r[key]));
+    const keys = ['cpuMsPerTurn', 'perSecond', 'p50', 'p99', 'rssMb'] as const;
+    const names = {
+      cpuMsPerTurn: 'server CPU per turn (ms)',
+      perSecond: 'throughput (turns/s)',
+      p50: 'p50 latency (ms)',
+      p99: 'p99 latency (ms)',
+      rssMb: 'server RSS after a round (MB)',
+    };
+    const zero = steps.find((s) => s.size === 0);
+    const largest = steps.at(-1);
+    const lines = [
+      `npm run bench: ${cpus().length} cores, node ${process.version}, product on ${runtime.kind === 'dist' ? 'the compiled build (dist/)' : 'tsx (no dist/: run npm run build)'}, LOG_LEVEL=${LOG_LEVEL}, web + worker processes, redis-server on a free port (no persistence)`,
+      `${ROUNDS} rounds alternated (product, baseline, …), each ${PARENTS} parents × ${REGISTRATION.length} turns, ${CONCURRENCY} at a time, load generator in its own process; medians; baseline session ${sessionBytes} B`,
+      '',
+      `${''.padEnd(32)}${'product'.padStart(10)}${'baseline'.padStart(10)}${'ratio'.padStart(8)}   rounds (product | baseline)`,
+      ...keys.map(
+        (key) =>
+          `${names[key].padEnd(32)}${fixed(m(ours, key)).padStart(10)}${fixed(m(theirs, key)).padStart(10)}${fixed(m(ours, key) / m(theirs, key)).padStart(8)}   ${ours.map((r) => fixed(r[key])).join(' ')} | ${theirs.map((r) => fixed(r[key])).join(' ')}`,
+      ),
+      `worker CPU per turn (ms)        ${fixed(m(ours, 'workerCpuMsPerTurn')).padStart(10)}   (beside the web process; not in the ratio)`,
+      `failed turns                    ${String(ours.reduce((n, r) => n + r.failures, 0)).padStart(10)}${String(theirs.reduce((n, r) => n + r.failures, 0)).padStart(10)}`,
+      `parents not at routine 33/34    ${String(ours.reduce((n, r) => n + r.unfinished, 0)).padStart(10)}   (each must finish: 0)`,
+      '',
+      `payment step (routine 29 → 30), ${STEP_PARENTS} parents one at a time, registrations seeded in the SQLite file (besides the bench's own few):`,
+      ...steps.map(
+        (s) =>
+          `  ${String(s.size).padStart(6)} stored: median ${fixed(s.ms, 1).padStart(6)} ms (p90 ${fixed(s.p90, 1)}), server CPU ${fixed(s.cpuMs, 2)} ms`,
+      ),
+      zero && largest
+        ? `  at ${largest.size} ÷ at 0: latency ${fixed(largest.ms / zero.ms)}x, CPU ${fixed(largest.cpuMs / zero.cpuMs)}x`
+        : '',
+      '',
+      `GoCardless webhooks: ${paying.payments} payments, ${paying.events} handled events signed and posted (${CONCURRENCY} at a time) in ${fixed(paying.posted, 1)} s, every confirmation queued after ${fixed(paying.seconds, 1)} s: ${fixed(paying.events / paying.seconds, 0)} events/s; CPU per event web ${fixed(paying.webCpuMsPerEvent)} ms, worker ${fixed(paying.workerCpuMsPerEvent)} ms`,
+      '',
+      `product start to the first /health 200 (web, ${runtime.kind}): ${fixed(sized.startMs, 0)} ms`,
+      `ratios: CPU/turn ${fixed(m(ours, 'cpuMsPerTurn') / m(theirs, 'cpuMsPerTurn'))}x (≤ 2.0), p99 ${fixed(m(ours, 'p99') / m(theirs, 'p99'))}x (≤ 3), payment step at ${largest?.size ?? '?'} ${zero && largest ? fixed(largest.ms / zero.ms) : '–'}x at 0 (≤ 1.5)`,
+      `(${fixed((performance.now() - started) / 1000, 0)} s)`,
+      '',
+    ];
+    process.stdout.write(lines.join('\n'));
+  } finally {
+    load.stop();
+    await baseline?.child.stop();
+    await product?.stop();
+    await sized?.stop();
+    redis.stop();
   }
-  const paying = await webhooks(product);
-  await product.stop();
-  product = null;
-
-  sized = await startProduct(runtime, redis.url, 'bench-sized.');
-  const steps = await paymentStepBySize(load, sized);
-
-  const m = (rounds: Round[], key: keyof Round) => median(rounds.map((r) => r[key]));
-  const keys = ['cpuMsPerTurn', 'perSecond', 'p50', 'p99', 'rssMb'] as const;
-  const names = {
-    cpuMsPerTurn: 'server CPU per turn (ms)',
-    perSecond: 'throughput (turns/s)',
-    p50: 'p50 latency (ms)',
-    p99: 'p99 latency (ms)',
-    rssMb: 'server RSS after a round (MB)',
-  };
-  const zero = steps.find((s) => s.size === 0);
-  const largest = steps.at(-1);
-  const lines = [
-    `npm run bench: ${cpus().length} cores, node ${process.version}, product on ${runtime.kind === 'dist' ? 'the compiled build (dist/)' : 'tsx (no dist/: run npm run build)'}, LOG_LEVEL=${LOG_LEVEL}, web + worker processes, redis-server on a free port (no persistence)`,
-    `${ROUNDS} rounds alternated (product, baseline, …), each ${PARENTS} parents × ${REGISTRATION.length} turns, ${CONCURRENCY} at a time, load generator in its own process; medians; baseline session ${sessionBytes} B`,
-    '',
-    `${''.padEnd(32)}${'product'.padStart(10)}${'baseline'.padStart(10)}${'ratio'.padStart(8)}   rounds (product | baseline)`,
-    ...keys.map(
-      (key) =>
-        `${names[key].padEnd(32)}${fixed(m(ours, key)).padStart(10)}${fixed(m(theirs, key)).padStart(10)}${fixed(m(ours, key) / m(theirs, key)).padStart(8)}   ${ours.map((r) => fixed(r[key])).join(' ')} | ${theirs.map((r) => fixed(r[key])).join(' ')}`,
-    ),
-    `worker CPU per turn (ms)        ${fixed(m(ours, 'workerCpuMsPerTurn')).padStart(10)}   (beside the web process; not in the ratio)`,
-    `failed turns                    ${String(ours.reduce((n, r) => n + r.failures, 0)).padStart(10)}${String(theirs.reduce((n, r) => n + r.failures, 0)).padStart(10)}`,
-    `parents not at routine 33/34    ${String(ours.reduce((n, r) => n + r.unfinished, 0)).padStart(10)}   (each must finish: 0)`,
-    '',
-    `payment step (routine 29 → 30), ${STEP_PARENTS} parents one at a time, registrations seeded in the SQLite file:`,
-    ...steps.map(
-      (s) =>
-        `  ${String(s.size).padStart(6)} stored: median ${fixed(s.ms, 1).padStart(6)} ms (p90 ${fixed(s.p90, 1)}), server CPU ${fixed(s.cpuMs, 2)} ms`,
-    ),
-    zero && largest
-      ? `  at ${largest.size} ÷ at 0: latency ${fixed(largest.ms / zero.ms)}x, CPU ${fixed(largest.cpuMs / zero.cpuMs)}x`
-      : '',
-    '',
-    `GoCardless webhooks: ${paying.payments} payments, ${paying.events} handled events signed and posted (${CONCURRENCY} at a time) in ${fixed(paying.posted, 1)} s, every confirmation queued after ${fixed(paying.seconds, 1)} s: ${fixed(paying.events / paying.seconds, 0)} events/s; CPU per event web ${fixed(paying.webCpuMsPerEvent)} ms, worker ${fixed(paying.workerCpuMsPerEvent)} ms`,
-    '',
-    `product start to the first /health 200 (web, ${runtime.kind}): ${fixed(sized.startMs, 0)} ms`,
-    `ratios: CPU/turn ${fixed(m(ours, 'cpuMsPerTurn') / m(theirs, 'cpuMsPerTurn'))}x (≤ 2.0), p99 ${fixed(m(ours, 'p99') / m(theirs, 'p99'))}x (≤ 3), payment step at ${largest?.size ?? '?'} ${zero && largest ? fixed(largest.ms / zero.ms) : '–'}x at 0 (≤ 1.5)`,
-    `(${fixed((performance.now() - started) / 1000, 0)} s)`,
-    '',
-  ];
-  process.stdout.write(lines.join('\n'));
-} finally {
-  load.stop();
-  await baseline?.child.stop();
-  await product?.stop();
-  await sized?.stop();
-  redis.stop();
+  if (PHOTO_RUNS > 0) await benchPhotos((line) => process.stdout.write(line), PHOTO_RUNS);
 }
 
-if (PHOTO_RUNS > 0) await benchPhotos((line) => process.stdout.write(line), PHOTO_RUNS);
+if (import.meta.url === `file://${process.argv[1]}`) await main();
