@@ -19,7 +19,7 @@
  *   confirmation text is queued.
  * - HEIC photo conversion (test/bench/photos.mts), PHOTO_RUNS times (0 skips it).
  *
- *   BENCH_ROUNDS=3 PARENTS=100 CONCURRENCY=50 STEP_PARENTS=15 BENCH_SIZES=0,1000,10000 \
+ *   BENCH_ROUNDS=3 PARENTS=60 CONCURRENCY=50 STEP_PARENTS=15 BENCH_SIZES=0,1000,10000 \
  *   WEBHOOK_PAYMENTS=100 PHOTO_RUNS=1 BENCH_LOG_LEVEL=info BENCH_RUNTIME=tsx npm run bench
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -50,7 +50,7 @@ import {
 
 const env = process.env;
 const ROUNDS = Number(env.BENCH_ROUNDS ?? 3);
-const PARENTS = Number(env.PARENTS ?? 100);
+const PARENTS = Number(env.PARENTS ?? 60);
 const CONCURRENCY = Number(env.CONCURRENCY ?? 50);
 const STEP_PARENTS = Number(env.STEP_PARENTS ?? 15);
 const SIZES = (env.BENCH_SIZES ?? '0,1000,10000').split(',').map(Number);
