@@ -355,11 +355,11 @@ async function main() {
   let baseline: Awaited<ReturnType<typeof startBaseline>> | null = null;
   try {
     product = await startProduct(runtime, redis.url, 'bench.');
-    // Warm-up (not counted): JIT, connection pools, the session size the baseline copies.
-    await load.run({ base: product.url, parents: 20, concurrency: CONCURRENCY, tag: 'warm' });
+    // A round of warm-up each (not counted): JIT, connection pools, the session size to copy.
+    await load.run({ base: product.url, parents: PARENTS, concurrency: CONCURRENCY, tag: 'warm' });
     const sessionBytes = await sessionBytesIn(redis.url, 'bench.');
     baseline = await startBaseline(redis.url, sessionBytes);
-    await load.run({ base: baseline.url, parents: 20, concurrency: CONCURRENCY, tag: 'warm' });
+    await load.run({ base: baseline.url, parents: PARENTS, concurrency: CONCURRENCY, tag: 'warm' });
 
     const ours: Round[] = [];
     const theirs: Round[] = [];
