@@ -17,6 +17,7 @@ COPY machines machines
 COPY routines routines
 COPY tools tools
 COPY server server
+COPY scripts scripts
 RUN npm run build && npm prune --omit=dev
 
 # --- Run -----------------------------------------------------------------------------------------

@@ -203,8 +203,9 @@ async function siblingOfDraft(
   const { parentFirstName, parentLastName, childFirstName, childLastName, childDateOfBirth } =
     draft;
   if (!parentFirstName || !parentLastName || !childFirstName || !childLastName) return false;
-  const others = (await ports.registrations.list(signal)).filter(
-    (other) => other.id !== registrationId && other.fields.season === season,
+  const family = { parentFirstName, parentLastName, childLastName };
+  const others = (await ports.registrations.find({ season, family }, signal)).filter(
+    (other) => other.id !== registrationId,
   );
   return hasSibling(
     {

@@ -26,8 +26,13 @@ export async function siblingRegistered(
   fields: RegistrationFields,
   signal?: AbortSignal,
 ) {
-  const season = (await registrations.list(signal)).filter(
-    (other) => other.id !== registrationId && other.fields.season === fields.season,
+  const family = {
+    parentFirstName: fields.parent_first_name,
+    parentLastName: fields.parent_last_name,
+    childLastName: fields.player_last_name,
+  };
+  const season = (await registrations.find({ season: fields.season, family }, signal)).filter(
+    (other) => other.id !== registrationId,
   );
   return hasSibling(
     siblingCandidate(fields),

@@ -31,8 +31,6 @@ import { createSqliteJobs } from '../tools/jobs/sqlite.ts';
 import type { KeyValueStore } from '../tools/kv/port.ts';
 import { createRedisKeyValueStore } from '../tools/kv/redis.ts';
 import { createSqliteKeyValueStore } from '../tools/kv/sqlite.ts';
-import { createOpenAiLlm } from '../tools/openai/openai.ts';
-import { createGoCardlessPayments } from '../tools/payments/gocardless.ts';
 import type { Payments } from '../tools/payments/port.ts';
 import {
   createSqliteSimulatedPayments,
@@ -42,7 +40,6 @@ import { createLocalPhotoStorage } from '../tools/photos/local-storage.ts';
 import { createPhotoStore } from '../tools/photos/photos.ts';
 import type { PhotoStorage } from '../tools/photos/port.ts';
 import { closeSharedHeicDecoder, preparePhoto } from '../tools/photos/prepare.ts';
-import { createS3PhotoStorage } from '../tools/photos/s3-photo-storage.ts';
 import { createMemoryRateLimiter } from '../tools/rate-limit/memory.ts';
 import type { RateLimiter } from '../tools/rate-limit/port.ts';
 import { createRedisRateLimiter } from '../tools/rate-limit/redis.ts';
@@ -228,9 +225,14 @@ function jobBoard(config: Config) {
   };
 }
 
-/** Photos in S3 when configured, else in DATA_DIR/photos/stored (owner-only). */
-function photoStorage(config: Config): PhotoStorage {
+/**
+ * Photos in S3 when configured, else in DATA_DIR/photos/stored (owner-only). A vendor SDK is
+ * loaded only when configured (here S3, GoCardless and OpenAI): a process starts faster and
+ * smaller without the ones it does not use.
+ */
+async function photoStorage(config: Config): Promise<PhotoStorage> {
   if (!config.s3) return createLocalPhotoStorage(join(config.dataDir, 'photos', 'stored'));
+  const { createS3PhotoStorage } = await import('../tools/photos/s3-photo-storage.ts');
   const { bucket, region, endpoint } = config.s3;
   return createS3PhotoStorage({ bucket, region, ...(endpoint ? { endpoint } : {}) });
 }
@@ -242,8 +244,9 @@ function photoStorage(config: Config): PhotoStorage {
 const SIMULATOR_WEBHOOK_SECRET = 'embedded-payment-simulator';
 
 /** GoCardless when configured; otherwise the offline simulator in the SQLite file. */
-function paymentsPort(config: Config, db: SqliteDatabase, now: () => Date) {
+async function paymentsPort(config: Config, db: SqliteDatabase, now: () => Date) {
   if (config.gocardless) {
+    const { createGoCardlessPayments } = await import('../tools/payments/gocardless.ts');
     const { accessToken, environment, baseUrl, webhookSecret } = config.gocardless;
     const payments: Payments = createGoCardlessPayments({
       accessToken,
@@ -257,14 +260,14 @@ function paymentsPort(config: Config, db: SqliteDatabase, now: () => Date) {
 }
 
 /** The embedded adapters: tables in the SQLite file and a photo folder under DATA_DIR. */
-function embeddedPorts(
+async function embeddedPorts(
   config: Config,
   db: SqliteDatabase,
   stores: Pick<SharedStores, 'ledger' | 'addressCache' | 'jobs'>,
   sms: SmsOutboxRecords,
   payments: Payments,
   log: Log,
-): Omit<EffectPorts, 'clubRecords'> {
+): Promise<Omit<EffectPorts, 'clubRecords'>> {
   const { club } = config;
   return {
     teams: createSqliteTeamDirectory(
@@ -279,7 +282,7 @@ function embeddedPorts(
     // Uploads wait on this machine's disk until the flow takes them (web and workers share DATA_DIR).
     photos: createPhotoStore({
       stagingDir: join(config.dataDir, 'photos', 'staged'),
-      storage: photoStorage(config),
+      storage: await photoStorage(config),
     }),
     ledger: stores.ledger,
     jobs: stores.jobs,
@@ -392,7 +395,7 @@ const MODEL_TIMEOUT_MS = 8_000;
 const MODEL_RETRIES = 2;
 
 /** The model when OPENAI_API_KEY is set, with the offline interpreter behind it; else offline alone. */
-function modelUnderstanding(
+async function modelUnderstanding(
   config: Config,
   ports: EffectPorts,
   log: Log,
@@ -401,6 +404,7 @@ function modelUnderstanding(
   const { club, openai } = config;
   if (!openai)
     return { interpreter: createOfflineInterpreter(club), photoCheck: null, model: null };
+  const { createOpenAiLlm } = await import('../tools/openai/openai.ts');
   const llm = createOpenAiLlm(
     {
       apiKey: openai.apiKey,
@@ -473,8 +477,8 @@ export async function composeProduct(
   const statuses = createUploadStatusStore(stores.uploads);
   const textRetry: JobOptions & { attempts: number } = options.textRetry ?? TEXT_RETRY;
   const outbox = createSqliteSmsOutbox(db, stores.jobs, { retry: textRetry, now });
-  const payment = paymentsPort(config, db, now);
-  const embedded = embeddedPorts(config, db, stores, outbox, payment.payments, log);
+  const payment = await paymentsPort(config, db, now);
+  const embedded = await embeddedPorts(config, db, stores, outbox, payment.payments, log);
   log('address_lookup.provider', { provider: config.addressLookup.provider });
   const airtable = await airtablePorts(
     config,
@@ -566,7 +570,7 @@ export async function composeProduct(
           run: (input, _ports, signal) => mcpClient.callTool(tool.name, input, signal),
         }))
       : null;
-  const understanding = modelUnderstanding(config, ports, log, agentTools);
+  const understanding = await modelUnderstanding(config, ports, log, agentTools);
   const board = jobBoard(config);
   const service = createChatService({
     club,

@@ -2,7 +2,7 @@
  * The HEIC bench (run by `npm run bench`, or alone with `tsx test/bench/photos.mts`): the same
  * 12 MP HEVC HEIC (made by heif-enc, cached in os.tmpdir()) converted to the stored JPEG by the
  * product's route (heic-decode WASM in a worker thread, then sharp) and by Debian's heif-convert
- * (then sharp), each in a fresh process, PHOTO_RUNS times (default 3). Prints the median time and
+ * (then sharp), each in a fresh process, PHOTO_RUNS times (default 1). Prints the median time and
  * peak memory of each route.
  */
 import { execFile } from 'node:child_process';
@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { twelveMegapixelHeic, TWELVE_MP } from '../fixtures/photos/large.ts';
 
 const run = promisify(execFile);
-const RUNS = Number(process.env.PHOTO_RUNS ?? 3);
+const RUNS = Number(process.env.PHOTO_RUNS ?? 1);
 const Once = z.object({ route: z.string(), ms: z.number(), peakMb: z.number() });
 
 const median = (values: number[]) => {
@@ -50,12 +50,15 @@ async function heifConvertAlone(path: string) {
   }
 }
 
-export async function benchPhotos(write: (line: string) => void = (l) => process.stdout.write(l)) {
+export async function benchPhotos(
+  write: (line: string) => void = (l) => process.stdout.write(l),
+  runs = RUNS,
+) {
   const { path, bytes } = await twelveMegapixelHeic();
   const results = { wasm: [] as z.infer<typeof Once>[], heifConvert: [] as z.infer<typeof Once>[] };
   const alone: { ms: number; peakMb: number }[] = [];
   // Alternated, so that the machine's other load falls on both routes alike.
-  for (let i = 0; i < RUNS; i += 1) {
+  for (let i = 0; i < runs; i += 1) {
     results.wasm.push(await once('wasm', path));
     results.heifConvert.push(await once('heif-convert', path));
     alone.push(await heifConvertAlone(path));
@@ -66,7 +69,7 @@ export async function benchPhotos(write: (line: string) => void = (l) => process
   const heif = results.heifConvert;
   write(
     [
-      `HEIC → stored JPEG, ${TWELVE_MP.width}×${TWELVE_MP.height} HEVC HEIC of ${(bytes.length / 1e6).toFixed(1)} MB, ${RUNS} runs each, fresh process per run`,
+      `HEIC → stored JPEG, ${TWELVE_MP.width}×${TWELVE_MP.height} HEVC HEIC of ${(bytes.length / 1e6).toFixed(1)} MB, ${runs} runs each, fresh process per run`,
       line(
         'heic-decode (WASM) in a worker thread + sharp [used]',
         wasm.map((r) => r.ms),

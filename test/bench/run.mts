@@ -1,219 +1,430 @@
 /**
- * `npm run bench`: simulated parents complete registrations over HTTP against a real Redis with the
- * offline interpreter, and the same run measures a baseline Koa route doing one Redis GET and one
- * SET. Prints turns per second and p50/p99 latency for both, and their ratio.
- * Then every parent opens the texted payment link and pays on the offline simulator's page: the
- * signed webhook events go through the job queue into each registration's payment machine, and the
- * run prints payment events processed per second (until every confirmation text is queued).
- * Then the HEIC bench (test/bench/photos.mts): the product's conversion of one 12 MP HEIC against
- * heif-convert's.
- *   PARENTS=200 CONCURRENCY=50 PHOTO_RUNS=3 npm run bench   (PHOTO_RUNS=0 skips the HEIC bench)
+ * `npm run bench`: the product as production runs it against a minimal stateful baseline, each in
+ * its own process, the load in a third.
+ *
+ * - The product: its web process (RUN_WORKERS=false) and a worker process beside it, on a
+ *   redis-server the bench starts on a free port with no persistence, the compiled build when
+ *   dist/ exists (`npm run build`), else tsx; which one is printed.
+ * - The baseline (test/bench/baseline.mts): Koa answering the same POST /chat with one Redis GET
+ *   and one SET of a session as large as the product's.
+ * - The load (test/bench/load.mts, forked): PARENTS simulated parents, CONCURRENCY at a time, each
+ *   typing the whole scripted registration. Rounds alternate product, baseline, product, … and
+ *   the medians of BENCH_ROUNDS rounds are reported: server CPU per turn (read from /proc of the
+ *   server process), throughput, p50/p99 latency, resident memory, each as product ÷ baseline.
+ * - The payment step (routine 29 → 30: the registration is written, the sibling rule read, the
+ *   payment link made and texted) timed alone, one parent at a time, with 0, 1,000 and 10,000
+ *   registrations (and two texts each) seeded into the SQLite file the product keeps them in.
+ * - GoCardless webhooks: the simulator's events for WEBHOOK_PAYMENTS paid registrations, signed
+ *   as GoCardless signs them, posted to /webhooks/gocardless; events per second until every
+ *   confirmation text is queued.
+ * - HEIC photo conversion (test/bench/photos.mts), PHOTO_RUNS times (0 skips it).
+ *
+ *   BENCH_ROUNDS=3 PARENTS=60 CONCURRENCY=50 STEP_PARENTS=15 BENCH_SIZES=0,1000,10000 \
+ *   WEBHOOK_PAYMENTS=100 PHOTO_RUNS=1 BENCH_LOG_LEVEL=info BENCH_RUNTIME=tsx npm run bench
  */
+import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClient } from '@keyv/redis';
-import Database from 'better-sqlite3';
-import Koa from 'koa';
-import { loadConfig } from '../../server/config.ts';
-import { startServer } from '../../server/main.ts';
-import { markedImage } from '../fixtures/photos/make.ts';
-import { REGISTRATION_MESSAGES } from '../support/registration-script.ts';
+import { createClient } from '@redis/client';
+import { HANDLED_EVENTS, signGoCardlessWebhook } from '../../tools/payments/gocardless-webhooks.ts';
+import { createSqliteSimulatedPayments } from '../../tools/payments/simulator-sqlite.ts';
+import { createSqliteRegistrationStore } from '../../tools/registrations/sqlite.ts';
+import { openDatabase } from '../../tools/sqlite/database.ts';
+import { registrationFixture } from '../tools/registration-fixture.ts';
+import { freePort, startRedis } from '../support/redis.ts';
+import { REGISTRATION } from '../support/registration-script.ts';
 import { benchPhotos } from './photos.mts';
-import { startRedis } from '../support/redis.ts';
+import type { LoadJob, LoadResult } from './load.mts';
+import {
+  cpuNs,
+  entryArgs,
+  productRuntime,
+  ROOT,
+  rssBytes,
+  spawnNode,
+  untilHealthy,
+  type Child,
+  type Runtime,
+} from './processes.mts';
 
-const PARENTS = Number(process.env.PARENTS ?? 200);
-const CONCURRENCY = Number(process.env.CONCURRENCY ?? 50);
-/** A real photo: every upload is decoded and converted before the registration takes it. */
-const JPEG = new Uint8Array(await markedImage(320, 240).jpeg().toBuffer());
+const env = process.env;
+const ROUNDS = Number(env.BENCH_ROUNDS ?? 3);
+const PARENTS = Number(env.PARENTS ?? 60);
+const CONCURRENCY = Number(env.CONCURRENCY ?? 50);
+const STEP_PARENTS = Number(env.STEP_PARENTS ?? 15);
+const SIZES = (env.BENCH_SIZES ?? '0,1000,10000').split(',').map(Number);
+const WEBHOOK_PAYMENTS = Number(env.WEBHOOK_PAYMENTS ?? 100);
+const PHOTO_RUNS = Number(env.PHOTO_RUNS ?? 1);
+const LOG_LEVEL = env.BENCH_LOG_LEVEL ?? 'info';
+/** The secret the product's offline payment simulator signs with (server/compose.ts). */
+const SIMULATOR_WEBHOOK_SECRET = 'embedded-payment-simulator';
+/** The payment step: the answer to routine 29 (the payment day), which leads to 30. */
+const PAYMENT_STEP = REGISTRATION.findIndex(([, routine]) => routine === 30);
 
-/** Every message but the shirt number, which varies per parent so that numbers are not all taken. */
-const MESSAGES = REGISTRATION_MESSAGES.slice(0, -1);
-
-type Timing = { ms: number[]; seconds: number };
-
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
+};
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
-async function timed(run: (record: (ms: number) => void) => Promise<void>): Promise<Timing> {
-  const ms: number[] = [];
-  const started = performance.now();
-  await run((value) => ms.push(value));
-  return { ms: ms.sort((a, b) => a - b), seconds: (performance.now() - started) / 1000 };
-}
-
-/** Runs `jobs` with at most `limit` in flight. */
-async function pool(jobs: number, limit: number, job: (index: number) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, jobs) }, async () => {
-      while (next < jobs) await job(next++);
-    }),
-  );
-}
-
-async function post(url: string, init: RequestInit, record: (ms: number) => void) {
-  const started = performance.now();
-  const response = await fetch(url, init);
-  const body = (await response.json()) as { session_id?: string; routine_number?: number | null };
-  record(performance.now() - started);
-  if (!response.ok) throw new Error(`${url} answered ${response.status}`);
-  return body;
-}
-
-/** 0 → "a", 25 → "z", 26 → "ba": a middle name that tells the children apart. */
-const letters = (n: number): string =>
-  (n >= 26 ? letters(Math.floor(n / 26)) : '') + String.fromCharCode(97 + (n % 26));
-
-async function registerOneChild(base: string, parent: number, record: (ms: number) => void) {
-  let sessionId = `bench-parent-${parent}-${process.pid}`;
-  // One registration per child and season: each parent registers a child of their own.
-  const child = `leo ${letters(parent)} o’brien`;
-  const messages = MESSAGES.map((text) => (text === 'leo o’brien' ? child : text));
-  for (const [index, text] of [...messages, `number ${(parent % 25) + 1}`].entries()) {
-    const body = await post(
-      `${base}/chat`,
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ user_message: text, session_id: sessionId }),
-      },
-      record,
-    );
-    sessionId = body.session_id ?? sessionId;
-    if (index === MESSAGES.length && body.routine_number !== 34 && body.routine_number !== 33) {
-      throw new Error(`parent ${parent} stopped at routine ${body.routine_number}`);
-    }
-  }
-  const form = new FormData();
-  form.set('session_id', sessionId);
-  form.set('file', new Blob([JPEG], { type: 'image/jpeg' }), 'photo.jpg');
-  await post(`${base}/upload`, { method: 'POST', body: form }, record);
-}
-
-async function baselineServer(redisUrl: string) {
-  const client = createClient({ url: redisUrl });
-  await client.connect();
-  const app = new Koa();
-  app.use(async (ctx) => {
-    const key = `baseline:${ctx.path}`;
-    const value = await client.get(key);
-    await client.set(key, `${Number(value ?? 0) + 1}`);
-    ctx.body = { ok: true };
+/** The load generator, forked once; one job at a time. */
+export async function startLoad() {
+  const child: ChildProcess = fork(join(ROOT, 'test', 'bench', 'load.mts'), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const handle = app.callback();
-  const server = createServer((request, response) => void handle(request, response));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve, reject) => {
+    child.once('message', () => resolve());
+    child.once('exit', (code) => reject(new Error(`The load generator exited (${code})`)));
+  });
   return {
-    url: `http://127.0.0.1:${port}`,
-    close: async () => {
-      server.close();
-      await client.quit();
+    run(job: LoadJob) {
+      return new Promise<LoadResult>((resolve, reject) => {
+        child.once('message', (message: { ok: boolean; result?: LoadResult; error?: string }) =>
+          message.ok && message.result ? resolve(message.result) : reject(new Error(message.error)),
+        );
+        child.send(job);
+      });
+    },
+    stop: () => void child.kill(),
+  };
+}
+export type Load = Awaited<ReturnType<typeof startLoad>>;
+
+/** The product's web process and a worker beside it, sharing Redis and a data folder. */
+export async function startProduct(runtime: Runtime, redisUrl: string, prefix: string) {
+  const port = await freePort();
+  const dataDir = await mkdtemp(join(tmpdir(), 'bench-data-'));
+  const shared = {
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    REDIS_URL: redisUrl,
+    REDIS_KEY_PREFIX: prefix,
+    DATA_DIR: dataDir,
+    LOG_LEVEL,
+    LOG_HASH_KEY: 'bench-log-hash-key-0123456789abcdef0123456789',
+    // Every simulated parent comes from 127.0.0.1.
+    RATE_LIMIT_PER_MINUTE: '100000',
+    NEW_SESSIONS_PER_HOUR: '100000',
+    MAX_NEW_SESSIONS_PER_HOUR: '100000',
+  };
+  const web = spawnNode(entryArgs(runtime, 'main'), {
+    ...shared,
+    PORT: String(port),
+    RUN_WORKERS: 'false',
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const startMs = await untilHealthy(`${url}/health`, web);
+  const worker = spawnNode(entryArgs(runtime, 'worker'), shared);
+  return {
+    url,
+    web,
+    worker,
+    dataDir,
+    startMs,
+    async stop() {
+      await Promise.all([web.stop(), worker.stop()]);
+      await rm(dataDir, { recursive: true, force: true });
     },
   };
 }
+export type Product = Awaited<ReturnType<typeof startProduct>>;
 
-/** Events the simulator's pay button sends that the payment machine acts on, per registration. */
-const HANDLED_PER_PAYMENT = 4;
+export async function startBaseline(redisUrl: string, sessionBytes: number) {
+  const port = await freePort();
+  const child = spawnNode(['--import', 'tsx', join(ROOT, 'test', 'bench', 'baseline.mts')], {
+    PORT: String(port),
+    REDIS_URL: redisUrl,
+    SESSION_BYTES: String(sessionBytes),
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await untilHealthy(`${url}/health`, child);
+  return { url, child };
+}
 
-function outbox(dataDir: string) {
-  const db = new Database(join(dataDir, 'club.sqlite'), { readonly: true, fileMustExist: true });
+type Round = {
+  turns: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  cpuMsPerTurn: number;
+  workerCpuMsPerTurn: number;
+  rssMb: number;
+  failures: number;
+  unfinished: number;
+};
+
+/** One round of load against a server process; its CPU read from /proc around the round. */
+async function round(
+  load: Load,
+  base: string,
+  server: Child,
+  tag: string,
+  worker?: Child,
+): Promise<Round> {
+  const cpu = cpuNs(server.pid);
+  const workerCpu = worker ? cpuNs(worker.pid) : 0;
+  const result = await load.run({ base, parents: PARENTS, concurrency: CONCURRENCY, tag });
+  return {
+    turns: result.turns,
+    perSecond: result.turns / result.seconds,
+    p50: percentile(result.ms, 50),
+    p99: percentile(result.ms, 99),
+    cpuMsPerTurn: (cpuNs(server.pid) - cpu) / 1e6 / result.turns,
+    workerCpuMsPerTurn: worker ? (cpuNs(worker.pid) - workerCpu) / 1e6 / result.turns : 0,
+    rssMb: rssBytes(server.pid) / 2 ** 20,
+    failures: result.failures,
+    unfinished: result.unfinished,
+  };
+}
+
+/** The size of one of the product's stored sessions in Redis (the baseline stores as much). */
+export async function sessionBytesIn(redisUrl: string, prefix: string) {
+  const client = createClient({ url: redisUrl });
+  await client.connect();
   try {
-    return db.prepare('SELECT key, body FROM sms_outbox').all() as { key: string; body: string }[];
+    const sizes: number[] = [];
+    for await (const keys of client.scanIterator({ MATCH: `${prefix}instance:session:*` })) {
+      for (const key of keys) sizes.push(await client.strLen(key));
+      if (sizes.length >= 50) break;
+    }
+    return Math.round(median(sizes));
+  } finally {
+    await client.quit();
+  }
+}
+
+/**
+ * Adds registrations (each with its shirt number, and two texts) to the product's SQLite file
+ * until it holds `total`: through the product's own store, so that they are kept as the product
+ * keeps them, in one transaction.
+ */
+export function seedRegistrations(dataDir: string, total: number) {
+  const db = openDatabase(join(dataDir, 'club.sqlite'));
+  try {
+    const store = createSqliteRegistrationStore(db);
+    const { count } = db.prepare('SELECT count(*) AS count FROM registrations').get() as {
+      count: number;
+    };
+    const text = db.prepare(
+      `INSERT INTO sms_texts (key, registration_id, to_number, body, status, queued_at, updated_at)
+       VALUES (?, ?, '+447700900123', ?, 'sent', ?, ?)`,
+    );
+    const at = new Date().toISOString();
+    db.transaction(() => {
+      for (let i = count; i < total; i += 1) {
+        const id = `seeded${String(i).padStart(6, '0')}`;
+        const fields = registrationFixture({
+          player_first_name: `Child${letters(i)}`,
+          player_last_name: `Family${letters(i)}`,
+          parent_first_name: `Parent${letters(i)}`,
+          parent_last_name: `Family${letters(i)}`,
+          team: `Team ${i % 400}`,
+          shirt_number: String((Math.floor(i / 400) % 25) + 1),
+          registration_status: i % 3 === 0 ? 'pending_payment' : 'active',
+        });
+        // Synchronous inside: the store's own transaction nests in this one.
+        void store.upsert(id, fields);
+        text.run(`${id}.sendPaymentLink`, id, `Pay here: https://example.org/${id}`, at, at);
+        text.run(`${id}.payment-confirmation`, id, `Thank you Parent${i}!`, at, at);
+      }
+    })();
+    // Checkpointed here, so that the product's next write does not pay for the seed's WAL.
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    return total - count;
   } finally {
     db.close();
   }
 }
 
-/** Every parent pays through the texted link; the seconds until every confirmation is queued. */
-async function payEveryone(base: string, dataDir: string) {
-  const tokens = outbox(dataDir).flatMap((sms) => {
-    const token = /\/reg_setup\/([A-Za-z0-9_-]{32})/.exec(sms.body)?.[1];
-    return token ? [token] : [];
-  });
-  const started = performance.now();
-  await pool(tokens.length, CONCURRENCY, async (index) => {
-    const link = await fetch(`${base}/reg_setup/${tokens[index]}`, { redirect: 'manual' });
-    const page = new URL(link.headers.get('location') ?? '/', base);
-    const paid = await fetch(page, { method: 'POST', redirect: 'manual' });
-    if (paid.status !== 303) throw new Error(`The simulator answered ${paid.status}`);
-  });
-  const clicked = (performance.now() - started) / 1000;
-  for (;;) {
-    const confirmed = outbox(dataDir).filter((sms) => sms.key.endsWith('.payment-confirmation'));
-    if (confirmed.length >= tokens.length) break;
-    if (performance.now() - started > 300_000) throw new Error('Payments did not all confirm');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+/** The payment step timed alone at each data size, on a product of its own. */
+export async function paymentStepBySize(load: Load, product: Product) {
+  const rows: { size: number; ms: number; cpuMs: number; p90: number }[] = [];
+  // Warm-up (not counted): the first turns of a fresh process run cold code.
+  await load.run({ base: product.url, parents: STEP_PARENTS, concurrency: 1, tag: 'warm' });
+  for (const [index, size] of SIZES.entries()) {
+    seedRegistrations(product.dataDir, size);
+    // A few parents untimed after each seeding: the timed ones meet a settled file.
+    await load.run({
+      base: product.url,
+      parents: 3,
+      concurrency: 1,
+      tag: `settle${letters(index)}`,
+    });
+    const result = await load.run({
+      base: product.url,
+      parents: STEP_PARENTS,
+      concurrency: 1,
+      tag: `size${letters(index)}`,
+      step: { index: PAYMENT_STEP, serverPid: product.web.pid },
+    });
+    const ms = result.steps.map((s) => s.ms).sort((a, b) => a - b);
+    if (result.unfinished > 0) throw new Error(`${result.unfinished} parents missed routine 30`);
+    rows.push({
+      size,
+      ms: median(ms),
+      p90: percentile(ms, 90),
+      cpuMs: median(result.steps.map((s) => s.cpuMs)),
+    });
   }
-  return {
-    payments: tokens.length,
-    events: tokens.length * HANDLED_PER_PAYMENT,
-    seconds: (performance.now() - started) / 1000,
-    clicked,
-  };
+  return rows;
 }
 
-function report(name: string, timing: Timing) {
-  return {
-    name,
-    requests: timing.ms.length,
-    perSecond: timing.ms.length / timing.seconds,
-    p50: percentile(timing.ms, 50),
-    p99: percentile(timing.ms, 99),
-  };
+/** Every registration awaiting payment pays: signed webhooks in, confirmations queued out. */
+export async function webhooks(product: Product) {
+  const db = openDatabase(join(product.dataDir, 'club.sqlite'));
+  try {
+    const waiting = db
+      .prepare(
+        `SELECT json_extract(fields, '$.billing_request_id') AS br FROM registrations
+         WHERE json_extract(fields, '$.registration_status') = 'pending_payment' AND br IS NOT NULL
+         LIMIT ?`,
+      )
+      .all(WEBHOOK_PAYMENTS) as { br: string }[];
+    const simulator = createSqliteSimulatedPayments(db);
+    const bodies: string[] = [];
+    let handled = 0;
+    for (const { br } of waiting) {
+      const events = await simulator.fulfil(br);
+      handled += events.filter((e) =>
+        (HANDLED_EVENTS as readonly string[]).includes(`${e.resource_type}.${e.action}`),
+      ).length;
+      bodies.push(JSON.stringify({ events, meta: { webhook_id: `WBBENCH${br}` } }));
+    }
+    const confirmed = db.prepare(
+      "SELECT count(*) AS count FROM sms_texts WHERE body LIKE 'Thank you %is complete%'",
+    );
+    const before = (confirmed.get() as { count: number }).count;
+    const workerCpu = cpuNs(product.worker.pid);
+    const webCpu = cpuNs(product.web.pid);
+    const started = performance.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(CONCURRENCY, bodies.length) }, async () => {
+        while (next < bodies.length) {
+          const body = bodies[next++] ?? '';
+          const response = await fetch(`${product.url}/webhooks/gocardless`, {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              'webhook-signature': signGoCardlessWebhook(body, SIMULATOR_WEBHOOK_SECRET),
+            },
+            body,
+          });
+          await response.arrayBuffer();
+          if (response.status !== 200) throw new Error(`The webhook answered ${response.status}`);
+        }
+      }),
+    );
+    const posted = (performance.now() - started) / 1000;
+    for (;;) {
+      if ((confirmed.get() as { count: number }).count - before >= bodies.length) break;
+      if (performance.now() - started > 120_000) throw new Error('Payments did not all confirm');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const seconds = (performance.now() - started) / 1000;
+    return {
+      payments: bodies.length,
+      events: handled,
+      seconds,
+      posted,
+      webCpuMsPerEvent: (cpuNs(product.web.pid) - webCpu) / 1e6 / handled,
+      workerCpuMsPerEvent: (cpuNs(product.worker.pid) - workerCpu) / 1e6 / handled,
+    };
+  } finally {
+    db.close();
+  }
 }
 
-const redis = process.env.REDIS_URL
-  ? { url: process.env.REDIS_URL, stop: () => {} }
-  : await startRedis();
-const dataDir = await mkdtemp(join(tmpdir(), 'bench-'));
-const app = await startServer(
-  loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    REDIS_URL: redis.url,
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'silent',
-    RATE_LIMIT_PER_MINUTE: '100000',
-    // Every simulated parent comes from 127.0.0.1.
-    NEW_SESSIONS_PER_HOUR: '100000',
-  }),
-  // The summer before the 2025-26 season the club config describes (as in the HTTP tests).
-  { log: () => {}, now: () => new Date('2025-08-01T10:00:00Z') },
-);
-const baseline = await baselineServer(redis.url);
-try {
-  const turns = await timed((record) =>
-    pool(PARENTS, CONCURRENCY, (parent) => registerOneChild(app.url, parent, record)),
-  );
-  const plain = await timed((record) =>
-    pool(turns.ms.length, CONCURRENCY, async (index) => {
-      await post(`${baseline.url}/k${index % PARENTS}`, { method: 'POST' }, record);
-    }),
-  );
-  const paying = await payEveryone(app.url, dataDir);
-  const ours = report('registration turns (POST /chat, /upload)', turns);
-  const base = report('baseline (Koa + one Redis GET + SET)', plain);
-  const line = (r: ReturnType<typeof report>) =>
-    `${r.name.padEnd(44)} ${String(r.requests).padStart(6)} req  ${r.perSecond.toFixed(0).padStart(6)}/s  p50 ${r.p50.toFixed(1).padStart(6)} ms  p99 ${r.p99.toFixed(1).padStart(6)} ms`;
-  process.stdout.write(
-    [
-      `${PARENTS} parents, ${CONCURRENCY} at a time, ${cpus().length} cores, node ${process.version}, offline interpreter, real Redis`,
-      line(ours),
-      line(base),
-      `ratio (turns / baseline): throughput ${(ours.perSecond / base.perSecond).toFixed(2)}x, p50 ${(ours.p50 / base.p50).toFixed(1)}x, p99 ${(ours.p99 / base.p99).toFixed(1)}x`,
-      `payment webhooks: ${paying.payments} payments, ${paying.events} events processed in ${paying.seconds.toFixed(1)} s (pages clicked in ${paying.clicked.toFixed(1)} s): ${(paying.events / paying.seconds).toFixed(0)} events/s, ${(paying.events / paying.seconds / ours.perSecond).toFixed(2)}x the chat turns/s, ${(paying.events / paying.seconds / base.perSecond).toFixed(3)}x the baseline`,
+/** 0 → "a", 25 → "z", 26 → "ba". */
+const letters = (n: number): string =>
+  (n >= 26 ? letters(Math.floor(n / 26)) : '') + String.fromCharCode(97 + (n % 26));
+
+const fixed = (value: number, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
+
+/** The whole bench: the table on stdout. */
+async function main() {
+  const redis = await startRedis();
+  const runtime = productRuntime();
+  const load = await startLoad();
+  const started = performance.now();
+  let product: Product | null = null;
+  let sized: Product | null = null;
+  let baseline: Awaited<ReturnType<typeof startBaseline>> | null = null;
+  try {
+    product = await startProduct(runtime, redis.url, 'bench.');
+    // A round of warm-up each (not counted): JIT, connection pools, the session size to copy.
+    await load.run({ base: product.url, parents: PARENTS, concurrency: CONCURRENCY, tag: 'warm' });
+    const sessionBytes = await sessionBytesIn(redis.url, 'bench.');
+    baseline = await startBaseline(redis.url, sessionBytes);
+    await load.run({ base: baseline.url, parents: PARENTS, concurrency: CONCURRENCY, tag: 'warm' });
+
+    const ours: Round[] = [];
+    const theirs: Round[] = [];
+    for (let r = 0; r < ROUNDS; r += 1) {
+      ours.push(
+        await round(load, product.url, product.web, `product${letters(r)}`, product.worker),
+      );
+      theirs.push(await round(load, baseline.url, baseline.child, `baseline${letters(r)}`));
+    }
+    const paying = await webhooks(product);
+    await product.stop();
+    product = null;
+
+    sized = await startProduct(runtime, redis.url, 'bench-sized.');
+    const steps = await paymentStepBySize(load, sized);
+
+    const m = (rounds: Round[], key: keyof Round) => median(rounds.map((r) => r[key]));
+    const keys = ['cpuMsPerTurn', 'perSecond', 'p50', 'p99', 'rssMb'] as const;
+    const names = {
+      cpuMsPerTurn: 'server CPU per turn (ms)',
+      perSecond: 'throughput (turns/s)',
+      p50: 'p50 latency (ms)',
+      p99: 'p99 latency (ms)',
+      rssMb: 'server RSS after a round (MB)',
+    };
+    const zero = steps.find((s) => s.size === 0);
+    const largest = steps.at(-1);
+    const lines = [
+      `npm run bench: ${cpus().length} cores, node ${process.version}, product on ${runtime.kind === 'dist' ? 'the compiled build (dist/)' : 'tsx (no dist/: run npm run build)'}, LOG_LEVEL=${LOG_LEVEL}, web + worker processes, redis-server on a free port (no persistence)`,
+      `${ROUNDS} rounds alternated (product, baseline, …), each ${PARENTS} parents × ${REGISTRATION.length} turns, ${CONCURRENCY} at a time, load generator in its own process; medians; baseline session ${sessionBytes} B`,
       '',
-    ].join('\n'),
-  );
-} finally {
-  await baseline.close();
-  await app.close();
-  redis.stop();
-  await rm(dataDir, { recursive: true, force: true });
+      `${''.padEnd(32)}${'product'.padStart(10)}${'baseline'.padStart(10)}${'ratio'.padStart(8)}   rounds (product | baseline)`,
+      ...keys.map(
+        (key) =>
+          `${names[key].padEnd(32)}${fixed(m(ours, key)).padStart(10)}${fixed(m(theirs, key)).padStart(10)}${fixed(m(ours, key) / m(theirs, key)).padStart(8)}   ${ours.map((r) => fixed(r[key])).join(' ')} | ${theirs.map((r) => fixed(r[key])).join(' ')}`,
+      ),
+      `worker CPU per turn (ms)        ${fixed(m(ours, 'workerCpuMsPerTurn')).padStart(10)}   (beside the web process; not in the ratio)`,
+      `failed turns                    ${String(ours.reduce((n, r) => n + r.failures, 0)).padStart(10)}${String(theirs.reduce((n, r) => n + r.failures, 0)).padStart(10)}`,
+      `parents not at routine 33/34    ${String(ours.reduce((n, r) => n + r.unfinished, 0)).padStart(10)}   (each must finish: 0)`,
+      '',
+      `payment step (routine 29 → 30), ${STEP_PARENTS} parents one at a time, registrations seeded in the SQLite file (besides the bench's own few):`,
+      ...steps.map(
+        (s) =>
+          `  ${String(s.size).padStart(6)} stored: median ${fixed(s.ms, 1).padStart(6)} ms (p90 ${fixed(s.p90, 1)}), server CPU ${fixed(s.cpuMs, 2)} ms`,
+      ),
+      zero && largest
+        ? `  at ${largest.size} ÷ at 0: latency ${fixed(largest.ms / zero.ms)}x, CPU ${fixed(largest.cpuMs / zero.cpuMs)}x`
+        : '',
+      '',
+      `GoCardless webhooks: ${paying.payments} payments, ${paying.events} handled events signed and posted (${CONCURRENCY} at a time) in ${fixed(paying.posted, 1)} s, every confirmation queued after ${fixed(paying.seconds, 1)} s: ${fixed(paying.events / paying.seconds, 0)} events/s; CPU per event web ${fixed(paying.webCpuMsPerEvent)} ms, worker ${fixed(paying.workerCpuMsPerEvent)} ms`,
+      '',
+      `product start to the first /health 200 (web, ${runtime.kind}): ${fixed(sized.startMs, 0)} ms`,
+      `ratios: CPU/turn ${fixed(m(ours, 'cpuMsPerTurn') / m(theirs, 'cpuMsPerTurn'))}x (≤ 2.0), p99 ${fixed(m(ours, 'p99') / m(theirs, 'p99'))}x (≤ 3), payment step at ${largest?.size ?? '?'} ${zero && largest ? fixed(largest.ms / zero.ms) : '–'}x at 0 (≤ 1.5)`,
+      `(${fixed((performance.now() - started) / 1000, 0)} s)`,
+      '',
+    ];
+    process.stdout.write(lines.join('\n'));
+  } finally {
+    load.stop();
+    await baseline?.child.stop();
+    await product?.stop();
+    await sized?.stop();
+    redis.stop();
+  }
+  if (PHOTO_RUNS > 0) await benchPhotos((line) => process.stdout.write(line), PHOTO_RUNS);
 }
 
-if (Number(process.env.PHOTO_RUNS ?? 3) > 0) await benchPhotos();
+if (import.meta.url === `file://${process.argv[1]}`) await main();

@@ -188,5 +188,45 @@ export function registrationStoreContract(name: string, open: OpenRegistrationSt
         );
       }),
     );
+
+    it(
+      "finds a season's registrations of one family or one team whatever the spelling, and follows changes",
+      withStore(async (store) => {
+        await store.upsert('leo', registrationFixture());
+        await store.upsert(
+          'mia',
+          registrationFixture({
+            player_first_name: 'Mia',
+            player_last_name: 'OBrien',
+            parent_first_name: 'SARAH',
+            parent_last_name: 'O’Brien',
+            team: 'lions ',
+          }),
+        );
+        await store.upsert(
+          'ava',
+          registrationFixture({ player_first_name: 'Ava', season: '2425' }),
+        );
+        await store.upsert(
+          'tom',
+          registrationFixture({ parent_first_name: 'Jane', team: 'Tigers' }),
+        );
+        const ids = (found: { id: string }[]) => found.map((stored) => stored.id).sort();
+        const family = {
+          parentFirstName: 'sarah',
+          parentLastName: "o'brien",
+          childLastName: 'O-Brien',
+        };
+        expect(ids(await store.find({ season: '2526', family }))).toEqual(['leo', 'mia']);
+        expect(ids(await store.find({ season: '2425', family }))).toEqual(['ava']);
+        expect(ids(await store.find({ season: '2526', team: 'LIONS' }))).toEqual(['leo', 'mia']);
+        expect(ids(await store.find({ season: '2526', family, team: 'Tigers' }))).toEqual([]);
+        expect(ids(await store.find({ season: '2526' }))).toEqual(['leo', 'mia', 'tom']);
+        await store.update('mia', { team: 'Tigers' });
+        expect(ids(await store.find({ season: '2526', team: 'tigers' }))).toEqual(['mia', 'tom']);
+        await store.delete('leo');
+        expect(ids(await store.find({ season: '2526', family }))).toEqual(['mia']);
+      }),
+    );
   });
 }

@@ -1,6 +1,10 @@
+import { describe, expect, it } from 'vitest';
 import { createSqliteRegistrationStore } from '../../tools/registrations/sqlite.ts';
 import { openDatabase } from '../../tools/sqlite/database.ts';
-import { registrationStoreContract } from '../contracts/registration-store.contract.ts';
+import {
+  registrationFixture,
+  registrationStoreContract,
+} from '../contracts/registration-store.contract.ts';
 import { tempDatabasePath } from './temp-database.ts';
 
 registrationStoreContract('SQLite', async () => {
@@ -11,4 +15,72 @@ registrationStoreContract('SQLite', async () => {
       db.close();
     },
   };
+});
+
+describe('the SQLite registration store with many registrations', () => {
+  it('adds the query keys to a file written before they existed, once, and finds its rows', async () => {
+    const path = tempDatabasePath('registrations-old');
+    const old = openDatabase(path);
+    old.exec(
+      `CREATE TABLE registrations (id TEXT NOT NULL UNIQUE, fields TEXT NOT NULL, updated_at TEXT NOT NULL);
+       INSERT INTO registrations VALUES ('leo', '${JSON.stringify(registrationFixture()).replaceAll("'", "''")}', 'then');
+       INSERT INTO registrations VALUES ('bad', 'not json', 'then');`,
+    );
+    old.close();
+    const db = openDatabase(path);
+    try {
+      const store = createSqliteRegistrationStore(db);
+      const family = {
+        parentFirstName: 'Sarah',
+        parentLastName: "O'Brien",
+        childLastName: "O'Brien",
+      };
+      expect((await store.find({ season: '2526', family })).map((r) => r.id)).toEqual(['leo']);
+      expect((await store.find({ season: '2526', team: 'Lions' })).map((r) => r.id)).toEqual([
+        'leo',
+      ]);
+      // A second opening finds the columns there and changes nothing.
+      createSqliteRegistrationStore(db);
+      expect(await store.get('leo')).toEqual({ id: 'leo', fields: registrationFixture() });
+    } finally {
+      db.close();
+    }
+  });
+
+  it.each([
+    [
+      'a family',
+      'SELECT id FROM registrations WHERE season = ? AND family_key = ?',
+      'registrations_by_family',
+    ],
+    [
+      'a team',
+      'SELECT id FROM registrations WHERE season = ? AND team_key = ?',
+      'registrations_by_team',
+    ],
+    [
+      "a team's shirt number",
+      'SELECT registration_id FROM shirt_numbers WHERE season = ? AND team = ? AND age_group = ? AND number = ?',
+      'PRIMARY KEY',
+    ],
+    [
+      "a registration's shirt numbers",
+      'SELECT * FROM shirt_numbers WHERE registration_id = ?',
+      'shirt_numbers_by_holder',
+    ],
+  ])('reads %s from an index, never the whole table', (_, sql, index) => {
+    const db = openDatabase(':memory:');
+    try {
+      createSqliteRegistrationStore(db);
+      const plan = db
+        .prepare<unknown[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
+        .all(...Array.from({ length: (sql.match(/\?/g) ?? []).length }, () => 'x'))
+        .map((step) => step.detail)
+        .join('; ');
+      expect(plan).toContain(index);
+      expect(plan).not.toMatch(/^SCAN/);
+    } finally {
+      db.close();
+    }
+  });
 });

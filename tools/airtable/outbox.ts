@@ -151,6 +151,7 @@ export function createRecordsOutbox(options: RecordsOutboxOptions): RecordsOutbo
     },
     get: (id, signal) => local.get(id, signal),
     list: (signal) => local.list(signal),
+    find: (query, signal) => local.find(query, signal),
     // An erasure also deletes the club's copy: see erase() below.
     delete: (id, signal) => local.delete(id, signal),
     async reserveShirtNumber(request, signal) {

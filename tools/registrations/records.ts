@@ -37,8 +37,8 @@ const LOCAL_DEFAULTS = { age_group_mismatch: 'N' } as const;
  * a record written here is filed under the exact key instead.
  */
 export function createStoreRegistrationRecords(store: RegistrationStore): RegistrationRecords {
-  const inSeason = async (season: string, signal?: AbortSignal) =>
-    (await store.list(signal)).filter((stored) => stored.fields.season === season);
+  const ofTeam = (season: string, team: string, signal?: AbortSignal) =>
+    store.find({ season, team }, signal);
   return {
     async upsert(fields, signal) {
       const checked = ClubRecordFields.parse(fields);
@@ -70,12 +70,12 @@ export function createStoreRegistrationRecords(store: RegistrationStore): Regist
     },
     delete: (key, signal) => store.delete(recordIdOf(key), signal),
     async listTeam({ season, team, ageGroup }, signal) {
-      return (await inSeason(season, signal))
+      return (await ofTeam(season, team, signal))
         .filter((stored) => inTeam(stored.fields, { team, ageGroup }))
         .map(asRecord);
     },
     async findPrevious(season, query, signal) {
-      return (await inSeason(season, signal))
+      return (await ofTeam(season, query.team, signal))
         .filter((stored) => matchesPrevious(stored.fields, query))
         .map(asRecord);
     },

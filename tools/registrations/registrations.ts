@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { foldName } from '../airtable/records-port.ts';
 
 const YN = z.enum(['Y', 'N']);
 const UkDate = z.string().regex(/^\d{2}-\d{2}-\d{4}$/, 'DD-MM-YYYY');
@@ -142,13 +143,44 @@ export type ShirtRequest = {
   number: number;
 };
 
+/**
+ * Which of a season's registrations to read, by folded keys (foldName: no case, accents,
+ * apostrophes, hyphens or spaces): a superset of what each caller's rule matches, which the
+ * caller still applies. Never every registration: a store answers it from an index.
+ */
+export type RegistrationQuery = {
+  season: string;
+  /** The parent's full name and the child's surname, as the sibling rule compares them. */
+  family?: { parentFirstName: string; parentLastName: string; childLastName: string };
+  /** A team by name, whatever its case, accents or spacing. */
+  team?: string;
+};
+
+/** The folded key the sibling rule's candidates share: the parent's full name and the child's surname. */
+export const familyKey = (family: NonNullable<RegistrationQuery['family']>) =>
+  `${foldName(`${family.parentFirstName} ${family.parentLastName}`)}|${foldName(family.childLastName)}`;
+
+/** The keys a store indexes a registration under (see RegistrationQuery). */
+export const queryKeysOf = (fields: RegistrationFields) => ({
+  season: fields.season,
+  family: familyKey({
+    parentFirstName: fields.parent_first_name,
+    parentLastName: fields.parent_last_name,
+    childLastName: fields.player_last_name,
+  }),
+  team: foldName(fields.team),
+});
+
 /** Where registrations live (Airtable for the club, a local file in the embedded mode). */
 export interface RegistrationStore {
   /** Creates or replaces the registration with this id: retries never make a second record. */
   upsert(id: string, fields: RegistrationFields, signal?: AbortSignal): Promise<void>;
   update(id: string, fields: Partial<RegistrationFields>, signal?: AbortSignal): Promise<void>;
   get(id: string, signal?: AbortSignal): Promise<StoredRegistration | null>;
+  /** Every registration: for the admin and the retention sweep, never a parent's turn. */
   list(signal?: AbortSignal): Promise<StoredRegistration[]>;
+  /** One season's registrations narrowed by the query's keys, from an index. */
+  find(query: RegistrationQuery, signal?: AbortSignal): Promise<StoredRegistration[]>;
   /** Erases the registration and its shirt number; whether there was one. */
   delete(id: string, signal?: AbortSignal): Promise<boolean>;
   /** Gives a shirt number to one child of a team, atomically; the same child may ask again. */

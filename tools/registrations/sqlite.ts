@@ -7,17 +7,23 @@ import {
   type SqliteDatabase,
 } from '../sqlite/database.ts';
 import {
+  familyKey,
+  queryKeysOf,
   RegistrationFields,
   RegistrationNotFoundError,
   type RegistrationStore,
   type StoredRegistration,
 } from './registrations.ts';
+import { foldName } from '../airtable/records-port.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS registrations (
   id TEXT NOT NULL UNIQUE,
   fields TEXT NOT NULL,
-  updated_at TEXT NOT NULL
+  updated_at TEXT NOT NULL,
+  season TEXT,
+  family_key TEXT,
+  team_key TEXT
 );
 CREATE TABLE IF NOT EXISTS shirt_numbers (
   season TEXT NOT NULL,
@@ -30,7 +36,54 @@ CREATE TABLE IF NOT EXISTS shirt_numbers (
 CREATE INDEX IF NOT EXISTS shirt_numbers_by_holder ON shirt_numbers (registration_id);
 `;
 
+/** What find() reads by: created once the key columns exist (a file from before gets them added). */
+const INDEXES = `
+CREATE INDEX IF NOT EXISTS registrations_by_family ON registrations (season, family_key);
+CREATE INDEX IF NOT EXISTS registrations_by_team ON registrations (season, team_key);
+`;
+
 const SERVICE = 'registrations';
+const KEY_COLUMNS = ['season', 'family_key', 'team_key'] as const;
+
+/**
+ * A file written before the query keys existed: the columns added and every row's keys filled
+ * from its fields, once, in one write transaction (a second process starting at once finds them
+ * there). A row that does not parse keeps no keys: find() never returns it, as before nothing did.
+ */
+function addQueryKeys(db: SqliteDatabase) {
+  const columns = () =>
+    new Set(
+      db
+        .prepare<[], { name: string }>("SELECT name FROM pragma_table_info('registrations')")
+        .all()
+        .map((column) => column.name),
+    );
+  if (KEY_COLUMNS.every((column) => columns().has(column))) return;
+  inWriteTransaction(db, SERVICE, () => {
+    const present = columns();
+    for (const column of KEY_COLUMNS) {
+      if (!present.has(column)) db.exec(`ALTER TABLE registrations ADD COLUMN ${column} TEXT`);
+    }
+    const rows = db
+      .prepare<[], { id: string; fields: string }>('SELECT id, fields FROM registrations')
+      .all();
+    const setKeys = db.prepare(
+      'UPDATE registrations SET season = @season, family_key = @family, team_key = @team WHERE id = @id',
+    );
+    for (const row of rows) {
+      const fields = RegistrationFields.safeParse(safeJson(row.fields));
+      if (fields.success) setKeys.run({ id: row.id, ...queryKeysOf(fields.data) });
+    }
+  });
+}
+
+const safeJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+};
 
 /** A shirt number's place: the team's name and age group compared case-insensitively. */
 type ShirtClaim = {
@@ -85,12 +138,23 @@ export class ShirtNumberTakenError extends Error {
  */
 export function createSqliteRegistrationStore(db: SqliteDatabase): RegistrationStore {
   ensureSchema(db, SCHEMA);
+  addQueryKeys(db);
+  ensureSchema(db, INDEXES);
   const statements = {
     get: db.prepare('SELECT id, fields FROM registrations WHERE id = ?'),
     list: db.prepare('SELECT id, fields FROM registrations ORDER BY rowid'),
+    bySeason: db.prepare('SELECT id, fields FROM registrations WHERE season = ? ORDER BY rowid'),
+    byFamily: db.prepare(
+      'SELECT id, fields FROM registrations WHERE season = ? AND family_key = ? ORDER BY rowid',
+    ),
+    byTeam: db.prepare(
+      'SELECT id, fields FROM registrations WHERE season = ? AND team_key = ? ORDER BY rowid',
+    ),
     upsert: db.prepare(
-      `INSERT INTO registrations (id, fields, updated_at) VALUES (@id, @fields, @updatedAt)
-       ON CONFLICT (id) DO UPDATE SET fields = excluded.fields, updated_at = excluded.updated_at`,
+      `INSERT INTO registrations (id, fields, updated_at, season, family_key, team_key)
+       VALUES (@id, @fields, @updatedAt, @season, @family, @team)
+       ON CONFLICT (id) DO UPDATE SET fields = excluded.fields, updated_at = excluded.updated_at,
+         season = excluded.season, family_key = excluded.family_key, team_key = excluded.team_key`,
     ),
     claimsOf: db.prepare<[string], ShirtClaim>(
       `SELECT season, team, age_group AS ageGroup, number, registration_id AS registrationId
@@ -123,6 +187,7 @@ export function createSqliteRegistrationStore(db: SqliteDatabase): RegistrationS
       id,
       fields: JSON.stringify(fields),
       updatedAt: new Date().toISOString(),
+      ...queryKeysOf(fields),
     });
     const wanted = claimOf(id, fields);
     const sameAsWanted = (claim: ShirtClaim) =>
@@ -165,6 +230,19 @@ export function createSqliteRegistrationStore(db: SqliteDatabase): RegistrationS
     },
     async list() {
       return reaching(SERVICE, () => statements.list.all().map(registrationFromRow));
+    },
+    async find({ season, family, team }) {
+      return reaching(SERVICE, () => {
+        const rows = family
+          ? statements.byFamily.all(season, familyKey(family))
+          : team !== undefined
+            ? statements.byTeam.all(season, foldName(team))
+            : statements.bySeason.all(season);
+        const found = rows.map(registrationFromRow);
+        return family && team !== undefined
+          ? found.filter((stored) => foldName(stored.fields.team) === foldName(team))
+          : found;
+      });
     },
     async reserveShirtNumber({ registrationId, team, ageGroup, season, number }) {
       return inWriteTransaction(db, SERVICE, () => {
