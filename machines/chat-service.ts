@@ -171,6 +171,11 @@ const Conversation = z.object({
     })
     .nullable()
     .default(null),
+  /**
+   * Set on a chat that resumed another chat's paused registration: it goes on with that one. Kept
+   * in the chat's own record, read with its lock, so that no message pays an extra lookup.
+   */
+  aliasOf: SessionId.nullable().default(null),
 });
 type Conversation = z.infer<typeof Conversation>;
 
@@ -191,8 +196,6 @@ const hashed = (text: string) => createHash('sha256').update(text).digest('hex')
 /** Where a paused registration is found from a new chat: its code and one thing the family knows. */
 const ticketKey = (code: RegistrationCode, secret: string) =>
   `chat:resume:${hashed(`${codeKey(code)}|${secret}`)}`;
-/** A chat that resumed another chat's registration goes on with that one. */
-const aliasKey = (sessionId: string) => `chat:alias:${hashed(sessionId)}`;
 
 const stateName = (snapshot: SessionSnapshot) =>
   typeof snapshot.value === 'string'
@@ -368,11 +371,14 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
 
   const numberOf = (actor: SessionActor) => whereIs(actor.getSnapshot()).number;
 
-  /** The registration this chat goes on with: its own, or the one it resumed from another chat. */
-  async function instanceOf(sessionId: SessionId): Promise<SessionId> {
-    const alias = await ledger.get(aliasKey(sessionId));
-    return typeof alias === 'string' ? (alias as SessionId) : sessionId;
+  /** The chat's own stored record and the registration it resumed elsewhere, if any. */
+  async function aliasOf(sessionId: SessionId): Promise<SessionId | null> {
+    const own = await runner.peek(definition, sessionId).catch(() => null);
+    return own ? Conversation.parse(own.stored.extra ?? {}).aliasOf : null;
   }
+
+  /** The registration this chat goes on with: its own, or the one it resumed from another chat. */
+  const instanceOf = async (sessionId: SessionId) => (await aliasOf(sessionId)) ?? sessionId;
 
   /** "later": the paused registration can be found from a new chat with its code and a secret. */
   async function leaveTickets(instanceId: SessionId, snapshot: SessionSnapshot) {
@@ -420,6 +426,10 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
     preface?: string;
     applied?: boolean;
     resend?: string;
+    /** This chat goes on with another chat's registration: nothing is saved here. */
+    elsewhere?: SessionId;
+    /** This chat resumed that registration from now on (saved with this chat's record). */
+    resumes?: SessionId;
   }>;
 
   /** One turn of the session through the runner: restore, this step's events, effects, save, reply. */
@@ -443,6 +453,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
         const done = await step(actor, conversation, stored === null);
         return (snapshot) => {
           const turnResult = result(sessionId, snapshot);
+          if (done.elsewhere !== undefined) return { result: turnResult, save: false };
           if (done.resend !== undefined) {
             log('turn.resend', { routine: turnResult.routineNumber });
             return { result: { ...turnResult, reply: done.resend }, save: false };
@@ -468,7 +479,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
           });
           const finished = snapshot.hasTag('finished');
           const ttlMs =
-            snapshot.context.paused === true
+            snapshot.context.paused === true || done.resumes !== undefined
               ? pausedTtlMs
               : finished
                 ? deps.finishedTtlMs
@@ -484,6 +495,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
                 { from: 'assistant' as const, text: turnResult.reply },
               ]),
               last,
+              aliasOf: done.resumes ?? conversation.aliasOf,
             },
             ...(ttlMs ? { ttlMs } : {}),
           };
@@ -506,13 +518,16 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
   return {
     reply: async ({ sessionId, text, hint, signal, notAfter, admitNew, onProgress }) => {
       const receivedAt = preciseNow();
-      const instanceId = await instanceOf(sessionId);
-      if (instanceId === sessionId) {
-        const paused = await pausedFor(sessionId, text);
-        const here = paused ? await runner.peek(definition, sessionId).catch(() => null) : null;
-        if (paused && (here === null || here.snapshot.matches('generic'))) {
+      const paused = await pausedFor(sessionId, text);
+      if (paused) {
+        const here = await runner.peek(definition, sessionId).catch(() => null);
+        const resumed = here ? Conversation.parse(here.stored.extra ?? {}).aliasOf : null;
+        if (resumed === null && (here === null || here.snapshot.matches('generic'))) {
           // This chat goes on with the paused registration from now on.
-          await ledger.set(aliasKey(sessionId), paused, pausedTtlMs);
+          await turn(sessionId, { signal, notAfter }, async () => ({
+            said: null,
+            resumes: paused,
+          }));
           log('session.resumedElsewhere', {});
           return turn(
             sessionId,
@@ -525,65 +540,73 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
           );
         }
       }
-      return turn(
-        sessionId,
-        { signal, notAfter },
-        async (actor, conversation, isNew) => {
-          if (isNew && admitNew) await admitNew();
-          if (isResend(conversation.last, text, hint, receivedAt)) {
-            return { said: text, resend: conversation.last?.reply ?? '' };
-          }
-          const wasPaused = actor.getSnapshot().context.paused === true;
-          const routineBefore = whereIs(actor.getSnapshot()).routine;
-          if (wasPaused) actor.send({ type: 'session.resumed' });
-          const understood = await understand(actor, text, conversation.recent, signal);
-          const { event } = understood;
-          onProgress?.({ type: 'understood', event: event.type, routine: numberOf(actor) });
-          let { preface } = understood;
-          // "hi" after a pause only wakes the registration up; it is not read as an answer.
-          if (!(wasPaused && (event.type === 'user.chatted' || event.type === 'user.unclear'))) {
-            actor.send(event);
-          }
-          const applyCorrection = (correction: UserEvent) => {
-            if (
-              correction.type === 'user.corrected' &&
-              correction.answer &&
-              whereIs(actor.getSnapshot()).routine === correction.routine
-            ) {
-              actor.send({ type: 'user.answered', answer: correction.answer });
+      let elsewhere: SessionId | null = null;
+      const answer = (instanceId: SessionId) =>
+        turn(
+          sessionId,
+          { signal, notAfter },
+          async (actor, conversation, isNew) => {
+            if (instanceId === sessionId && conversation.aliasOf) {
+              elsewhere = conversation.aliasOf;
+              return { said: null, elsewhere };
             }
-          };
-          applyCorrection(event);
-          // Several corrections in one message: each applied in turn, and each named.
-          const also = (understood.also ?? []).map((more) => admit(more, actor.getSnapshot()));
-          for (const more of also) {
-            actor.send(more);
-            applyCorrection(more);
-          }
-          const named = [event, ...also].flatMap((one) =>
-            one.type === 'user.corrected' && one.answer ? [fieldName(one.routine)] : [],
-          );
-          if (named.length > 1) {
-            const list = `${named.slice(0, -1).join(', ')} and ${named.at(-1) ?? ''}`;
-            preface = [preface, `I've changed ${list}.`].filter(Boolean).join('\n\n');
-          }
-          if (event.type === 'user.answered') {
-            const extra = laterAnswer(text, routineBefore, actor.getSnapshot());
-            if (extra) {
-              actor.send({ type: 'user.answered', answer: extra.answer });
-              preface = [preface, `I've also noted ${fieldName(extra.routine)}: ${extra.shown}.`]
-                .filter(Boolean)
-                .join('\n\n');
+            if (isNew && admitNew) await admitNew();
+            if (isResend(conversation.last, text, hint, receivedAt)) {
+              return { said: text, resend: conversation.last?.reply ?? '' };
             }
-          }
-          const landed = actor.getSnapshot();
-          if (event.type === 'user.commanded' && landed.context.paused === true) {
-            await leaveTickets(instanceId, landed);
-          }
-          return { said: text, applied: true, ...(preface ? { preface } : {}) };
-        },
-        { instanceId, ...(onProgress ? { onProgress } : {}) },
-      );
+            const wasPaused = actor.getSnapshot().context.paused === true;
+            const routineBefore = whereIs(actor.getSnapshot()).routine;
+            if (wasPaused) actor.send({ type: 'session.resumed' });
+            const understood = await understand(actor, text, conversation.recent, signal);
+            const { event } = understood;
+            onProgress?.({ type: 'understood', event: event.type, routine: numberOf(actor) });
+            let { preface } = understood;
+            // "hi" after a pause only wakes the registration up; it is not read as an answer.
+            if (!(wasPaused && (event.type === 'user.chatted' || event.type === 'user.unclear'))) {
+              actor.send(event);
+            }
+            const applyCorrection = (correction: UserEvent) => {
+              if (
+                correction.type === 'user.corrected' &&
+                correction.answer &&
+                whereIs(actor.getSnapshot()).routine === correction.routine
+              ) {
+                actor.send({ type: 'user.answered', answer: correction.answer });
+              }
+            };
+            applyCorrection(event);
+            // Several corrections in one message: each applied in turn, and each named.
+            const also = (understood.also ?? []).map((more) => admit(more, actor.getSnapshot()));
+            for (const more of also) {
+              actor.send(more);
+              applyCorrection(more);
+            }
+            const named = [event, ...also].flatMap((one) =>
+              one.type === 'user.corrected' && one.answer ? [fieldName(one.routine)] : [],
+            );
+            if (named.length > 1) {
+              const list = `${named.slice(0, -1).join(', ')} and ${named.at(-1) ?? ''}`;
+              preface = [preface, `I've changed ${list}.`].filter(Boolean).join('\n\n');
+            }
+            if (event.type === 'user.answered') {
+              const extra = laterAnswer(text, routineBefore, actor.getSnapshot());
+              if (extra) {
+                actor.send({ type: 'user.answered', answer: extra.answer });
+                preface = [preface, `I've also noted ${fieldName(extra.routine)}: ${extra.shown}.`]
+                  .filter(Boolean)
+                  .join('\n\n');
+              }
+            }
+            const landed = actor.getSnapshot();
+            if (event.type === 'user.commanded' && landed.context.paused === true) {
+              await leaveTickets(instanceId, landed);
+            }
+            return { said: text, applied: true, ...(preface ? { preface } : {}) };
+          },
+          { instanceId, ...(onProgress ? { onProgress } : {}) },
+        );
+      const first = await answer(sessionId);
+      return elsewhere === null ? first : answer(elsewhere);
     },
     async uploadedPhoto({ sessionId, uploadId, signal, notAfter }) {
       const instanceId = await instanceOf(sessionId);
@@ -624,7 +647,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
       return found ? result(sessionId, found.snapshot) : null;
     },
     async transcript(sessionId) {
-      const found = await runner.peek(definition, sessionId);
+      const found = await runner.peek(definition, await instanceOf(sessionId));
       if (!found) return null;
       const { agent, routineNumber } = result(sessionId, found.snapshot);
       const { transcript } = Conversation.parse(found.stored.extra ?? {});

@@ -57,6 +57,8 @@ const STEP_LABELS = {
   lookUpChildAddress: 'Checking the address…',
   reserveShirtNumber: 'Checking the shirt number…',
   checkKit: 'Checking the kit…',
+  findPrevious: 'Looking up last season…',
+  loadHeld: 'Reading what the club holds…',
   saveRegistration: 'Saving the registration…',
   savePhoto: 'Saving the photo…',
   createPayment: 'Setting up the payment…',
