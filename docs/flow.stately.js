@@ -237,270 +237,6 @@ export const machine = createMachine({
             },
           ],
         },
-        findingPrevious: {
-          id: 'session.newRegistration.findingPrevious',
-          tags: ['effect'],
-          meta: {
-            effect: 'findPrevious',
-          },
-          on: {
-            'previous.found': [
-              {
-                target: ['#session.newRegistration.verifyIdentity'],
-                actions: ['rememberCandidates', 'clearFailure'],
-              },
-            ],
-            'previous.notFound': [
-              {
-                target: ['#session.returningPlayer'],
-                actions: ['noteReturningNotFound', 'clearFailure'],
-              },
-            ],
-            'effect.failed': [
-              {
-                target: ['#session.newRegistration.handingOff'],
-                guard: 'isBug',
-                actions: ['handOff'],
-              },
-              {
-                target: ['#session.newRegistration.handingOff'],
-                guard: 'failedTooOften',
-                actions: ['handOff'],
-              },
-              {
-                target: ['#session.newRegistration.waitingToRetry'],
-                actions: ['countFailure'],
-              },
-            ],
-          },
-        },
-        loadingHeld: {
-          id: 'session.newRegistration.loadingHeld',
-          tags: ['effect'],
-          meta: {
-            effect: 'loadHeld',
-          },
-          on: {
-            'held.loaded': [
-              {
-                target: ['#session.newRegistration.claimingRegistration'],
-                actions: ['acceptHeld', 'clearFailure'],
-              },
-            ],
-            'previous.notFound': [
-              {
-                target: ['#session.returningPlayer'],
-                actions: ['noteReturningNotFound', 'clearFailure'],
-              },
-            ],
-            'effect.failed': [
-              {
-                target: ['#session.newRegistration.handingOff'],
-                guard: 'isBug',
-                actions: ['handOff'],
-              },
-              {
-                target: ['#session.newRegistration.handingOff'],
-                guard: 'failedTooOften',
-                actions: ['handOff'],
-              },
-              {
-                target: ['#session.newRegistration.waitingToRetry'],
-                actions: ['countFailure'],
-              },
-            ],
-          },
-        },
-        verifyIdentity: {
-          id: 'session.newRegistration.verifyIdentity',
-          tags: ['awaitingUser'],
-          meta: {
-            routine: 'verifyIdentity',
-            number: 101,
-          },
-          on: {
-            'user.answered': [
-              {
-                target: ['#session.newRegistration.loadingHeld'],
-                guard: 'identityMatches',
-                actions: ['matchCandidate'],
-              },
-              {
-                target: ['#session.generic'],
-                guard: 'identityFailedTwice',
-                actions: ['refuseIdentity'],
-              },
-              {
-                actions: ['countMismatch'],
-              },
-            ],
-          },
-        },
-        reviewHeld: {
-          id: 'session.newRegistration.reviewHeld',
-          always: [
-            {
-              target: ['#session.newRegistration.parentMobile'],
-              guard: {
-                type: 'nextHeldIs',
-                params: {
-                  routine: 'parentMobile',
-                },
-              },
-              actions: ['askHeld'],
-            },
-            {
-              target: ['#session.newRegistration.parentEmail'],
-              guard: {
-                type: 'nextHeldIs',
-                params: {
-                  routine: 'parentEmail',
-                },
-              },
-              actions: ['askHeld'],
-            },
-            {
-              target: ['#session.newRegistration.parentPostcode'],
-              guard: {
-                type: 'nextHeldIs',
-                params: {
-                  routine: 'parentPostcode',
-                },
-              },
-              actions: ['askHeld'],
-            },
-            {
-              target: ['#session.newRegistration.childLivesWithParent'],
-              guard: {
-                type: 'nextHeldIs',
-                params: {
-                  routine: 'childLivesWithParent',
-                },
-              },
-              actions: ['askHeld'],
-            },
-            {
-              target: ['#session.newRegistration.medicalIssues'],
-              guard: {
-                type: 'nextHeldIs',
-                params: {
-                  routine: 'medicalIssues',
-                },
-              },
-              actions: ['askHeld'],
-            },
-            {
-              target: ['#session.newRegistration.heldParentContact'],
-              guard: {
-                type: 'sectionPending',
-                params: {
-                  section: 'parentContact',
-                },
-              },
-            },
-            {
-              target: ['#session.newRegistration.heldAddress'],
-              guard: {
-                type: 'sectionPending',
-                params: {
-                  section: 'address',
-                },
-              },
-            },
-            {
-              target: ['#session.newRegistration.heldMedical'],
-              guard: {
-                type: 'sectionPending',
-                params: {
-                  section: 'medical',
-                },
-              },
-            },
-            {
-              target: ['#session.newRegistration.playerMobile'],
-              guard: 'playerMobileNeeded',
-              actions: ['finishReview', 'startCorrecting'],
-            },
-            {
-              target: ['#session.newRegistration.playerEmail'],
-              guard: 'playerEmailNeeded',
-              actions: ['finishReview', 'startCorrecting'],
-            },
-            {
-              target: ['#session.newRegistration.confirmDetails'],
-              actions: ['finishReview'],
-            },
-          ],
-        },
-        heldParentContact: {
-          id: 'session.newRegistration.heldParentContact',
-          tags: ['awaitingUser'],
-          meta: {
-            routine: 'heldParentContact',
-            number: 102,
-          },
-          on: {
-            'user.answered': [
-              {
-                target: ['#session.newRegistration.reviewHeld'],
-                actions: [
-                  {
-                    type: 'reviewSection',
-                    params: {
-                      section: 'parentContact',
-                    },
-                  },
-                ],
-              },
-            ],
-          },
-        },
-        heldAddress: {
-          id: 'session.newRegistration.heldAddress',
-          tags: ['awaitingUser'],
-          meta: {
-            routine: 'heldAddress',
-            number: 103,
-          },
-          on: {
-            'user.answered': [
-              {
-                target: ['#session.newRegistration.reviewHeld'],
-                actions: [
-                  {
-                    type: 'reviewSection',
-                    params: {
-                      section: 'address',
-                    },
-                  },
-                ],
-              },
-            ],
-          },
-        },
-        heldMedical: {
-          id: 'session.newRegistration.heldMedical',
-          tags: ['awaitingUser'],
-          meta: {
-            routine: 'heldMedical',
-            number: 104,
-          },
-          on: {
-            'user.answered': [
-              {
-                target: ['#session.newRegistration.reviewHeld'],
-                actions: [
-                  {
-                    type: 'reviewSection',
-                    params: {
-                      section: 'medical',
-                    },
-                  },
-                ],
-              },
-            ],
-          },
-        },
         reuseParentDetails: {
           id: 'session.newRegistration.reuseParentDetails',
           tags: ['awaitingUser'],
@@ -614,133 +350,6 @@ export const machine = createMachine({
               {
                 target: ['#session.newRegistration.claimingRegistration'],
                 actions: ['saveAnswer'],
-              },
-            ],
-          },
-        },
-        claimingRegistration: {
-          id: 'session.newRegistration.claimingRegistration',
-          tags: ['effect'],
-          meta: {
-            effect: 'claimRegistration',
-          },
-          on: {
-            'registration.claimed': [
-              {
-                target: ['#session.newRegistration.afterCorrection'],
-                guard: 'isCorrecting',
-                actions: ['setRegistration', 'clearFailure'],
-              },
-              {
-                target: ['#session.newRegistration.reviewHeld'],
-                guard: 'isReviewingHeld',
-                actions: ['setRegistration', 'clearFailure'],
-              },
-              {
-                target: ['#session.newRegistration.childGender'],
-                actions: ['setRegistration', 'clearFailure'],
-              },
-            ],
-            'registration.elsewhere': [
-              {
-                target: ['#session.newRegistration.carryOnHere'],
-                actions: ['setRegistration', 'clearFailure'],
-              },
-            ],
-            'registration.complete': [
-              {
-                target: ['#session.generic'],
-                actions: ['noteAlreadyRegistered', 'clearFailure'],
-              },
-            ],
-            'effect.failed': [
-              {
-                target: ['#session.newRegistration.handingOff'],
-                guard: 'isBug',
-                actions: ['handOff'],
-              },
-              {
-                target: ['#session.newRegistration.handingOff'],
-                guard: 'failedTooOften',
-                actions: ['handOff'],
-              },
-              {
-                target: ['#session.newRegistration.waitingToRetry'],
-                actions: ['countFailure'],
-              },
-            ],
-          },
-        },
-        carryOnHere: {
-          id: 'session.newRegistration.carryOnHere',
-          tags: ['awaitingUser'],
-          meta: {
-            routine: 'carryOnHere',
-            number: 3,
-          },
-          on: {
-            'user.answered': [
-              {
-                target: ['#session.newRegistration.takingOverRegistration'],
-                guard: {
-                  type: 'answerIs',
-                  params: {
-                    field: 'carryOnHere',
-                    value: true,
-                  },
-                },
-                actions: ['saveAnswer'],
-              },
-              {
-                target: ['#session.generic'],
-                actions: ['noteStoppedHere'],
-              },
-            ],
-          },
-        },
-        takingOverRegistration: {
-          id: 'session.newRegistration.takingOverRegistration',
-          tags: ['effect'],
-          meta: {
-            effect: 'takeOverRegistration',
-          },
-          on: {
-            'registration.claimed': [
-              {
-                target: ['#session.newRegistration.afterCorrection'],
-                guard: 'isCorrecting',
-                actions: ['setRegistration', 'clearFailure'],
-              },
-              {
-                target: ['#session.newRegistration.reviewHeld'],
-                guard: 'isReviewingHeld',
-                actions: ['setRegistration', 'clearFailure'],
-              },
-              {
-                target: ['#session.newRegistration.childGender'],
-                actions: ['setRegistration', 'clearFailure'],
-              },
-            ],
-            'registration.complete': [
-              {
-                target: ['#session.generic'],
-                actions: ['noteAlreadyRegistered', 'clearFailure'],
-              },
-            ],
-            'effect.failed': [
-              {
-                target: ['#session.newRegistration.handingOff'],
-                guard: 'isBug',
-                actions: ['handOff'],
-              },
-              {
-                target: ['#session.newRegistration.handingOff'],
-                guard: 'failedTooOften',
-                actions: ['handOff'],
-              },
-              {
-                target: ['#session.newRegistration.waitingToRetry'],
-                actions: ['countFailure'],
               },
             ],
           },
@@ -1583,6 +1192,397 @@ export const machine = createMachine({
               {
                 target: ['#session.newRegistration.confirmDetails'],
                 actions: ['saveAnswer'],
+              },
+            ],
+          },
+        },
+        findingPrevious: {
+          id: 'session.newRegistration.findingPrevious',
+          tags: ['effect'],
+          meta: {
+            effect: 'findPrevious',
+          },
+          on: {
+            'previous.found': [
+              {
+                target: ['#session.newRegistration.verifyIdentity'],
+                actions: ['rememberCandidates', 'clearFailure'],
+              },
+            ],
+            'previous.notFound': [
+              {
+                target: ['#session.returningPlayer'],
+                actions: ['noteReturningNotFound', 'clearFailure'],
+              },
+            ],
+            'effect.failed': [
+              {
+                target: ['#session.newRegistration.handingOff'],
+                guard: 'isBug',
+                actions: ['handOff'],
+              },
+              {
+                target: ['#session.newRegistration.handingOff'],
+                guard: 'failedTooOften',
+                actions: ['handOff'],
+              },
+              {
+                target: ['#session.newRegistration.waitingToRetry'],
+                actions: ['countFailure'],
+              },
+            ],
+          },
+        },
+        loadingHeld: {
+          id: 'session.newRegistration.loadingHeld',
+          tags: ['effect'],
+          meta: {
+            effect: 'loadHeld',
+          },
+          on: {
+            'held.loaded': [
+              {
+                target: ['#session.newRegistration.claimingRegistration'],
+                actions: ['acceptHeld', 'clearFailure'],
+              },
+            ],
+            'previous.notFound': [
+              {
+                target: ['#session.returningPlayer'],
+                actions: ['noteReturningNotFound', 'clearFailure'],
+              },
+            ],
+            'effect.failed': [
+              {
+                target: ['#session.newRegistration.handingOff'],
+                guard: 'isBug',
+                actions: ['handOff'],
+              },
+              {
+                target: ['#session.newRegistration.handingOff'],
+                guard: 'failedTooOften',
+                actions: ['handOff'],
+              },
+              {
+                target: ['#session.newRegistration.waitingToRetry'],
+                actions: ['countFailure'],
+              },
+            ],
+          },
+        },
+        verifyIdentity: {
+          id: 'session.newRegistration.verifyIdentity',
+          tags: ['awaitingUser'],
+          meta: {
+            routine: 'verifyIdentity',
+            number: 101,
+          },
+          on: {
+            'user.answered': [
+              {
+                target: ['#session.newRegistration.loadingHeld'],
+                guard: 'identityMatches',
+                actions: ['matchCandidate'],
+              },
+              {
+                target: ['#session.generic'],
+                guard: 'identityFailedTwice',
+                actions: ['refuseIdentity'],
+              },
+              {
+                actions: ['countMismatch'],
+              },
+            ],
+          },
+        },
+        reviewHeld: {
+          id: 'session.newRegistration.reviewHeld',
+          always: [
+            {
+              target: ['#session.newRegistration.parentMobile'],
+              guard: {
+                type: 'nextHeldIs',
+                params: {
+                  routine: 'parentMobile',
+                },
+              },
+              actions: ['askHeld'],
+            },
+            {
+              target: ['#session.newRegistration.parentEmail'],
+              guard: {
+                type: 'nextHeldIs',
+                params: {
+                  routine: 'parentEmail',
+                },
+              },
+              actions: ['askHeld'],
+            },
+            {
+              target: ['#session.newRegistration.parentPostcode'],
+              guard: {
+                type: 'nextHeldIs',
+                params: {
+                  routine: 'parentPostcode',
+                },
+              },
+              actions: ['askHeld'],
+            },
+            {
+              target: ['#session.newRegistration.childLivesWithParent'],
+              guard: {
+                type: 'nextHeldIs',
+                params: {
+                  routine: 'childLivesWithParent',
+                },
+              },
+              actions: ['askHeld'],
+            },
+            {
+              target: ['#session.newRegistration.medicalIssues'],
+              guard: {
+                type: 'nextHeldIs',
+                params: {
+                  routine: 'medicalIssues',
+                },
+              },
+              actions: ['askHeld'],
+            },
+            {
+              target: ['#session.newRegistration.heldParentContact'],
+              guard: {
+                type: 'sectionPending',
+                params: {
+                  section: 'parentContact',
+                },
+              },
+            },
+            {
+              target: ['#session.newRegistration.heldAddress'],
+              guard: {
+                type: 'sectionPending',
+                params: {
+                  section: 'address',
+                },
+              },
+            },
+            {
+              target: ['#session.newRegistration.heldMedical'],
+              guard: {
+                type: 'sectionPending',
+                params: {
+                  section: 'medical',
+                },
+              },
+            },
+            {
+              target: ['#session.newRegistration.playerMobile'],
+              guard: 'playerMobileNeeded',
+              actions: ['finishReview', 'startCorrecting'],
+            },
+            {
+              target: ['#session.newRegistration.playerEmail'],
+              guard: 'playerEmailNeeded',
+              actions: ['finishReview', 'startCorrecting'],
+            },
+            {
+              target: ['#session.newRegistration.confirmDetails'],
+              actions: ['finishReview'],
+            },
+          ],
+        },
+        heldParentContact: {
+          id: 'session.newRegistration.heldParentContact',
+          tags: ['awaitingUser'],
+          meta: {
+            routine: 'heldParentContact',
+            number: 102,
+          },
+          on: {
+            'user.answered': [
+              {
+                target: ['#session.newRegistration.reviewHeld'],
+                actions: [
+                  {
+                    type: 'reviewSection',
+                    params: {
+                      section: 'parentContact',
+                    },
+                  },
+                ],
+              },
+            ],
+          },
+        },
+        heldAddress: {
+          id: 'session.newRegistration.heldAddress',
+          tags: ['awaitingUser'],
+          meta: {
+            routine: 'heldAddress',
+            number: 103,
+          },
+          on: {
+            'user.answered': [
+              {
+                target: ['#session.newRegistration.reviewHeld'],
+                actions: [
+                  {
+                    type: 'reviewSection',
+                    params: {
+                      section: 'address',
+                    },
+                  },
+                ],
+              },
+            ],
+          },
+        },
+        heldMedical: {
+          id: 'session.newRegistration.heldMedical',
+          tags: ['awaitingUser'],
+          meta: {
+            routine: 'heldMedical',
+            number: 104,
+          },
+          on: {
+            'user.answered': [
+              {
+                target: ['#session.newRegistration.reviewHeld'],
+                actions: [
+                  {
+                    type: 'reviewSection',
+                    params: {
+                      section: 'medical',
+                    },
+                  },
+                ],
+              },
+            ],
+          },
+        },
+        claimingRegistration: {
+          id: 'session.newRegistration.claimingRegistration',
+          tags: ['effect'],
+          meta: {
+            effect: 'claimRegistration',
+          },
+          on: {
+            'registration.claimed': [
+              {
+                target: ['#session.newRegistration.afterCorrection'],
+                guard: 'isCorrecting',
+                actions: ['setRegistration', 'clearFailure'],
+              },
+              {
+                target: ['#session.newRegistration.reviewHeld'],
+                guard: 'isReviewingHeld',
+                actions: ['setRegistration', 'clearFailure'],
+              },
+              {
+                target: ['#session.newRegistration.childGender'],
+                actions: ['setRegistration', 'clearFailure'],
+              },
+            ],
+            'registration.elsewhere': [
+              {
+                target: ['#session.newRegistration.carryOnHere'],
+                actions: ['setRegistration', 'clearFailure'],
+              },
+            ],
+            'registration.complete': [
+              {
+                target: ['#session.generic'],
+                actions: ['noteAlreadyRegistered', 'clearFailure'],
+              },
+            ],
+            'effect.failed': [
+              {
+                target: ['#session.newRegistration.handingOff'],
+                guard: 'isBug',
+                actions: ['handOff'],
+              },
+              {
+                target: ['#session.newRegistration.handingOff'],
+                guard: 'failedTooOften',
+                actions: ['handOff'],
+              },
+              {
+                target: ['#session.newRegistration.waitingToRetry'],
+                actions: ['countFailure'],
+              },
+            ],
+          },
+        },
+        carryOnHere: {
+          id: 'session.newRegistration.carryOnHere',
+          tags: ['awaitingUser'],
+          meta: {
+            routine: 'carryOnHere',
+            number: 3,
+          },
+          on: {
+            'user.answered': [
+              {
+                target: ['#session.newRegistration.takingOverRegistration'],
+                guard: {
+                  type: 'answerIs',
+                  params: {
+                    field: 'carryOnHere',
+                    value: true,
+                  },
+                },
+                actions: ['saveAnswer'],
+              },
+              {
+                target: ['#session.generic'],
+                actions: ['noteStoppedHere'],
+              },
+            ],
+          },
+        },
+        takingOverRegistration: {
+          id: 'session.newRegistration.takingOverRegistration',
+          tags: ['effect'],
+          meta: {
+            effect: 'takeOverRegistration',
+          },
+          on: {
+            'registration.claimed': [
+              {
+                target: ['#session.newRegistration.afterCorrection'],
+                guard: 'isCorrecting',
+                actions: ['setRegistration', 'clearFailure'],
+              },
+              {
+                target: ['#session.newRegistration.reviewHeld'],
+                guard: 'isReviewingHeld',
+                actions: ['setRegistration', 'clearFailure'],
+              },
+              {
+                target: ['#session.newRegistration.childGender'],
+                actions: ['setRegistration', 'clearFailure'],
+              },
+            ],
+            'registration.complete': [
+              {
+                target: ['#session.generic'],
+                actions: ['noteAlreadyRegistered', 'clearFailure'],
+              },
+            ],
+            'effect.failed': [
+              {
+                target: ['#session.newRegistration.handingOff'],
+                guard: 'isBug',
+                actions: ['handOff'],
+              },
+              {
+                target: ['#session.newRegistration.handingOff'],
+                guard: 'failedTooOften',
+                actions: ['handOff'],
+              },
+              {
+                target: ['#session.newRegistration.waitingToRetry'],
+                actions: ['countFailure'],
               },
             ],
           },

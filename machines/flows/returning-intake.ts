@@ -1,6 +1,7 @@
 import { routines } from '../../routines/index.ts';
 import { HELD_QUESTIONS, SECTION_ROUTINES, type HeldSection } from '../returning.ts';
 import { sessionSetup } from '../setup.ts';
+import { critical, type FlowPart } from './states.ts';
 
 /**
  * The returning-player intake (100 codes), after last season's record was found: the family's
@@ -25,6 +26,25 @@ const review = (section: HeldSection) =>
   });
 
 export const returningIntake = {
+  /** A returning player: last season's record by the code's name, team and age group. */
+  findingPrevious: critical('findPrevious', {
+    'previous.found': {
+      target: 'verifyIdentity',
+      actions: ['rememberCandidates', 'clearFailure'],
+    },
+    'previous.notFound': {
+      target: '#session.returningPlayer',
+      actions: ['noteReturningNotFound', 'clearFailure'],
+    },
+  }),
+  /** The record the family's answer matched, read again: nothing of it was kept before. */
+  loadingHeld: critical('loadHeld', {
+    'held.loaded': { target: 'claimingRegistration', actions: ['acceptHeld', 'clearFailure'] },
+    'previous.notFound': {
+      target: '#session.returningPlayer',
+      actions: ['noteReturningNotFound', 'clearFailure'],
+    },
+  }),
   /** Nothing is shown before the family's answer matches; two wrong answers end it. */
   verifyIdentity: sessionSetup.createStateConfig({
     tags: 'awaitingUser',
@@ -65,4 +85,4 @@ export const returningIntake = {
   heldParentContact: review('parentContact'),
   heldAddress: review('address'),
   heldMedical: review('medical'),
-};
+} satisfies FlowPart;
