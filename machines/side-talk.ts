@@ -1,4 +1,5 @@
 import type { QuestionRoutineId } from '../routines/index.ts';
+import { saysHasNone } from '../routines/parsers/own-contact.ts';
 
 /** What a parent can ask of the chat itself, at any question. */
 export const COMMANDS = ['help', 'stop', 'pause', 'restart'] as const;
@@ -116,6 +117,9 @@ const PLACEHOLDER =
 /** "n/a", "xxx", "dd/mm/yyyy", "email@email.com": a stand-in typed where a real answer goes. */
 export function isPlaceholder(text: string, routine: QuestionRoutineId): boolean {
   if (!TAKES_PLACEHOLDERS.has(routine)) return false;
+  // "none" to the player's own mobile or e-mail (23, 24) is a real answer: they have none.
+  if (routine === 'playerMobile' && saysHasNone(text, 'mobile')) return false;
+  if (routine === 'playerEmail' && saysHasNone(text, 'email')) return false;
   const trimmed = text.trim().toLowerCase();
   if (trimmed.length === 0) return true;
   if (
