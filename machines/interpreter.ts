@@ -13,6 +13,7 @@ import {
   isDeferral,
   isPlaceholder,
   isWhyQuestion,
+  saysNoOwnContact,
   readCommand,
 } from './side-talk.ts';
 
@@ -77,6 +78,8 @@ function mentionedRoutine(text: string): QuestionRoutineId | null {
 export function readCorrection(turn: TurnInput): UserEvent | null {
   const atSummary = turn.routine === 'confirmDetails';
   if (!atSummary && !CORRECTION_LEAD.test(turn.text)) return null;
+  // "no email" at 24 answers the question on screen; it corrects nothing.
+  if (saysNoOwnContact(turn.text, turn.routine)) return null;
   const target = mentionedRoutine(turn.text);
   if (!target || target === turn.routine) return null;
   const value = AFTER_LINK_WORD.exec(turn.text)?.[1] ?? turn.text;

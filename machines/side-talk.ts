@@ -93,6 +93,13 @@ export function isDeferral(text: string): boolean {
   );
 }
 
+/** "none", "he hasn't got one" to the player's own mobile or e-mail (23, 24): a real answer. */
+export function saysNoOwnContact(text: string, routine: QuestionRoutineId | null): boolean {
+  if (routine === 'playerMobile') return saysHasNone(text, 'mobile');
+  if (routine === 'playerEmail') return saysHasNone(text, 'email');
+  return false;
+}
+
 /** Routines whose answer is a name, a date, an address or a contact: a placeholder is not one. */
 const TAKES_PLACEHOLDERS: ReadonlySet<QuestionRoutineId> = new Set([
   'parentName',
@@ -117,9 +124,7 @@ const PLACEHOLDER =
 /** "n/a", "xxx", "dd/mm/yyyy", "email@email.com": a stand-in typed where a real answer goes. */
 export function isPlaceholder(text: string, routine: QuestionRoutineId): boolean {
   if (!TAKES_PLACEHOLDERS.has(routine)) return false;
-  // "none" to the player's own mobile or e-mail (23, 24) is a real answer: they have none.
-  if (routine === 'playerMobile' && saysHasNone(text, 'mobile')) return false;
-  if (routine === 'playerEmail' && saysHasNone(text, 'email')) return false;
+  if (saysNoOwnContact(text, routine)) return false;
   const trimmed = text.trim().toLowerCase();
   if (trimmed.length === 0) return true;
   if (
