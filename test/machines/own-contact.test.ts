@@ -77,6 +77,24 @@ describe('a U16+ player without a mobile or e-mail of their own', () => {
     expect(fields.player_email).toBeUndefined();
   });
 
+  it("reads \"he hasn't got an email\" at the summary as the player's, not the parent's", async () => {
+    const harness = await createHarness();
+    const parent = aParent(harness);
+    await parent.sayAll([...TO_THE_PLAYER, '07700 900 456', 'sam@example.com']);
+    const changed = await parent.say("actually he hasn't got an email");
+    expect(changed.routineNumber).toBe(28);
+    expect(changed.reply).toContain(`**Player's e-mail:** ${NONE}`);
+    expect(changed.reply).toContain('**Your e-mail:** sarah@example.com');
+    await parent.sayAll(['yes', '15']);
+    const { fields } = await theRecord(harness);
+    expect(fields).toMatchObject({
+      player_telephone: '07700900456',
+      parent_email: 'sarah@example.com',
+      player_contact_via_parent: 'Y',
+    });
+    expect(fields.player_email).toBeUndefined();
+  });
+
   it('flags nothing when the player gives both', async () => {
     const harness = await createHarness();
     const parent = aParent(harness);

@@ -100,6 +100,23 @@ describe('a U16+ player without a mobile or e-mail (routines 23, 24)', () => {
     expect(saysHasNone(says, contact)).toBe(none);
   });
 
+  it.each([
+    ["actually he hasn't got an email", 'playerEmail'],
+    ['sorry he has no mobile', 'playerMobile'],
+    ['sorry my email is sarah.j@example.com', 'parentEmail'],
+    ['sorry my mobile is 07700 900 111', 'parentMobile'],
+  ])('at the summary reads %j as a change to %s', (says, routine) => {
+    const asked = {
+      ...view,
+      draft: { ...view.draft, playerMobile: '07700900456', playerEmail: 'leo@example.com' },
+    };
+    const event = interpretOffline(
+      { text: says, recent: [], agent: 'new_registration', routine: 'confirmDetails', view: asked },
+      defaultClub,
+    );
+    expect(event).toMatchObject({ type: 'user.corrected', routine });
+  });
+
   it('tells the parent the way forward when the reply is not a number', () => {
     const event = read('playerMobile', 'he uses mine');
     expect(event).toMatchObject({ type: 'user.unclear' });
