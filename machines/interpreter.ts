@@ -8,6 +8,7 @@ import { answerFromFaq, looksLikeQuestion, opensLikeQuestion } from './faq.ts';
 import { MENTIONABLE } from './registration.machine.ts';
 import type { Agent, SessionEvent } from './setup.ts';
 import {
+  asksAboutNoOwnContact,
   DEFERRAL_REPLY,
   PLACEHOLDER_REPLY,
   isDeferral,
@@ -113,7 +114,8 @@ export function readSideTalk(turn: TurnInput): UserEvent | null {
   const command = readCommand(turn.text);
   if (command) return { type: 'user.commanded', command };
   if (turn.routine === null) return null;
-  if (isWhyQuestion(turn.text)) return { type: 'user.asked', answer: routines[turn.routine].why };
+  if (isWhyQuestion(turn.text) || asksAboutNoOwnContact(turn.text, turn.routine))
+    return { type: 'user.asked', answer: routines[turn.routine].why };
   if (isDeferral(turn.text)) return { type: 'user.unclear', reason: DEFERRAL_REPLY };
   if (isPlaceholder(turn.text, turn.routine))
     return { type: 'user.unclear', reason: PLACEHOLDER_REPLY };

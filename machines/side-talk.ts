@@ -100,6 +100,25 @@ export function saysNoOwnContact(text: string, routine: QuestionRoutineId | null
   return false;
 }
 
+/**
+ * "what if he hasn't got a phone?", "does she need an email?" at 23 or 24: answered with the
+ * routine's own reason, which says what to do when the player has none.
+ */
+export function asksAboutNoOwnContact(text: string, routine: QuestionRoutineId | null): boolean {
+  if (routine !== 'playerMobile' && routine !== 'playerEmail') return false;
+  const said = normalise(text);
+  const asked = text.includes('?') || /^(?:what|does|do|is|must|should|can|and if|if)\b/.test(said);
+  if (!asked) return false;
+  const thing = routine === 'playerMobile' ? 'mobile' : 'email';
+  const condition = said.replace(/^(?:(?:and )?what (?:if|happens if|about if)|and if|if)\s+/, '');
+  return (
+    saysHasNone(condition, thing) ||
+    /\b(?:need|needs|have to have|has to have|must have|got to have)\b.{0,30}\b(?:one|phone|mobile|email|e mail)\b/.test(
+      said,
+    )
+  );
+}
+
 /** Routines whose answer is a name, a date, an address or a contact: a placeholder is not one. */
 const TAKES_PLACEHOLDERS: ReadonlySet<QuestionRoutineId> = new Set([
   'parentName',

@@ -24,7 +24,7 @@ export const playerEmail = defineRoutine({
       ? parsed
       : {
           ok: false,
-          reason: `${parsed.reason} If ${childName(view)} hasn't got one, just say so.`,
+          reason: `${parsed.reason.replace(/\byour email address\b/, `${childName(view)}'s e-mail address`)} If ${childName(view)} hasn't got one, just say so.`,
         };
   },
   check: ({ playerEmail, playerHasNoEmail }, { draft }) => {

@@ -30,7 +30,7 @@ export const playerMobile = defineRoutine({
       ? parsed
       : {
           ok: false,
-          reason: `${parsed.reason} If ${childName(view)} hasn't got a mobile, just say so.`,
+          reason: `${parsed.reason.replace(/\byour (UK )?mobile number\b/, `${childName(view)}'s $1mobile number`)} If ${childName(view)} hasn't got a mobile, just say so.`,
         };
   },
   check: ({ playerMobile, playerHasNoMobile }, { draft }) => {

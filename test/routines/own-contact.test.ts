@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { interpretOffline } from '../../machines/interpreter.ts';
 import { defaultClub } from '../../routines/club.ts';
 import type { RoutineView } from '../../routines/define-routine.ts';
+import { routines } from '../../routines/index.ts';
 import { saysHasNone } from '../../routines/parsers/own-contact.ts';
 
 /** A U16 player whose parent answers routines 23 and 24 (the player's own mobile and e-mail). */
@@ -117,11 +118,22 @@ describe('a U16+ player without a mobile or e-mail (routines 23, 24)', () => {
     expect(event).toMatchObject({ type: 'user.corrected', routine });
   });
 
+  it.each([
+    ['playerMobile', "what if he doesn't have a phone?"],
+    ['playerMobile', 'does he need a mobile?'],
+    ['playerMobile', 'and if he has no phone'],
+    ['playerEmail', "what happens if she hasn't got an email?"],
+    ['playerEmail', 'does she have to have an email?'],
+  ] as const)('at %s answers %j with the way forward, storing nothing', (routine, says) => {
+    expect(read(routine, says)).toEqual({ type: 'user.asked', answer: routines[routine].why });
+    expect(routines[routine].why).toMatch(/just say so and the club will contact them through you/);
+  });
+
   it('tells the parent the way forward when the reply is not a number', () => {
     const event = read('playerMobile', 'he uses mine');
     expect(event).toMatchObject({ type: 'user.unclear' });
-    expect(event.type === 'user.unclear' ? event.reason : '').toContain(
-      "If Leo hasn't got a mobile, just say so.",
-    );
+    const reason = event.type === 'user.unclear' ? event.reason : '';
+    expect(reason).toContain("Please type Leo's UK mobile number.");
+    expect(reason).toContain("If Leo hasn't got a mobile, just say so.");
   });
 });
