@@ -8,11 +8,13 @@ import { answerFromFaq, looksLikeQuestion, opensLikeQuestion } from './faq.ts';
 import { MENTIONABLE } from './registration.machine.ts';
 import type { Agent, SessionEvent } from './setup.ts';
 import {
+  asksAboutNoOwnContact,
   DEFERRAL_REPLY,
   PLACEHOLDER_REPLY,
   isDeferral,
   isPlaceholder,
   isWhyQuestion,
+  saysNoOwnContact,
   readCommand,
 } from './side-talk.ts';
 
@@ -73,11 +75,31 @@ function mentionedRoutine(text: string): QuestionRoutineId | null {
   return best?.id ?? null;
 }
 
+const PLAYER_CONTACT = { parentMobile: 'playerMobile', parentEmail: 'playerEmail' } as const;
+
+/**
+ * "he hasn't got an email" at the summary names an e-mail, but it is the player's (24) that has
+ * none, not the parent's: when the player's own contact was asked and nothing says "I" or "my".
+ */
+function aboutThePlayer(turn: TurnInput, target: QuestionRoutineId | null) {
+  if (target !== 'parentMobile' && target !== 'parentEmail') return target;
+  const player = PLAYER_CONTACT[target];
+  const { draft } = turn.view;
+  const asked =
+    player === 'playerMobile'
+      ? draft.playerMobile !== undefined || draft.playerHasNoMobile !== undefined
+      : draft.playerEmail !== undefined || draft.playerHasNoEmail !== undefined;
+  const aboutTheParent = /\b(?:i|my|me|mine|im|ive)\b/i.test(turn.text);
+  return asked && !aboutTheParent && saysNoOwnContact(turn.text, player) ? player : target;
+}
+
 /** "sorry, my email is x@y.com" → a correction of parentEmail, re-validated by that routine. */
 export function readCorrection(turn: TurnInput): UserEvent | null {
   const atSummary = turn.routine === 'confirmDetails';
   if (!atSummary && !CORRECTION_LEAD.test(turn.text)) return null;
-  const target = mentionedRoutine(turn.text);
+  // "no email" at 24 answers the question on screen; it corrects nothing.
+  if (saysNoOwnContact(turn.text, turn.routine)) return null;
+  const target = aboutThePlayer(turn, mentionedRoutine(turn.text));
   if (!target || target === turn.routine) return null;
   const value = AFTER_LINK_WORD.exec(turn.text)?.[1] ?? turn.text;
   const answer = readAnswer(routines[target], value, turn.view);
@@ -92,7 +114,8 @@ export function readSideTalk(turn: TurnInput): UserEvent | null {
   const command = readCommand(turn.text);
   if (command) return { type: 'user.commanded', command };
   if (turn.routine === null) return null;
-  if (isWhyQuestion(turn.text)) return { type: 'user.asked', answer: routines[turn.routine].why };
+  if (isWhyQuestion(turn.text) || asksAboutNoOwnContact(turn.text, turn.routine))
+    return { type: 'user.asked', answer: routines[turn.routine].why };
   if (isDeferral(turn.text)) return { type: 'user.unclear', reason: DEFERRAL_REPLY };
   if (isPlaceholder(turn.text, turn.routine))
     return { type: 'user.unclear', reason: PLACEHOLDER_REPLY };

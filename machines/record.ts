@@ -48,6 +48,12 @@ function addressFields(prefix: 'parent' | 'player', address: Address) {
 const medicalDescription = ({ medicalIssues, medicalNotes }: Partial<Draft>) =>
   [medicalIssues, medicalNotes && `Notes: ${medicalNotes}`].filter(Boolean).join('. ') || undefined;
 
+/** A U16+ player with no mobile or e-mail of their own: the club goes through the parent (Y). */
+function contactViaParent({ playerHasNoMobile, playerHasNoEmail }: Partial<Draft>) {
+  if (playerHasNoMobile === undefined && playerHasNoEmail === undefined) return {};
+  return { player_contact_via_parent: yn(playerHasNoMobile === true || playerHasNoEmail === true) };
+}
+
 /** The fields a registration's answers give, in the club's names (the rest is payment and status). */
 function answerFields(context: SessionContext) {
   const { draft, team, code } = context;
@@ -67,8 +73,9 @@ function answerFields(context: SessionContext) {
     description_of_player_medical_issues: medicalDescription(draft),
     played_for_urmston_town_last_season: yn(draft.playedLastSeason),
     previous_team_name: draft.previousTeam ?? undefined,
-    player_telephone: draft.playerMobile,
-    player_email: draft.playerEmail,
+    player_telephone: draft.playerMobile ?? undefined,
+    player_email: draft.playerEmail ?? undefined,
+    ...contactViaParent(draft),
     ...(childAddress ? addressFields('player', childAddress) : {}),
     age_group_mismatch: yn(
       isTooOldForAgeGroup(dateOfBirth, team.ageGroup, context.settings.ageGroupCutoff),

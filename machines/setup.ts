@@ -618,11 +618,14 @@ export const sessionSetup = setup({
       return hasMedicalIssues === true && isSeriousCondition(medicalIssues ?? '');
     },
     needsOwnContact: ({ context }) => ownContactNeeded(context),
+    // An explicit "none" (playerHasNoMobile/-Email) is an answer: the club goes through the parent.
     playerMobileNeeded: ({ context }) =>
       ownContactNeeded(context) &&
+      context.draft.playerHasNoMobile !== true &&
       (!context.draft.playerMobile || context.draft.playerMobile === context.draft.parentMobile),
     playerEmailNeeded: ({ context }) =>
       ownContactNeeded(context) &&
+      context.draft.playerHasNoEmail !== true &&
       (!context.draft.playerEmail || context.draft.playerEmail === context.draft.parentEmail),
     reusesParentDetails: ({ context }) => context.draft.reuseParentDetails === true,
     needsKit: ({ context, event }) =>

@@ -1,4 +1,5 @@
 import type { QuestionRoutineId } from '../routines/index.ts';
+import { saysHasNone } from '../routines/parsers/own-contact.ts';
 
 /** What a parent can ask of the chat itself, at any question. */
 export const COMMANDS = ['help', 'stop', 'pause', 'restart'] as const;
@@ -92,6 +93,32 @@ export function isDeferral(text: string): boolean {
   );
 }
 
+/** "none", "he hasn't got one" to the player's own mobile or e-mail (23, 24): a real answer. */
+export function saysNoOwnContact(text: string, routine: QuestionRoutineId | null): boolean {
+  if (routine === 'playerMobile') return saysHasNone(text, 'mobile');
+  if (routine === 'playerEmail') return saysHasNone(text, 'email');
+  return false;
+}
+
+/**
+ * "what if he hasn't got a phone?", "does she need an email?" at 23 or 24: answered with the
+ * routine's own reason, which says what to do when the player has none.
+ */
+export function asksAboutNoOwnContact(text: string, routine: QuestionRoutineId | null): boolean {
+  if (routine !== 'playerMobile' && routine !== 'playerEmail') return false;
+  const said = normalise(text);
+  const asked = text.includes('?') || /^(?:what|does|do|is|must|should|can|and if|if)\b/.test(said);
+  if (!asked) return false;
+  const thing = routine === 'playerMobile' ? 'mobile' : 'email';
+  const condition = said.replace(/^(?:(?:and )?what (?:if|happens if|about if)|and if|if)\s+/, '');
+  return (
+    saysHasNone(condition, thing) ||
+    /\b(?:need|needs|have to have|has to have|must have|got to have)\b.{0,30}\b(?:one|phone|mobile|email|e mail)\b/.test(
+      said,
+    )
+  );
+}
+
 /** Routines whose answer is a name, a date, an address or a contact: a placeholder is not one. */
 const TAKES_PLACEHOLDERS: ReadonlySet<QuestionRoutineId> = new Set([
   'parentName',
@@ -116,6 +143,7 @@ const PLACEHOLDER =
 /** "n/a", "xxx", "dd/mm/yyyy", "email@email.com": a stand-in typed where a real answer goes. */
 export function isPlaceholder(text: string, routine: QuestionRoutineId): boolean {
   if (!TAKES_PLACEHOLDERS.has(routine)) return false;
+  if (saysNoOwnContact(text, routine)) return false;
   const trimmed = text.trim().toLowerCase();
   if (trimmed.length === 0) return true;
   if (

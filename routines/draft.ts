@@ -91,8 +91,18 @@ export const Draft = z.object({
   childPostcodeRetry: PostcodeRetry,
   childAddress: Address,
   childAddressConfirmed: z.boolean(),
-  playerMobile: UkMobile.describe("The player's own mobile (16 and over)"),
-  playerEmail: z.email().max(254).describe("The player's own e-mail (16 and over)"),
+  playerMobile: UkMobile.nullable().describe(
+    "The player's own mobile (16 and over); null when the player has none",
+  ),
+  /** A U16+ player with no mobile of their own: the club contacts them through the parent. */
+  playerHasNoMobile: z.boolean().describe('The parent said the player has no mobile of their own'),
+  playerEmail: z
+    .email()
+    .max(254)
+    .nullable()
+    .describe("The player's own e-mail (16 and over); null when the player has none"),
+  /** A U16+ player with no e-mail of their own: the club contacts them through the parent. */
+  playerHasNoEmail: z.boolean().describe('The parent said the player has no e-mail of their own'),
   detailsConfirmed: z.boolean(),
   paymentDay: z
     .int()

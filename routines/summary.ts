@@ -9,6 +9,10 @@ const yesNo = (value: boolean | undefined) => (value ? 'Yes' : 'No');
 const dayOfMonth = (day: number | undefined) =>
   day === -1 ? 'Last day of the month' : day === undefined ? '' : `${day}`;
 
+/** A U16+ player with no mobile or e-mail of their own: what the club does instead. */
+const viaParent = (draft: RoutineView['draft']) =>
+  `None — the club will contact ${draft.childFirstName ?? 'the player'} through you`;
+
 /** Every answer so far, normalised, one per line, for the parent to check at routine 28. */
 export function summarise({ draft }: RoutineView): string {
   const lines: [string, string | undefined][] = [
@@ -45,8 +49,14 @@ export function summarise({ draft }: RoutineView): string {
         ? 'Same as yours'
         : draft.childAddress && formatAddress(draft.childAddress),
     ],
-    ["Player's mobile", draft.playerMobile],
-    ["Player's e-mail", draft.playerEmail],
+    [
+      "Player's mobile",
+      draft.playerHasNoMobile ? viaParent(draft) : (draft.playerMobile ?? undefined),
+    ],
+    [
+      "Player's e-mail",
+      draft.playerHasNoEmail ? viaParent(draft) : (draft.playerEmail ?? undefined),
+    ],
     ['Payment day', dayOfMonth(draft.paymentDay) || undefined],
   ];
   return lines

@@ -83,7 +83,11 @@ const textView = (text: QueuedSms) => ({
   queued_at: text.queuedAt,
   updated_at: text.updatedAt,
 });
-export const RegistrationQuery = z.object({ photo: z.enum(['missing', 'present']).optional() });
+export const RegistrationQuery = z.object({
+  photo: z.enum(['missing', 'present']).optional(),
+  /** `via_parent`: U16+ players with no mobile or e-mail of their own (player_contact_via_parent). */
+  contact: z.enum(['via_parent']).optional(),
+});
 const ErasableId = z.string().regex(/^reg-[0-9a-f]{24}$/, 'a registration id is reg-<24 hex>');
 /** One family to erase: its registration id, or the child as the admin knows them. */
 export const EraseBody = z.union([
@@ -214,15 +218,17 @@ export function adminRouter(deps: AdminRouterDeps) {
     ctx.body = { mode: await agentMode.get() };
   });
 
-  /** Every saved registration; `?photo=missing` lists those still without a photo on the record. */
+  /**
+   * Every saved registration; `?photo=missing` lists those still without a photo on the record,
+   * `?contact=via_parent` the U16+ players the club contacts through the parent.
+   */
   router.get('/admin/registrations', admin, async (ctx) => {
-    const { photo } = parseOr400(RegistrationQuery, ctx.query);
+    const { photo, contact } = parseOr400(RegistrationQuery, ctx.query);
     const all = await registrations.list();
     const hasPhoto = (fields: Record<string, unknown>) => Boolean(fields.id_image_link);
-    const listed =
-      photo === undefined
-        ? all
-        : all.filter(({ fields }) => hasPhoto(fields) === (photo === 'present'));
+    const listed = all
+      .filter(({ fields }) => photo === undefined || hasPhoto(fields) === (photo === 'present'))
+      .filter(({ fields }) => contact === undefined || fields.player_contact_via_parent === 'Y');
     ctx.body = { registrations: listed, count: listed.length };
   });
 

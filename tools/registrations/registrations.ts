@@ -115,16 +115,27 @@ export const RegistrationFields = z.object({
     .string()
     .regex(/^reg-[0-9a-f]{24}$/)
     .optional(),
+  /**
+   * Y: a U16+ player with no mobile or e-mail of their own (the empty `player_telephone` or
+   * `player_email` says which), so the club contacts them through the parent. Local-only, as the
+   * club's table has no column for it (facts §7.2).
+   */
+  player_contact_via_parent: YN.optional(),
 });
 export type RegistrationFields = z.infer<typeof RegistrationFields>;
 
 /** Fields kept in the local store only: the club's table (facts §7.2) has no column for them. */
-export const LOCAL_ONLY_FIELDS = ['age_group_mismatch', 'previous_registration_id'] as const;
+export const LOCAL_ONLY_FIELDS = [
+  'age_group_mismatch',
+  'previous_registration_id',
+  'player_contact_via_parent',
+] as const;
 
 /** A registration as the club's table holds it: every field but the local-only ones. */
 export const ClubRecordFields = RegistrationFields.omit({
   age_group_mismatch: true,
   previous_registration_id: true,
+  player_contact_via_parent: true,
 });
 export type ClubRecordFields = z.infer<typeof ClubRecordFields>;
 
