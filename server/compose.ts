@@ -236,8 +236,9 @@ function jobBoard(config: Config) {
 
 /**
  * Photos in S3 when configured, else in DATA_DIR/photos/stored (owner-only). A vendor SDK is
- * loaded only when configured (here S3, GoCardless and OpenAI): a process starts faster and
- * smaller without the ones it does not use.
+ * loaded only when configured (S3, GoCardless, OpenAI, Twilio, Airtable, Redis and BullMQ, the
+ * inspector), and a heavy module only when first used (bull-board, the MCP SDK, sharp): a process
+ * starts faster and smaller without the ones it does not use.
  */
 async function photoStorage(config: Config): Promise<PhotoStorage> {
   if (!config.s3) return createLocalPhotoStorage(join(config.dataDir, 'photos', 'stored'));
