@@ -9,41 +9,32 @@ import {
   createLlmMetrics,
   type LlmInterpreterDeps,
 } from '../machines/llm-interpreter.ts';
-import { createMcpToolClient } from '../tools/mcp/client.ts';
 import { MCP_PATH } from './mcp.ts';
 import { paymentDefinition } from '../machines/payment.definition.ts';
 import { createPhotoCheck } from '../machines/photo-check.ts';
-import { createWebSocketInspector } from '@statelyai/inspect';
 import { restingPath } from '../machines/flow-chart.ts';
 import { createRunner, type OnSaved } from '../machines/runner.ts';
 import type { SessionSnapshot } from '../machines/session.definition.ts';
 import type { FlowStats } from '../tools/flow-stats/port.ts';
-import { createRedisFlowStats } from '../tools/flow-stats/redis.ts';
 import { createSqliteFlowStats } from '../tools/flow-stats/sqlite.ts';
 import { createAddressSearch } from '../tools/address-lookup/configured.ts';
-import { createAirtableClient, type AirtableConfig } from '../tools/airtable/client.ts';
 import { createRecordsOutbox, RECORDS_QUEUE } from '../tools/airtable/outbox.ts';
-import { createAirtableRegistrationRecords } from '../tools/airtable/registrations.ts';
-import { createAirtableTeamDirectory } from '../tools/airtable/teams.ts';
-import { createBullmqJobs } from '../tools/jobs/bullmq.ts';
 import type { JobOptions, Jobs } from '../tools/jobs/port.ts';
 import { createSqliteJobs } from '../tools/jobs/sqlite.ts';
 import type { KeyValueStore } from '../tools/kv/port.ts';
-import { createRedisKeyValueStore } from '../tools/kv/redis.ts';
 import { createSqliteKeyValueStore } from '../tools/kv/sqlite.ts';
 import type { Payments } from '../tools/payments/port.ts';
 import {
   createSqliteSimulatedPayments,
   type SimulatedPayments,
 } from '../tools/payments/simulator-sqlite.ts';
+import type { AirtableConfig } from '../tools/airtable/client.ts';
+import { createMcpToolClient } from '../tools/mcp/client.ts';
 import { createLocalPhotoStorage } from '../tools/photos/local-storage.ts';
 import { createPhotoStore } from '../tools/photos/photos.ts';
 import type { PhotoStorage } from '../tools/photos/port.ts';
-import { closeSharedHeicDecoder, preparePhoto } from '../tools/photos/prepare.ts';
 import { createMemoryRateLimiter } from '../tools/rate-limit/memory.ts';
 import type { RateLimiter } from '../tools/rate-limit/port.ts';
-import { createRedisRateLimiter } from '../tools/rate-limit/redis.ts';
-import { createRedisSchedule } from '../tools/rate-limit/redis-schedule.ts';
 import { createMemorySchedule } from '../tools/rate-limit/schedule.ts';
 import { registrationsTable } from '../routines/club.ts';
 import { createStoreRegistrationRecords } from '../tools/registrations/records.ts';
@@ -52,15 +43,14 @@ import { createLogSmsSender } from '../tools/sms/log-sender.ts';
 import { createSqliteSmsOutbox } from '../tools/sms/outbox-sqlite.ts';
 import type { SmsSender } from '../tools/sms/port.ts';
 import { SMS_QUEUE, type SmsOutboxRecords } from '../tools/sms/sms.ts';
-import { createTwilioSmsSender } from '../tools/sms/twilio.ts';
 import type { SnapshotStore } from '../tools/snapshots/port.ts';
-import { createRedisSnapshotStore } from '../tools/snapshots/redis.ts';
 import { createSqliteSnapshotStore } from '../tools/snapshots/sqlite.ts';
 import { openDatabase, type SqliteDatabase } from '../tools/sqlite/database.ts';
 import { createSqliteTeamDirectory } from '../tools/teams/sqlite.ts';
 import { createUploadStatusStore } from '../tools/upload-status/upload-status.ts';
 import { createAgentModeSetting } from './agent-mode.ts';
 import { demoPlayerRecords, withDemoPlayers } from './demo-players.ts';
+import type { Middleware } from 'koa';
 import type { Config } from './config.ts';
 import { JOB_BOARD_PATH } from './app.ts';
 import { withDevShortcut } from './dev-shortcut.ts';
@@ -74,7 +64,6 @@ import { createRetention, RETENTION_QUEUE } from './retention.ts';
 import { createTexts, TEXT_RETRY, TWILIO_STATUS_PATH, type RegistrationLock } from './texts.ts';
 import { createPaymentEvents, PAYMENT_EVENTS_QUEUE } from './payments.ts';
 import { PAYMENT_REMINDER_QUEUE } from '../machines/payment-link.ts';
-import { createBullmqBoard } from '../tools/jobs/bullmq-board.ts';
 
 export type ComposeOptions = {
   now?: () => Date;
@@ -127,6 +116,20 @@ async function sharedStores(config: Config, db: SqliteDatabase, log: Log): Promi
     };
   }
   const { redisUrl: url, redisKeyPrefix: prefix } = config;
+  // The Redis clients and BullMQ only when REDIS_URL is set (the embedded mode starts without them).
+  const [
+    { createRedisSnapshotStore },
+    { createRedisKeyValueStore },
+    { createRedisRateLimiter },
+    { createRedisFlowStats },
+    { createBullmqJobs },
+  ] = await Promise.all([
+    import('../tools/snapshots/redis.ts'),
+    import('../tools/kv/redis.ts'),
+    import('../tools/rate-limit/redis.ts'),
+    import('../tools/flow-stats/redis.ts'),
+    import('../tools/jobs/bullmq.ts'),
+  ]);
   const [
     snapshots,
     ledger,
@@ -200,11 +203,21 @@ function recordFlow(flowStats: FlowStats): OnSaved {
   };
 }
 
-/** The job dashboard on every queue, opened on first use (web processes only); null without Redis. */
+/**
+ * The job dashboard on every queue, opened (bull-board loaded) on its first request (web processes
+ * only); null without Redis.
+ */
 function jobBoard(config: Config) {
   const { redisUrl, redisKeyPrefix } = config;
   if (!redisUrl) return { open: () => null, close: async () => {} };
-  let board: ReturnType<typeof createBullmqBoard> | null = null;
+  const load = async () =>
+    (await import('../tools/jobs/bullmq-board.ts')).createBullmqBoard({
+      url: redisUrl,
+      prefix: `${redisKeyPrefix}bull`,
+      queues,
+      basePath: JOB_BOARD_PATH,
+    });
+  let board: ReturnType<typeof load> | null = null;
   const queues = [
     PHOTO_QUEUE,
     SMS_QUEUE,
@@ -213,22 +226,19 @@ function jobBoard(config: Config) {
     PAYMENT_REMINDER_QUEUE,
     ...(config.airtable ? [RECORDS_QUEUE] : []),
   ];
+  const middleware: Middleware = async (ctx, next) =>
+    (await (board ??= load())).middleware(ctx, next);
   return {
-    open: () =>
-      (board ??= createBullmqBoard({
-        url: redisUrl,
-        prefix: `${redisKeyPrefix}bull`,
-        queues,
-        basePath: JOB_BOARD_PATH,
-      })).middleware,
-    close: async () => board?.close(),
+    open: () => middleware,
+    close: async () => (await board)?.close(),
   };
 }
 
 /**
  * Photos in S3 when configured, else in DATA_DIR/photos/stored (owner-only). A vendor SDK is
- * loaded only when configured (here S3, GoCardless and OpenAI): a process starts faster and
- * smaller without the ones it does not use.
+ * loaded only when configured (S3, GoCardless, OpenAI, Twilio, Airtable, Redis and BullMQ, the
+ * inspector), and a heavy module only when first used (bull-board, the MCP SDK, sharp): a process
+ * starts faster and smaller without the ones it does not use.
  */
 async function photoStorage(config: Config): Promise<PhotoStorage> {
   if (!config.s3) return createLocalPhotoStorage(join(config.dataDir, 'photos', 'stored'));
@@ -290,8 +300,9 @@ async function embeddedPorts(
 }
 
 /** Twilio when its variables are set; else the log (the whole text stays in the outbox). */
-function smsSender(config: Config, log: Log): SmsSender {
+async function smsSender(config: Config, log: Log): Promise<SmsSender> {
   if (!config.twilio) return createLogSmsSender(log);
+  const { createTwilioSmsSender } = await import('../tools/sms/twilio.ts');
   const { baseUrl, ...twilio } = config.twilio;
   log('sms.provider', { provider: 'twilio', baseUrl: baseUrl !== null });
   return createTwilioSmsSender({ ...twilio, ...(baseUrl ? { baseUrl } : {}) });
@@ -332,8 +343,19 @@ async function airtablePorts(
 ) {
   const { airtable, club, redisUrl, redisKeyPrefix } = config;
   if (!airtable) return null;
+  const [
+    { createAirtableClient },
+    { createAirtableRegistrationRecords },
+    { createAirtableTeamDirectory },
+  ] = await Promise.all([
+    import('../tools/airtable/client.ts'),
+    import('../tools/airtable/registrations.ts'),
+    import('../tools/airtable/teams.ts'),
+  ]);
   const schedule = redisUrl
-    ? await createRedisSchedule({
+    ? await (
+        await import('../tools/rate-limit/redis-schedule.ts')
+      ).createRedisSchedule({
         url: redisUrl,
         prefix: `${redisKeyPrefix}airtable-slot.`,
         intervalMs: AIRTABLE_INTERVAL_MS,
@@ -387,6 +409,27 @@ async function airtablePorts(
       return reported;
     },
     close: () => schedule.close(),
+  };
+}
+
+/**
+ * sharp and the HEIC pool, loaded once: by a process that runs the photo jobs as soon as it has
+ * started (`loadPhotoTools`, off any request), else on the first photo a turn prepares.
+ */
+function photoTools() {
+  const importPrepare = () => import('../tools/photos/prepare.ts');
+  let loaded: ReturnType<typeof importPrepare> | null = null;
+  const load = () => (loaded ??= importPrepare());
+  return {
+    /** Loads them now; a failure is the first prepare's to report. */
+    preload: () =>
+      load().then(
+        () => {},
+        () => {},
+      ),
+    prepare: async (bytes: Uint8Array, signal?: AbortSignal) =>
+      (await load()).preparePhoto(bytes, signal ? { signal } : {}),
+    close: async () => (await loaded)?.closeSharedHeicDecoder(),
   };
 }
 
@@ -504,7 +547,7 @@ export async function composeProduct(
       };
   const texts = createTexts({
     outbox,
-    sender: smsSender(config, log),
+    sender: await smsSender(config, log),
     ledger: stores.ledger,
     registrations: ports.registrations,
     lock: registrationLock(stores.snapshots),
@@ -515,7 +558,9 @@ export async function composeProduct(
     log,
   });
   // Development only (config refuses it in production): every actor streams to the relay.
-  const inspector = config.inspectUrl ? createWebSocketInspector({ url: config.inspectUrl }) : null;
+  const inspector = config.inspectUrl
+    ? (await import('@statelyai/inspect')).createWebSocketInspector({ url: config.inspectUrl })
+    : null;
   if (inspector) log('inspector.enabled', { url: config.inspectUrl });
   const runner = createRunner({
     store: stores.snapshots,
@@ -585,10 +630,11 @@ export async function composeProduct(
     pausedTtlMs: config.unfinishedRetentionMs,
   });
   const chat = config.nodeEnv === 'development' ? withDevShortcut(service, log) : service;
+  const photos = photoTools();
   const uploads = createPhotoUploads({
     chat,
     // HEIC goes to the shared worker-thread pool; JPEG, PNG and WebP to sharp's own threads.
-    prepare: (bytes, signal) => preparePhoto(bytes, signal ? { signal } : {}),
+    prepare: photos.prepare,
     photos: ports.photos,
     statuses,
     jobs: stores.jobs,
@@ -596,6 +642,8 @@ export async function composeProduct(
     now,
   });
   return {
+    /** Loads the photo tools (sharp) now: call it once the process has started, if it runs jobs. */
+    loadPhotoTools: photos.preload,
     /** The process's log with session ids tagged: use this one, never the raw log. */
     log,
     /** Prometheus series of this product (GET /metrics). */
@@ -659,7 +707,7 @@ export async function composeProduct(
       inspector?.stop();
       await closeWithin(board.close());
       await closeWithin(stores.close(), 15_000);
-      await closeWithin(closeSharedHeicDecoder());
+      await closeWithin(photos.close());
       if (airtable) await closeWithin(airtable.close());
       db.close();
     },

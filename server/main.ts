@@ -96,6 +96,8 @@ export async function startServer(
   const host = ['0.0.0.0', '::'].includes(address.address) ? '127.0.0.1' : address.address;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
   product.mcp.listeningAt(url);
+  // The photo jobs run here: sharp now, rather than on the first photo.
+  if (config.runWorkers) void product.loadPhotoTools();
   log('server.started', {
     url,
     redis: Boolean(config.redisUrl),

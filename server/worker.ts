@@ -12,6 +12,7 @@ async function main() {
   const log = createLog(config.logLevel);
   const product = await composeProduct(config, log);
   startWorkers(product, product.log);
+  void product.loadPhotoTools();
   log('worker.started', { redis: Boolean(config.redisUrl) });
   stopOnSignals('worker', product.close, log, GRACE_MS);
 }

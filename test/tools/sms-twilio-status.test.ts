@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import twilio from 'twilio';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTwilioSmsSender } from '../../tools/sms/twilio.ts';
 import { verifyTwilioSignature } from '../../tools/sms/twilio-signature.ts';
@@ -52,6 +53,86 @@ describe('verifyTwilioSignature', () => {
       ...overrides,
     };
     expect(verifyTwilioSignature(request)).toBe(valid);
+  });
+});
+
+describe('verifyTwilioSignature against the SDK', () => {
+  const quoted = "https://club.test/webhooks/twilio/status?registration=2526-abc&note=o'neil";
+  const tagged = { ...callback, Tag: ['b', 'a', 'b'] };
+  const unicode = { ...callback, Body: 'Grâce ✓' };
+  const changed = { ...callback, To: '+447700900999' };
+  type Params = Record<string, string | string[]>;
+  // [case, URL received, fields received, URL Twilio signed, fields Twilio signed, valid]
+  const cases: [string, string, Params, string, Params, boolean][] = [
+    ['the signed request', URL_SIGNED, callback, URL_SIGNED, callback, true],
+    [
+      'port added',
+      URL_SIGNED.replace('.test/', '.test:443/'),
+      callback,
+      URL_SIGNED,
+      callback,
+      true,
+    ],
+    [
+      'port left out',
+      URL_SIGNED,
+      callback,
+      URL_SIGNED.replace('.test/', '.test:443/'),
+      callback,
+      true,
+    ],
+    [
+      'another port',
+      URL_SIGNED.replace('.test/', '.test:8443/'),
+      callback,
+      URL_SIGNED,
+      callback,
+      true,
+    ],
+    ['http port 80', 'http://club.test:80/hook', callback, 'http://club.test/hook', callback, true],
+    ['a quote as sent', quoted, callback, quoted, callback, true],
+    ['a quote signed escaped', quoted, callback, quoted.replace("'", '%27'), callback, true],
+    ['an escaped quote', quoted.replace("'", '%27'), callback, quoted, callback, true],
+    [
+      'an upper-case host',
+      URL_SIGNED.replace('club', 'CLUB'),
+      callback,
+      URL_SIGNED,
+      callback,
+      true,
+    ],
+    [
+      'user info',
+      'https://u:p@club.test:443/x',
+      callback,
+      'https://u:p@club.test/x',
+      callback,
+      true,
+    ],
+    ['an IPv6 host', 'https://[::1]:443/x', callback, 'https://[::1]/x', callback, true],
+    ['repeated names', URL_SIGNED, tagged, URL_SIGNED, tagged, true],
+    ['unicode values', URL_SIGNED, unicode, URL_SIGNED, unicode, true],
+    ['a changed field', URL_SIGNED, changed, URL_SIGNED, callback, false],
+    ['no fields', URL_SIGNED, {}, URL_SIGNED, {}, true],
+    ['an unparseable URL', 'not a url', callback, URL_SIGNED, callback, false],
+    ['a path only', '/webhooks/twilio/status', callback, '/webhooks/twilio/status', callback, true],
+  ];
+  it.each(cases)('agrees with validateRequest: %s', (_, url, params, signedUrl, signed, valid) => {
+    const genuine = twilio.getExpectedTwilioSignature(TOKEN, signedUrl, signed);
+    const sdk = (signature: string) => {
+      try {
+        return twilio.validateRequest(TOKEN, signature, url, params);
+      } catch {
+        return false;
+      }
+    };
+    for (const [signature, expected] of [
+      [genuine, valid],
+      [`${genuine.slice(0, -2)}A=`, false],
+    ] as const) {
+      expect(sdk(signature)).toBe(expected);
+      expect(verifyTwilioSignature({ authToken: TOKEN, url, params, signature })).toBe(expected);
+    }
   });
 });
 

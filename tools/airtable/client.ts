@@ -1,6 +1,9 @@
 import Airtable from 'airtable';
 import { z } from 'zod';
 import { ToolUnavailableError } from '../tool.ts';
+import { AirtableRejectedError } from './errors.ts';
+
+export { AirtableRejectedError };
 
 /** How to reach one Airtable base; passed in by the composition root, never read from the env. */
 export type AirtableConfig = {
@@ -34,22 +37,6 @@ const SdkError = z.object({
   message: z.string().optional(),
   statusCode: z.number().nullish(),
 });
-
-/**
- * Airtable refused a request as malformed (422: an unknown field, a select option that does not
- * exist, a bad formula; 400; 413): a bug to report, never a reason to retry.
- */
-export class AirtableRejectedError extends Error {
-  /** Airtable's error type, e.g. `INVALID_MULTIPLE_CHOICE_OPTIONS`. */
-  readonly type: string;
-  readonly statusCode: number;
-  constructor(type: string, statusCode: number, message: string) {
-    super(`Airtable rejected the request: ${type} (${statusCode}): ${message.slice(0, 300)}`);
-    this.name = 'AirtableRejectedError';
-    this.type = type;
-    this.statusCode = statusCode;
-  }
-}
 
 /** Above this many characters a list request goes as `POST …/listRecords` (Airtable: 16,000). */
 export const URL_LIMIT = 16_000;

@@ -9,7 +9,7 @@ import {
   type StoredRegistration,
 } from '../registrations/registrations.ts';
 import { ToolUnavailableError } from '../tool.ts';
-import { AirtableRejectedError } from './client.ts';
+import { AirtableRejectedError } from './errors.ts';
 import { foldName, type RegistrationKey, type RegistrationRecords } from './records-port.ts';
 
 /** The durable queue of writes to the club's table. */

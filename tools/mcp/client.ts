@@ -1,5 +1,4 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ToolUnavailableError } from '../tool.ts';
 
 export type McpToolClientConfig = {
@@ -12,6 +11,13 @@ export type McpToolClientConfig = {
 
 const DEFAULT_TIMEOUT_MS = 5_000;
 
+/** The MCP SDK on the first call: a process that never calls a tool starts without it. */
+const loadSdk = () =>
+  Promise.all([
+    import('@modelcontextprotocol/sdk/client/index.js'),
+    import('@modelcontextprotocol/sdk/client/streamableHttp.js'),
+  ]);
+
 /** Calls tools on an MCP server over streamable HTTP; any failure is a ToolUnavailableError. */
 export function createMcpToolClient({
   url,
@@ -22,6 +28,7 @@ export function createMcpToolClient({
     const endpoint = url();
     if (!endpoint)
       throw new ToolUnavailableError('mcp', { cause: new Error('No MCP server URL yet') });
+    const [{ Client }, { StreamableHTTPClientTransport }] = await loadSdk();
     const client = new Client({ name: 'club-generic-agent', version: '1.0.0' });
     const transport = new StreamableHTTPClientTransport(new URL(endpoint), {
       requestInit: { headers: token ? { authorization: `Bearer ${token}` } : {} },

@@ -1,4 +1,3 @@
-import { fileTypeFromBuffer } from 'file-type';
 import { PhotoRejectedError } from './errors.ts';
 
 /** The photo types accepted, told apart by their first bytes rather than by the client's claim. */
@@ -16,13 +15,19 @@ const ACCEPTED: Record<string, PhotoType> = {
   'image/heif-sequence': 'image/heif',
 };
 
+const importFileType = () => import('file-type');
+let fileType: ReturnType<typeof importFileType> | null = null;
+
 /**
- * The photo type of `bytes` by magic bytes; throws PhotoRejectedError `not_an_image` for unknown
+ * The photo type of `bytes` by magic bytes (file-type, loaded on the first photo); throws PhotoRejectedError `not_an_image` for unknown
  * content and `unsupported_type` for a known type that is not a photo we take (GIF, AVIF, PDF, …).
  * Matching magic bytes prove nothing about the rest: preparePhoto still decodes every image.
  */
 export async function detectPhotoType(bytes: Uint8Array): Promise<PhotoType> {
-  const found = bytes.length > 0 ? await fileTypeFromBuffer(bytes) : undefined;
+  const found =
+    bytes.length > 0
+      ? await (await (fileType ??= importFileType())).fileTypeFromBuffer(bytes)
+      : undefined;
   if (!found) throw new PhotoRejectedError('not_an_image');
   const type = ACCEPTED[found.mime];
   if (!type) throw new PhotoRejectedError('unsupported_type');

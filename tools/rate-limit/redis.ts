@@ -1,7 +1,11 @@
-import { RateLimiterRedis } from 'rate-limiter-flexible';
+import type * as Flexible from 'rate-limiter-flexible';
 import { connectRedisKeyv } from '../redis/connection.ts';
-import { consumeOne, windowOptions } from './limiter.ts';
+import { consumeOne, flexible, windowOptions } from './limiter.ts';
 import type { RateLimiter, RateLimitWindow } from './port.ts';
+
+const RateLimiterRedis = flexible<typeof Flexible.RateLimiterRedis>(
+  'rate-limiter-flexible/lib/RateLimiterRedis.js',
+);
 
 export type RedisRateLimiterOptions = RateLimitWindow & {
   url: string;
