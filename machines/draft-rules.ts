@@ -1,3 +1,4 @@
+import { parentDetailFields } from '../routines/index.ts';
 import type { Draft } from '../routines/draft.ts';
 
 /** Drops answers that an earlier answer made meaningless, so a correction never leaves stale data. */
@@ -19,18 +20,8 @@ export function settleDraft(draft: Partial<Draft>): Partial<Draft> {
   return settled;
 }
 
-const PARENT_FIELDS = [
-  'parentFirstName',
-  'parentLastName',
-  'parentMobile',
-  'parentEmail',
-  'communicationConsent',
-  'parentDateOfBirth',
-  'parentPostcode',
-  'parentHouseNumber',
-  'parentAddress',
-  'parentAddressConfirmed',
-] as const satisfies readonly (keyof Draft)[];
+/** The parent's own details, from the routines marked `parentDetail` (routines/index.ts). */
+const PARENT_FIELDS = parentDetailFields();
 
 /** The parent's own details from a registration, to offer again for a brother or sister. */
 export function parentDetails(draft: Partial<Draft>): Partial<Draft> {

@@ -1,5 +1,5 @@
 import type { ClubConfig } from '../routines/club.ts';
-import { routines, type QuestionRoutineId } from '../routines/index.ts';
+import { routines, type QuestionRoutineId, uploadOnly } from '../routines/index.ts';
 import type { Parsed } from '../routines/parsers/result.ts';
 import { readRegistrationCode } from '../routines/registration-code.ts';
 import { readAnswer, validateAnswer } from '../routines/validate.ts';
@@ -92,7 +92,7 @@ export type LlmInterpreterDeps = {
 };
 
 /** Routines answered by an upload, never by text, whatever a model makes of a message. */
-const UPLOAD_ONLY: ReadonlySet<QuestionRoutineId> = new Set(['photo']);
+const UPLOAD_ONLY: ReadonlySet<QuestionRoutineId> = new Set(uploadOnly());
 const UNCLEAR = "Sorry, I didn't quite catch that.";
 
 /** Trimmed and cut to size; null when empty. */

@@ -1,3 +1,4 @@
+import { requiredFields } from '../routines/index.ts';
 import { formatAddress } from '../routines/address-text.ts';
 import { isTooOldForAgeGroup } from '../routines/age.ts';
 import type { ClubConfig } from '../routines/club.ts';
@@ -16,23 +17,8 @@ export class IncompleteDraftError extends Error {
   }
 }
 
-const REQUIRED = [
-  'parentFirstName',
-  'parentLastName',
-  'childFirstName',
-  'childLastName',
-  'childDateOfBirth',
-  'childGender',
-  'hasMedicalIssues',
-  'playedLastSeason',
-  'relationship',
-  'parentMobile',
-  'parentEmail',
-  'communicationConsent',
-  'parentDateOfBirth',
-  'parentAddress',
-  'paymentDay',
-] as const satisfies readonly (keyof Draft)[];
+/** What every saved record needs, from the routines' `required` (routines/index.ts). */
+const REQUIRED = requiredFields();
 
 function addressFields(prefix: 'parent' | 'player', address: Address) {
   return {

@@ -12,6 +12,7 @@ export const childDateOfBirth = defineRoutine({
     'Return it as YYYY-MM-DD. If the date is impossible, ambiguous or has no year, return no answer.',
   ],
   extracts: Draft.pick({ childDateOfBirth: true }),
+  required: ['childDateOfBirth'],
   parse: (text, { today }) =>
     mapParsed(parseDate(text, today), (childDateOfBirth) => ({ childDateOfBirth })),
   check: ({ childDateOfBirth }, { today, club }) => {

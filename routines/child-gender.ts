@@ -12,6 +12,7 @@ export const childGender = defineRoutine({
     'boy/son/lad is Male; girl/daughter is Female; "prefer not to say" or anything else given is Not Disclosed.',
   ],
   extracts: Draft.pick({ childGender: true }),
+  required: ['childGender'],
   parse: (text) => mapParsed(parseGender(text), (childGender) => ({ childGender })),
   mentions: ['gender', 'boy', 'girl'],
   corrections: PLAIN_FIELD,

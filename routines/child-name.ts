@@ -22,6 +22,7 @@ export const childName = defineRoutine({
     'If only a first name is given, return no answer so that the last name is asked for.',
   ],
   extracts: Draft.pick({ childFirstName: true, childLastName: true }),
+  required: ['childFirstName', 'childLastName'],
   parse: (text, { draft }) =>
     mapParsed(parseFullName(withSameSurname(text, draft.parentLastName)), ({ first, last }) => ({
       childFirstName: first,

@@ -12,6 +12,8 @@ export const communicationConsent = defineRoutine({
     'Read whether the parent agrees to general club e-mails and texts. Yes and no are both valid.',
   ],
   extracts: Draft.pick({ communicationConsent: true }),
+  required: ['communicationConsent'],
+  parentDetail: true,
   parse: (text) =>
     mapParsed(parseYesNo(text), (communicationConsent) => ({ communicationConsent })),
   mentions: ['consent', 'club news'],

@@ -11,6 +11,7 @@ export const confirmParentAddress = defineRoutine({
     `Is this your address?\n\n**${draft.parentAddress ? formatAddress(draft.parentAddress) : ''}**`,
   instructions: ['Read whether the parent confirms the address shown: yes or no.'],
   extracts: Draft.pick({ parentAddressConfirmed: true }),
+  parentDetail: true,
   parse: (text) =>
     mapParsed(parseYesNo(text), (parentAddressConfirmed) => ({ parentAddressConfirmed })),
   tools: [],

@@ -42,6 +42,12 @@ export type QuestionRoutine<Answer extends z.ZodObject = z.ZodObject> = {
    * stored record. The machine's lists of correctable routines are derived from this.
    */
   corrections?: Corrections;
+  /** Answers (fields of `extracts`) the record cannot be saved without. */
+  required?: readonly (keyof z.output<Answer>)[];
+  /** The parent's own details: offered again, as they are, when the parent registers a sibling. */
+  parentDetail?: true;
+  /** Answered by an upload, never by a typed reply, whatever a model makes of a message. */
+  answeredBy?: 'upload';
   tools: readonly ToolDefinition[];
   /** Real replies and the answer each must give (null: unclear). Feed the tests and the graph. */
   examples: readonly { says: string; answer: z.output<Answer> | null }[];

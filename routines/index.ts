@@ -1,3 +1,4 @@
+import type { Draft } from './draft.ts';
 import type { Corrections, Routine } from './define-routine.ts';
 import { parentName } from './parent-name.ts';
 import { reuseParentDetails } from './reuse-parent-details.ts';
@@ -103,6 +104,26 @@ export type QuestionRoutineId = {
 }[RoutineId];
 
 export const isRoutineId = (id: string): id is RoutineId => Object.hasOwn(routines, id);
+
+const questions = () =>
+  (Object.keys(routines) as RoutineId[]).flatMap((id) => {
+    const routine: Routine = routines[id];
+    return routine.kind === 'question' ? [{ id: id as QuestionRoutineId, routine }] : [];
+  });
+
+/** The answers a record cannot be saved without (each routine's `required`). */
+export const requiredFields = (): (keyof Draft)[] =>
+  questions().flatMap(({ routine }) => (routine.required ?? []) as (keyof Draft)[]);
+
+/** The parent's own details, offered again for a sibling: what the `parentDetail` routines extract. */
+export const parentDetailFields = (): (keyof Draft)[] =>
+  questions().flatMap(({ routine }) =>
+    routine.parentDetail ? (Object.keys(routine.extracts.shape) as (keyof Draft)[]) : [],
+  );
+
+/** The routines answered by an upload (`answeredBy`). */
+export const uploadOnly = (): QuestionRoutineId[] =>
+  questions().flatMap(({ id, routine }) => (routine.answeredBy === 'upload' ? [id] : []));
 
 /** The question routines whose answer may be changed the given way (their `corrections`), in catalogue order. */
 export const correctableBy = (way: keyof Corrections): QuestionRoutineId[] =>

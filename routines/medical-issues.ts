@@ -14,6 +14,7 @@ export const medicalIssues = defineRoutine({
     'A bare "yes" with no details is unclear: return no answer so that the details are asked for.',
   ],
   extracts: Draft.pick({ hasMedicalIssues: true, medicalIssues: true }),
+  required: ['hasMedicalIssues'],
   parse: (text) =>
     mapParsed(parseMedicalIssues(text), ({ hasIssues, details }) => ({
       hasMedicalIssues: hasIssues,

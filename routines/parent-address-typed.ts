@@ -11,6 +11,8 @@ export const parentAddressTyped = defineRoutine({
     'Please type your full address, with commas between the parts, e.g. "12 Acacia Avenue, Urmston, Manchester, M41 0AA".',
   instructions: TYPED_ADDRESS_INSTRUCTIONS,
   extracts: Draft.pick({ parentAddress: true }),
+  required: ['parentAddress'],
+  parentDetail: true,
   parse: (text) => mapParsed(parseTypedAddress(text), (parentAddress) => ({ parentAddress })),
   mentions: ['my address', 'address'],
   corrections: AT_SUMMARY,

@@ -14,6 +14,8 @@ export const parentDateOfBirth = defineRoutine({
     'If the date is impossible, ambiguous or has no year, return no answer.',
   ],
   extracts: Draft.pick({ parentDateOfBirth: true }),
+  required: ['parentDateOfBirth'],
+  parentDetail: true,
   parse: (text, { today }) =>
     mapParsed(parseDate(text, today), (parentDateOfBirth) => ({ parentDateOfBirth })),
   check: ({ parentDateOfBirth }, { today }) => {

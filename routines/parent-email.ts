@@ -9,6 +9,8 @@ export const parentEmail = defineRoutine({
   ask: () => "What's your e-mail address?",
   instructions: ["Read the parent's e-mail address and return it in lower case."],
   extracts: Draft.pick({ parentEmail: true }),
+  required: ['parentEmail'],
+  parentDetail: true,
   parse: (text) => mapParsed(parseEmail(text), (parentEmail) => ({ parentEmail })),
   mentions: ['my email', 'my e-mail', 'email', 'e-mail'],
   corrections: PLAIN_FIELD,

@@ -9,6 +9,7 @@ export const parentHouseNumber = defineRoutine({
   ask: () => 'And your house number or name?',
   instructions: HOUSE_INSTRUCTIONS,
   extracts: Draft.pick({ parentHouseNumber: true }),
+  parentDetail: true,
   parse: (text) =>
     mapParsed(parseHouseNumber(text), (parentHouseNumber) => ({ parentHouseNumber })),
   tools: [],

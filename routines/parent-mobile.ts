@@ -12,6 +12,8 @@ export const parentMobile = defineRoutine({
     'A landline or a foreign number is not valid: return no answer.',
   ],
   extracts: Draft.pick({ parentMobile: true }),
+  required: ['parentMobile'],
+  parentDetail: true,
   parse: (text) => mapParsed(parseUkMobile(text), (parentMobile) => ({ parentMobile })),
   mentions: ['my mobile', 'my number', 'my phone', 'mobile', 'phone number', 'number is'],
   corrections: AT_SUMMARY,

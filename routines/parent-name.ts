@@ -14,6 +14,8 @@ export const parentName = defineRoutine({
     'If only one name, initials, or something that is not a name is given, return no answer.',
   ],
   extracts: Draft.pick({ parentFirstName: true, parentLastName: true }),
+  required: ['parentFirstName', 'parentLastName'],
+  parentDetail: true,
   parse: (text) =>
     mapParsed(parseFullName(text), ({ first, last }) => ({
       parentFirstName: first,

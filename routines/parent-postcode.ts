@@ -10,6 +10,7 @@ export const parentPostcode = defineRoutine({
   ask: () => "What's your postcode?",
   instructions: POSTCODE_INSTRUCTIONS,
   extracts: Draft.pick({ parentPostcode: true }),
+  parentDetail: true,
   parse: (text) => mapParsed(parseUkPostcode(text), (parentPostcode) => ({ parentPostcode })),
   mentions: ['my postcode', 'postcode', 'post code'],
   corrections: AT_SUMMARY,

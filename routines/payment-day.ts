@@ -35,6 +35,7 @@ export const paymentDay = defineRoutine({
     'Direct Debits cannot be taken on the 29th, 30th or 31st: for those return no answer and explain.',
   ],
   extracts: Draft.pick({ paymentDay: true }),
+  required: ['paymentDay'],
   parse: (text) => mapParsed(parsePaymentDay(text), (day) => ({ paymentDay: day })),
   mentions: ['payment day'],
   corrections: { afterSave: true },

@@ -12,6 +12,7 @@ export const photo = defineRoutine({
     'The photo comes through the upload button. A typed reply cannot answer this step.',
   ],
   extracts: Draft.pick({ photoLink: true }),
+  answeredBy: 'upload',
   parse: () => fail('Please use the upload button beside the message box to send the photo.'),
   tools: [],
   examples: [{ says: 'here it is', answer: null }],

@@ -32,6 +32,7 @@ export const playedLastSeason = defineRoutine({
     `Did ${childName(view)} play for ${view.club.shortName} last season (${view.club.season.previousLabel})?`,
   instructions: ['Read whether the child played for this club last season: yes or no.'],
   extracts: Draft.pick({ playedLastSeason: true }),
+  required: ['playedLastSeason'],
   parse: (text, { club }) =>
     mapParsed(readPlayedLastSeason(text, club.shortName), (playedLastSeason) => ({
       playedLastSeason,

@@ -12,6 +12,7 @@ export const relationship = defineRoutine({
     'mum/mam/mom is Mother; dad is Father; a legal guardian or carer is Guardian; grandparents and others are Other.',
   ],
   extracts: Draft.pick({ relationship: true }),
+  required: ['relationship'],
   parse: (text) => mapParsed(parseRelationship(text), (value) => ({ relationship: value })),
   mentions: ['relationship'],
   corrections: PLAIN_FIELD,
