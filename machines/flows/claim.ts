@@ -1,5 +1,22 @@
 import { answerIs, critical, meta, type FlowPart } from './states.ts';
 
+/** Claimed (or taken over): back to where the parent was, or on to the child's next question. */
+const claimed = [
+  {
+    guard: 'isCorrecting',
+    target: 'afterCorrection',
+    actions: ['setRegistration', 'clearFailure'],
+  },
+  { guard: 'isReviewingHeld', target: 'reviewHeld', actions: ['setRegistration', 'clearFailure'] },
+  { target: 'childGender', actions: ['setRegistration', 'clearFailure'] },
+] as const;
+
+/** Registered and paid already, from another chat: nothing more to do here. */
+const alreadyComplete = {
+  target: '#session.generic',
+  actions: ['noteAlreadyRegistered', 'clearFailure'],
+} as const;
+
 /**
  * The one registration per child and season, claimed for this chat once the child is known (by
  * either intake); a registration another chat is carrying on is taken over only if the parent
@@ -8,27 +25,12 @@ import { answerIs, critical, meta, type FlowPart } from './states.ts';
 export const claimPart = {
   /** The child is known: claim the one registration per child and season for this chat. */
   claimingRegistration: critical('claimRegistration', {
-    'registration.claimed': [
-      {
-        guard: 'isCorrecting',
-        target: 'afterCorrection',
-        actions: ['setRegistration', 'clearFailure'],
-      },
-      {
-        guard: 'isReviewingHeld',
-        target: 'reviewHeld',
-        actions: ['setRegistration', 'clearFailure'],
-      },
-      { target: 'childGender', actions: ['setRegistration', 'clearFailure'] },
-    ],
+    'registration.claimed': claimed,
     'registration.elsewhere': {
       target: 'carryOnHere',
       actions: ['setRegistration', 'clearFailure'],
     },
-    'registration.complete': {
-      target: '#session.generic',
-      actions: ['noteAlreadyRegistered', 'clearFailure'],
-    },
+    'registration.complete': alreadyComplete,
   }),
   carryOnHere: {
     tags: 'awaitingUser',
@@ -45,22 +47,7 @@ export const claimPart = {
     },
   },
   takingOverRegistration: critical('takeOverRegistration', {
-    'registration.claimed': [
-      {
-        guard: 'isCorrecting',
-        target: 'afterCorrection',
-        actions: ['setRegistration', 'clearFailure'],
-      },
-      {
-        guard: 'isReviewingHeld',
-        target: 'reviewHeld',
-        actions: ['setRegistration', 'clearFailure'],
-      },
-      { target: 'childGender', actions: ['setRegistration', 'clearFailure'] },
-    ],
-    'registration.complete': {
-      target: '#session.generic',
-      actions: ['noteAlreadyRegistered', 'clearFailure'],
-    },
+    'registration.claimed': claimed,
+    'registration.complete': alreadyComplete,
   }),
 } satisfies FlowPart;

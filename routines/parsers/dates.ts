@@ -1,3 +1,4 @@
+import { ORDINAL_UNITS } from './numbers.ts';
 import { clean } from './text.ts';
 import { fail, ok, type Parsed } from './result.ts';
 
@@ -194,29 +195,7 @@ function fixMonthTypos(message: string): string {
   });
 }
 
-const ORDINAL_WORDS: Record<string, number> = {
-  first: 1,
-  second: 2,
-  third: 3,
-  fourth: 4,
-  fifth: 5,
-  sixth: 6,
-  seventh: 7,
-  eighth: 8,
-  ninth: 9,
-  tenth: 10,
-  eleventh: 11,
-  twelfth: 12,
-  thirteenth: 13,
-  fourteenth: 14,
-  fifteenth: 15,
-  sixteenth: 16,
-  seventeenth: 17,
-  eighteenth: 18,
-  nineteenth: 19,
-  twentieth: 20,
-  thirtieth: 30,
-};
+const ORDINAL_WORDS: Record<string, number> = { ...ORDINAL_UNITS, twentieth: 20, thirtieth: 30 };
 const TENS: Record<string, number> = { twenty: 20, thirty: 30 };
 
 /** "the third of february", "twenty-first": spelled-out days as digits ("3rd", "21st"). */

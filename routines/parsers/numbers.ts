@@ -32,7 +32,8 @@ const TENS: Readonly<Record<string, number>> = {
   ninety: 90,
 };
 
-const ORDINAL_UNITS: Readonly<Record<string, number>> = {
+/** "first" … "nineteenth" as numbers. */
+export const ORDINAL_UNITS: Readonly<Record<string, number>> = {
   first: 1,
   second: 2,
   third: 3,
