@@ -371,14 +371,16 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
 
   const numberOf = (actor: SessionActor) => whereIs(actor.getSnapshot()).number;
 
-  /** The chat's own stored record and the registration it resumed elsewhere, if any. */
-  async function aliasOf(sessionId: SessionId): Promise<SessionId | null> {
-    const own = await runner.peek(definition, sessionId).catch(() => null);
-    return own ? Conversation.parse(own.stored.extra ?? {}).aliasOf : null;
+  /**
+   * The registration this chat goes on with (its own, or the one it resumed from another chat)
+   * and that registration as stored: one read when the chat resumed none.
+   */
+  async function located(sessionId: SessionId) {
+    const own = await runner.peek(definition, sessionId);
+    const alias = own ? Conversation.parse(own.stored.extra ?? {}).aliasOf : null;
+    if (alias === null) return { instanceId: sessionId, found: own };
+    return { instanceId: alias, found: await runner.peek(definition, alias) };
   }
-
-  /** The registration this chat goes on with: its own, or the one it resumed from another chat. */
-  const instanceOf = async (sessionId: SessionId) => (await aliasOf(sessionId)) ?? sessionId;
 
   /** "later": the paused registration can be found from a new chat with its code and a secret. */
   async function leaveTickets(instanceId: SessionId, snapshot: SessionSnapshot) {
@@ -609,11 +611,11 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
       return elsewhere === null ? first : answer(elsewhere);
     },
     async uploadedPhoto({ sessionId, uploadId, signal, notAfter }) {
-      const instanceId = await instanceOf(sessionId);
       // The photo check (a model call, seconds) runs before the turn, not while holding the lock.
-      const before = await runner.peek(definition, instanceId).catch((error: unknown) => {
+      const { instanceId, found: before } = await located(sessionId).catch((error: unknown) => {
         // A stale session: the turn itself restarts it politely.
-        if (error instanceof SnapshotIncompatibleError) return null;
+        if (error instanceof SnapshotIncompatibleError)
+          return { instanceId: sessionId, found: null };
         throw error;
       });
       const wanted =
@@ -643,11 +645,11 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
       );
     },
     async peek(sessionId) {
-      const found = await runner.peek(definition, await instanceOf(sessionId));
+      const { found } = await located(sessionId);
       return found ? result(sessionId, found.snapshot) : null;
     },
     async transcript(sessionId) {
-      const found = await runner.peek(definition, await instanceOf(sessionId));
+      const { found } = await located(sessionId);
       if (!found) return null;
       const { agent, routineNumber } = result(sessionId, found.snapshot);
       const { transcript } = Conversation.parse(found.stored.extra ?? {});
