@@ -137,10 +137,10 @@ export function appendTranscript(
     text: message.text.slice(0, TRANSCRIPT_MESSAGE_CHARS),
   }));
   const next = [...transcript, ...clipped];
-  const size = (message: ShownMessage) => Buffer.byteLength(JSON.stringify(message)) + 1;
-  let bytes = next.reduce((sum, message) => sum + size(message), 2);
+  // Measured whole (one serialisation a turn); a message dropped takes its bytes and a comma.
+  let bytes = Buffer.byteLength(JSON.stringify(next));
   while (bytes > TRANSCRIPT_MAX_BYTES && next.length > 0) {
-    bytes -= size(next.shift() as ShownMessage);
+    bytes -= Buffer.byteLength(JSON.stringify(next.shift())) + 1;
   }
   return next;
 }
@@ -182,8 +182,17 @@ type Conversation = z.infer<typeof Conversation>;
 /** The wall clock to a fraction of a millisecond, comparable between processes of one machine. */
 const preciseNow = () => performance.timeOrigin + performance.now();
 
-const digestOf = (text: string) =>
-  createHash('sha256').update(text.trim().toLowerCase().normalize('NFKC')).digest('hex');
+/** The last text digested and its digest: a turn asks twice (is it a resend? what was applied?). */
+let lastDigested: { text: string; digest: string } | null = null;
+function digestOf(text: string): string {
+  if (lastDigested?.text !== text) {
+    const digest = createHash('sha256')
+      .update(text.trim().toLowerCase().normalize('NFKC'))
+      .digest('hex');
+    lastDigested = { text, digest };
+  }
+  return lastDigested.digest;
+}
 
 const DAY_MS = 24 * 3600_000;
 /** Wrong code-and-secret tries of one code in a day before resuming by secret is refused for it. */
@@ -218,11 +227,23 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
   const pausedTtlMs = deps.pausedTtlMs ?? definition.ttlMs;
   const keptDays = Math.round(pausedTtlMs / DAY_MS);
 
+  /** Today's date (YYYY-MM-DD), formatted once a day rather than at every look. */
+  let day = { start: 0, end: 0, iso: '' };
+  const today = () => {
+    const ms = now().getTime();
+    if (ms < day.start || ms >= day.end || Number.isNaN(ms)) {
+      const iso = todayIso(new Date(ms));
+      const start = Date.parse(`${iso}T00:00:00Z`);
+      day = { start, end: start + DAY_MS, iso };
+    }
+    return day.iso;
+  };
+
   const viewOf = (snapshot: SessionSnapshot): RoutineView => ({
     draft: snapshot.context.draft,
     club,
     team: snapshot.context.team,
-    today: todayIso(now()),
+    today: today(),
     siblingRegistered: snapshot.context.siblingRegistered === true,
     previousParent: snapshot.context.previousParent,
   });
@@ -318,9 +339,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
       view: viewOf(snapshot),
       ...(signal ? { signal } : {}),
     });
-    const event = admit(understood.event, snapshot);
-    log('turn.understood', { routine: where.number, event: event.type });
-    return { ...understood, event };
+    return { ...understood, event: admit(understood.event, snapshot) };
   }
 
   const remember = (conversation: Conversation, said: string | null, reply: string) => {
@@ -399,7 +418,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
     const code = readRegistrationCode(text, club);
     if (!code.found || !code.ok) return null;
     const rest = text.normalize('NFKC').replace(code.code.raw, ' ');
-    const secrets = [parseUkMobile(rest), parseDate(rest, todayIso(now()))].flatMap((parsed) =>
+    const secrets = [parseUkMobile(rest), parseDate(rest, today())].flatMap((parsed) =>
       parsed.ok ? [parsed.value] : [],
     );
     if (secrets.length === 0) return null;
@@ -432,6 +451,8 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
     elsewhere?: SessionId;
     /** This chat resumed that registration from now on (saved with this chat's record). */
     resumes?: SessionId;
+    /** What the message was understood as (the event's type), for the turn's log line. */
+    understood?: string;
   }>;
 
   /** One turn of the session through the runner: restore, this step's events, effects, save, reply. */
@@ -476,6 +497,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
             sessionId,
             state: turnResult.state,
             from: numberBefore,
+            ...(done.understood ? { understood: done.understood } : {}),
             routine: turnResult.routineNumber,
             ms: Math.round(performance.now() - started),
           });
@@ -603,7 +625,12 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
             if (event.type === 'user.commanded' && landed.context.paused === true) {
               await leaveTickets(instanceId, landed);
             }
-            return { said: text, applied: true, ...(preface ? { preface } : {}) };
+            return {
+              said: text,
+              applied: true,
+              understood: event.type,
+              ...(preface ? { preface } : {}),
+            };
           },
           { instanceId, ...(onProgress ? { onProgress } : {}) },
         );

@@ -1,10 +1,8 @@
 import { pounds, type ClubConfig } from '../routines/club.ts';
 import { monthlyAmountPence } from '../routines/subscription-plan.ts';
+import { monthName } from '../routines/parsers/dates.ts';
 
 type FaqEntry = ClubConfig['faq'][number];
-
-const monthName = (yearMonth: string) =>
-  new Date(`${yearMonth}-01T00:00:00Z`).toLocaleString('en-GB', { month: 'long', timeZone: 'UTC' });
 
 /**
  * Answers every club has, worded from its configuration (fees, discount, season, kit, contact), so

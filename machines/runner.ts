@@ -9,6 +9,7 @@ import {
 } from 'xstate';
 import type { z } from 'zod';
 import {
+  recordJson,
   type HeldInstance,
   type SnapshotStore,
   type StoredInstance,
@@ -304,7 +305,7 @@ export function createRunner({
             savedAt: now().toISOString(),
             extra: done.extra ?? held.stored?.extra ?? {},
           };
-          const bytes = Buffer.byteLength(JSON.stringify(record));
+          const bytes = Buffer.byteLength(recordJson(record));
           if (bytes > maxInstanceBytes) throw new InstanceTooLargeError(definition.id, bytes);
           await held.commit(
             record,

@@ -102,8 +102,20 @@ const EFFECT_NUMBERS: Partial<Record<EffectId, number>> = {
   updateRecord: 28,
 };
 
+/** Where each snapshot is (a snapshot never changes; a turn asks several times). */
+const places = new WeakMap<SessionSnapshot, Readonly<Where>>();
+
 /** Reads the state's meta: which agent speaks, which routine is on screen, which effect is due. */
-export function whereIs(snapshot: SessionSnapshot): Where {
+export function whereIs(snapshot: SessionSnapshot): Readonly<Where> {
+  let where = places.get(snapshot);
+  if (where === undefined) {
+    where = Object.freeze(placeOf(snapshot));
+    places.set(snapshot, where);
+  }
+  return where;
+}
+
+function placeOf(snapshot: SessionSnapshot): Where {
   const metas = Object.values(snapshot.getMeta()) as StateMeta[];
   const where: Where = { agent: 'generic', routine: null, number: null, effect: null };
   for (const meta of metas) {

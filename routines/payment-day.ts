@@ -4,9 +4,7 @@ import { pounds } from './club.ts';
 import { parsePaymentDay } from './parsers/payment-day.ts';
 import { mapParsed } from './parsers/result.ts';
 import { monthlyAmountPence } from './subscription-plan.ts';
-
-const monthName = (yearMonth: string) =>
-  new Date(`${yearMonth}-01T00:00:00Z`).toLocaleString('en-GB', { month: 'long', timeZone: 'UTC' });
+import { monthName } from './parsers/dates.ts';
 
 export const paymentDay = defineRoutine({
   number: 29,

@@ -21,6 +21,13 @@ const MONTHS: readonly (readonly string[])[] = [
   ['december', 'dec'],
 ];
 const MONTH = `(${MONTHS.flat().join('|')})(?!\\p{L})\\.?`;
+
+/** "2025-09" → "September" (a table: Intl builds a formatter on every call). */
+export function monthName(yearMonth: string): string {
+  const name = MONTHS[Number(yearMonth.slice(5, 7)) - 1]?.[0];
+  if (!name) throw new RangeError(`Not a year and month: ${yearMonth}`);
+  return name[0]?.toUpperCase() + name.slice(1);
+}
 const ORDINAL = '(?:st|nd|rd|th)?';
 const SEP = '(?:\\s*[/.\\-]\\s*|\\s+)';
 
@@ -197,12 +204,15 @@ function fixMonthTypos(message: string): string {
 
 const ORDINAL_WORDS: Record<string, number> = { ...ORDINAL_UNITS, twentieth: 20, thirtieth: 30 };
 const TENS: Record<string, number> = { twenty: 20, thirty: 30 };
+const SPELLED_ORDINAL = new RegExp(
+  `(?<!\\p{L})(?:(twenty|thirty)[\\s-]+)?(${Object.keys(ORDINAL_WORDS).join('|')})(?!\\p{L})`,
+  'gu',
+);
 
 /** "the third of february", "twenty-first": spelled-out days as digits ("3rd", "21st"). */
 function ordinalsAsDigits(message: string): string {
-  const ordinal = Object.keys(ORDINAL_WORDS).join('|');
   return message.replace(
-    new RegExp(`(?<!\\p{L})(?:(twenty|thirty)[\\s-]+)?(${ordinal})(?!\\p{L})`, 'gu'),
+    SPELLED_ORDINAL,
     (_, tens: string | undefined, word: string) =>
       `${(tens ? (TENS[tens] ?? 0) : 0) + (ORDINAL_WORDS[word] ?? 0)}th`,
   );

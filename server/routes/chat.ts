@@ -53,8 +53,11 @@ export const turnFields = (turn: TurnResult) => ({
 
 /** A message over the limit is refused with a sentence asking for a shorter one, not a bare 400. */
 function refuseTooLong(body: unknown) {
-  const text = z.object({ user_message: z.string() }).safeParse(body).data?.user_message;
-  if (text === undefined || text.length <= MAX_MESSAGE_CHARS) return;
+  const text =
+    typeof body === 'object' && body !== null
+      ? (body as { user_message?: unknown }).user_message
+      : null;
+  if (typeof text !== 'string' || text.length <= MAX_MESSAGE_CHARS) return;
   const count = (n: number) => n.toLocaleString('en-GB');
   throw new HttpError(
     400,

@@ -19,6 +19,27 @@ export type StoredInstance = z.infer<typeof StoredInstance>;
 /** What a turn saves: everything but the revision, which the store assigns. */
 export type InstanceRecord = Omit<StoredInstance, 'revision' | 'machine'>;
 
+const recordJsons = new WeakMap<InstanceRecord, string>();
+
+/** A record's JSON, made once per record (the runner measures it, a store saves the same text). */
+export function recordJson(record: InstanceRecord): string {
+  let json = recordJsons.get(record);
+  if (json === undefined) {
+    json = JSON.stringify(record);
+    recordJsons.set(record, json);
+  }
+  return json;
+}
+
+/**
+ * A stored instance as text: the revision first (a save script reads it from the start), then
+ * the record, then the machine. The same as JSON.stringify of those fields in that order.
+ */
+export function storedJson(revision: number, machine: string, record: InstanceRecord): string {
+  const fields = recordJson(record).slice(1, -1);
+  return `{"revision":${revision},${fields}${fields ? ',' : ''}"machine":${JSON.stringify(machine)}}`;
+}
+
 /** An instance whose lock this turn holds, loaded as it stood when the lock was taken. */
 export interface HeldInstance {
   readonly stored: StoredInstance | null;

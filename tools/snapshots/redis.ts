@@ -8,6 +8,7 @@ import {
   RevisionConflictError,
   SNAPSHOT_STORE_DEFAULTS,
   StoredInstance,
+  storedJson,
   type HeldInstance,
   type InstanceKey,
   type SnapshotStore,
@@ -147,18 +148,14 @@ export async function createRedisSnapshotStore(
         }
         const expected = stored?.revision ?? -1;
         // The revision first: the save script reads it from the start of the text (no decoding).
-        const next: StoredInstance = {
-          revision: (stored?.revision ?? 0) + 1,
-          ...record,
-          machine: key.machine,
-        };
+        const next = storedJson((stored?.revision ?? 0) + 1, key.machine, record);
         const reply = await reaching(() =>
           client.eval(COMMIT, {
             keys: keys(key),
             arguments: [
               token,
               String(expected),
-              JSON.stringify(next),
+              next,
               String(Math.max(1, Math.round(ttlMs))),
               String(
                 options.notAfter === undefined ? 0 : Math.max(1, Math.floor(options.notAfter)),
