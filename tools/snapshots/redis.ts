@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { connectRedisClient } from '../redis/connection.ts';
+import { redisScript } from '../redis/script.ts';
 import { ToolUnavailableError } from '../tool.ts';
 import {
   CommitTooLateError,
@@ -21,11 +22,11 @@ export type RedisSnapshotStoreOptions = SnapshotStoreOptions & {
 };
 
 /** KEYS: lock, data. ARGV: token, lock ttl. Takes the lock if free and returns the data with it. */
-const ACQUIRE = `
+const ACQUIRE = redisScript(`
 if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
   return {1, redis.call('GET', KEYS[2])}
 end
-return {0}`;
+return {0}`);
 
 /**
  * KEYS: lock, data. ARGV: token, expected revision (-1: none), new value, ttl, not after (epoch
@@ -34,7 +35,7 @@ return {0}`;
  * The revision is read from the start of the stored text (saved first), else by decoding it.
  * Returns {saved 1/0/2 (2: too late), revision found (-1: none, -2: unreadable)}.
  */
-const COMMIT = `
+const COMMIT = redisScript(`
 if ARGV[5] ~= '0' then
   local time = redis.call('TIME')
   local nowMs = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
@@ -60,12 +61,12 @@ if redis.call('GET', KEYS[1]) ~= ARGV[1] or found ~= tonumber(ARGV[2]) then
 end
 redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4])
 redis.call('DEL', KEYS[1])
-return {1, found}`;
+return {1, found}`);
 
 /** KEYS: lock. ARGV: token. Deletes the lock only if it is still ours. */
-const RELEASE = `
+const RELEASE = redisScript(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0`;
+return 0`);
 
 const AcquireReply = z.union([
   z.tuple([z.literal(1), z.string().nullable()]),
@@ -119,12 +120,12 @@ export async function createRedisSnapshotStore(
   const keys = (key: InstanceKey) => [lockKey(key), dataKey(key)];
 
   const release = (key: InstanceKey, token: string) =>
-    reaching(() => client.eval(RELEASE, { keys: [lockKey(key)], arguments: [token] }));
+    reaching(() => RELEASE.run(client, { keys: [lockKey(key)], arguments: [token] }));
 
   /** Takes the lock if it is free and loads the instance, in one round trip. */
   const tryAcquire = async (key: InstanceKey, token: string) => {
     const reply = await reaching(() =>
-      client.eval(ACQUIRE, { keys: keys(key), arguments: [token, String(lockTtlMs)] }),
+      ACQUIRE.run(client, { keys: keys(key), arguments: [token, String(lockTtlMs)] }),
     );
     const [taken, json] = AcquireReply.parse(reply);
     if (taken !== 1) return null;
@@ -150,7 +151,7 @@ export async function createRedisSnapshotStore(
         // The revision first: the save script reads it from the start of the text (no decoding).
         const next = storedJson((stored?.revision ?? 0) + 1, key.machine, record);
         const reply = await reaching(() =>
-          client.eval(COMMIT, {
+          COMMIT.run(client, {
             keys: keys(key),
             arguments: [
               token,
