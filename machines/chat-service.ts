@@ -471,7 +471,8 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
       async (actor, { stored, restarted }) => {
         const conversation = Conversation.parse(stored?.extra ?? {});
         const numberBefore = whereIs(actor.getSnapshot()).number;
-        actor.send({ type: 'turn.started' });
+        // A turn starts by clearing the last turn's notices; with none there is nothing to clear.
+        if (actor.getSnapshot().context.notices.length > 0) actor.send({ type: 'turn.started' });
         if (restarted) actor.send({ type: 'session.restarted' });
         const done = await step(actor, conversation, stored === null);
         return (snapshot) => {

@@ -162,7 +162,54 @@ export type RunnerDeps = {
   inspect?: Inspect;
   /** Runs after each save; its failure is logged, never the turn's. */
   onSaved?: OnSaved;
+  /**
+   * How many instances this process saved last are kept running for their next turn (0: none).
+   * A kept actor is used only when the store says its save is still the stored one (a tagged
+   * save, see SnapshotStore.acquire): the next turn then skips loading, checking and restoring.
+   */
+  keepActors?: number;
 };
+
+/** A kept actor is dropped when its instance has had no turn here for this long. */
+const KEEP_IDLE_MS = 10 * 60_000;
+
+/** An instance this process saved, its actor still running in the state it was saved in. */
+type Kept = {
+  definition: object;
+  stored: StoredInstance;
+  actor: Actor<AnyStateMachine>;
+  at: number;
+};
+
+/** The actors of the instances saved last (most recent last), at most `max` of them. */
+function keptActors(max: number) {
+  const kept = new Map<string, Kept>();
+  const drop = (key: string) => {
+    kept.get(key)?.actor.stop();
+    kept.delete(key);
+  };
+  return {
+    /** The instance's kept actor, taken out (a turn has it to itself), if this definition's. */
+    take(key: string, definition: object): Kept | undefined {
+      const found = kept.get(key);
+      kept.delete(key);
+      if (found && (found.definition !== definition || Date.now() - found.at > KEEP_IDLE_MS)) {
+        found.actor.stop();
+        return undefined;
+      }
+      return found;
+    },
+    keep(key: string, entry: Kept) {
+      drop(key);
+      if (max <= 0) return void entry.actor.stop();
+      kept.set(key, entry);
+      for (const [oldest, { at }] of kept) {
+        if (kept.size <= max && Date.now() - at <= KEEP_IDLE_MS) break;
+        drop(oldest);
+      }
+    },
+  };
+}
 
 /**
  * How a turn ends, once the machine rests: its result, what to keep beside the snapshot, whether
@@ -207,8 +254,10 @@ export function createRunner({
   maxInstanceBytes = MAX_INSTANCE_BYTES,
   inspect,
   onSaved,
+  keepActors = 200,
 }: RunnerDeps) {
   const watched = inspect ? { inspect } : {};
+  const kept = keptActors(keepActors);
   async function runEffects<Machine extends AnyStateMachine, Ports>(
     definition: PersistedMachine<Machine, Ports>,
     actor: Actor<Machine>,
@@ -276,15 +325,30 @@ export function createRunner({
       { ports, signal = new AbortController().signal, notAfter, onEffect }: TurnOptions<Ports>,
     ): Promise<Result> {
       const key = { machine: definition.id, id: instanceId };
-      const held: HeldInstance = await store.acquire(key);
+      const keptKey = `${definition.id}:${instanceId}`;
+      const known = kept.take(keptKey, definition);
+      let held: HeldInstance;
+      try {
+        held = await store.acquire(key, known ? { known: known.stored } : {});
+      } catch (error) {
+        known?.actor.stop();
+        throw error;
+      }
       let actor: Actor<Machine> | null = null;
       let subscription: { unsubscribe(): void } | null = null;
+      /** Saved and kept running for the next turn: not stopped at the end of this one. */
+      let keeping = false;
       try {
-        const restored = restoreOrRestart(
-          definition as PersistedMachine<Machine, unknown>,
-          instanceId,
-          held.stored,
-        );
+        // The kept actor is still the stored save: it goes on from where it rests.
+        const resumed = known !== undefined && held.stored === known.stored;
+        if (known && !resumed) known.actor.stop();
+        const restored = resumed
+          ? { actor: known.actor as Actor<Machine>, restarted: false }
+          : restoreOrRestart(
+              definition as PersistedMachine<Machine, unknown>,
+              instanceId,
+              held.stored,
+            );
         actor = restored.actor;
         let failure: unknown = null;
         subscription = actor.subscribe({ error: (error) => (failure = error) });
@@ -307,11 +371,15 @@ export function createRunner({
           };
           const bytes = Buffer.byteLength(recordJson(record));
           if (bytes > maxInstanceBytes) throw new InstanceTooLargeError(definition.id, bytes);
-          await held.commit(
+          const saved = await held.commit(
             record,
             done.ttlMs ?? definition.ttlMs,
             notAfter === undefined ? {} : { notAfter },
           );
+          if (saved.etag !== undefined) {
+            kept.keep(keptKey, { definition, stored: saved, actor, at: Date.now() });
+            keeping = true;
+          }
           await onSaved?.(definition.id, instanceId, snapshot, new Date(record.savedAt)).catch(
             (error: unknown) =>
               log('instance.on_saved_failed', {
@@ -323,7 +391,7 @@ export function createRunner({
         return done.result;
       } finally {
         subscription?.unsubscribe();
-        actor?.stop();
+        if (!keeping) actor?.stop();
         await held.release();
       }
     },

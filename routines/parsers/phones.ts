@@ -48,8 +48,27 @@ function isNonMobile07(national: string): boolean {
   );
 }
 
+/**
+ * A pure function remembered for the last few hundred inputs: libphonenumber's parse is the
+ * dearest step of a turn that reads or stores a mobile, and a registration asks about the same
+ * number several times (the answer, the record, the text).
+ */
+function remembered<T>(work: (input: string) => T): (input: string) => T {
+  const seen = new Map<string, T>();
+  return (input) => {
+    let found = seen.get(input);
+    if (found === undefined) {
+      found = Object.freeze(work(input));
+      if (seen.size >= 500) seen.clear();
+      seen.set(input, found);
+    }
+    return found;
+  };
+}
+
 /** Verdict on a national number that starts with 07. */
-function judge07(national: string): Verdict {
+const judge07 = remembered(judge07Once);
+function judge07Once(national: string): Verdict {
   if (national.length < 11) return { reason: 'short' };
   if (national.length > 11) return { reason: 'long' };
   if (isNonMobile07(national)) return { reason: 'notMobile' };
@@ -101,7 +120,9 @@ export function parseUkMobile(text: string): Parsed<string> {
 
 /** Converts a UK number (07700900123, +44 7700 900123) to E.164 (+447700900123). */
 export function toE164(mobile: string): string {
-  const parsed = parsePhoneNumberFromString(String(mobile), 'GB');
-  if (!parsed) throw new RangeError('Not a phone number');
-  return parsed.number;
+  const number = e164Of(String(mobile));
+  if (number === null) throw new RangeError('Not a phone number');
+  return number;
 }
+
+const e164Of = remembered((mobile) => parsePhoneNumberFromString(mobile, 'GB')?.number ?? null);

@@ -49,12 +49,9 @@ export function snapshotStoreContract(name: string, backend: OpenSnapshotStore) 
         expect(await store.load(key)).toBeNull();
         const first = await store.acquire(key);
         expect(first.stored).toBeNull();
-        await first.commit(record('parentName'), DAY);
-        expect(await store.load(key)).toEqual({
-          machine: 'session',
-          revision: 1,
-          ...record('parentName'),
-        });
+        const saved = await first.commit(record('parentName'), DAY);
+        expect(saved).toMatchObject({ machine: 'session', revision: 1, ...record('parentName') });
+        expect(await store.load(key)).toEqual(saved);
         const second = await store.acquire(key);
         expect(second.stored?.revision).toBe(1);
         await second.commit(record('childName'), DAY);
@@ -223,6 +220,45 @@ export function snapshotStoreContract(name: string, backend: OpenSnapshotStore) 
         expect(await store.load(key)).toBeNull();
         const held = await store.acquire(key);
         expect(held.stored).toBeNull();
+        await held.release();
+      } finally {
+        await closeAll();
+      }
+    });
+
+    it('answers a turn that knows the stored save with that very save, and only then', async () => {
+      const open = openStores();
+      const [one, two] = [await open(), await open()];
+      try {
+        const saved = await (await one.acquire(key)).commit(record('parentName'), DAY);
+        const again = await one.acquire(key, { known: saved });
+        expect(again.stored).toEqual(saved);
+        // A store that tags its saves does not send the instance again: the caller has it.
+        if (saved.etag !== undefined) expect(again.stored).toBe(saved);
+        const resaved = await again.commit(record('childName'), DAY);
+        expect(resaved.revision).toBe(2);
+
+        // Another process saved since: the known save is stale and the stored one comes back.
+        await (await two.acquire(key)).commit(record('elsewhere'), DAY);
+        const moved = await one.acquire(key, { known: resaved });
+        expect(moved.stored).not.toBe(resaved);
+        expect(moved.stored).toMatchObject({ revision: 3, snapshot: record('elsewhere').snapshot });
+        await moved.release();
+      } finally {
+        await closeAll();
+      }
+    });
+
+    it('never takes a save made before a delete for one made after it at the same revision', async () => {
+      const open = openStores();
+      const [one, two] = [await open(), await open()];
+      try {
+        const before = await (await one.acquire(key)).commit(record('erased'), DAY);
+        await two.delete(key);
+        await (await two.acquire(key)).commit(record('new chat'), DAY);
+        const held = await one.acquire(key, { known: before });
+        expect(held.stored).not.toBe(before);
+        expect(held.stored).toMatchObject({ revision: 1, snapshot: record('new chat').snapshot });
         await held.release();
       } finally {
         await closeAll();

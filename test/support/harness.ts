@@ -68,6 +68,8 @@ export async function createHarness(
     now?: () => Date;
     /** How long a paused registration is kept (the club's UNFINISHED_RETENTION_DAYS). */
     pausedTtlMs?: number;
+    /** The runner's keepActors (its default when not given). */
+    keepActors?: number;
   } = {},
 ): Promise<Harness> {
   const club = options.club ?? defaultClub;
@@ -83,7 +85,12 @@ export async function createHarness(
   const now = options.now ?? (() => new Date('2025-08-01T10:00:00Z'));
   const chat = createChatService({
     club,
-    runner: createRunner({ store: snapshots, log, now }),
+    runner: createRunner({
+      store: snapshots,
+      log,
+      now,
+      ...(options.keepActors === undefined ? {} : { keepActors: options.keepActors }),
+    }),
     interpreter: options.interpreter ?? createOfflineInterpreter(club),
     ports,
     publicBaseUrl: 'http://localhost:8000',

@@ -107,9 +107,25 @@ const claimOf = (id: string, fields: RegistrationFields): ShirtClaim | null =>
 
 const Row = z.object({ id: z.string(), fields: z.string() });
 
+/**
+ * Rows read lately, by their text, as checked: a registration's effects read the same row several
+ * times in one turn (save, payment, text), and a row's text checks the same every time.
+ */
+const checkedRows = new Map<string, Readonly<RegistrationFields>>();
+const CHECKED_ROWS = 200;
+
 /** A stored row checked against RegistrationFields; a row that does not fit is an error. */
 function registrationFromRow(row: unknown): StoredRegistration {
   const { id, fields } = Row.parse(row);
+  const known = checkedRows.get(fields);
+  if (known !== undefined) return { id, fields: { ...known } };
+  const checked = checkedFields(fields);
+  if (checkedRows.size >= CHECKED_ROWS) checkedRows.clear();
+  checkedRows.set(fields, Object.freeze(checked));
+  return { id, fields: { ...checked } };
+}
+
+function checkedFields(fields: string): RegistrationFields {
   let json: unknown;
   try {
     json = JSON.parse(fields);
@@ -120,7 +136,7 @@ function registrationFromRow(row: unknown): StoredRegistration {
   if (!checked.success) {
     throw new Error(`A stored registration is unreadable: ${z.prettifyError(checked.error)}`);
   }
-  return { id, fields: checked.data };
+  return checked.data;
 }
 
 /** A shirt number already held by another child: the record keeping it is left as it was. */

@@ -9,6 +9,11 @@ export const StoredInstance = z.object({
   version: z.string(),
   /** Bumped by every save; a save that did not start from the stored revision is refused. */
   revision: z.number().int().nonnegative(),
+  /**
+   * A random tag of this very save, where the store keeps one: the same revision and tag are the
+   * same save even across a delete and a new instance under the same id (whose revisions restart).
+   */
+  etag: z.string().optional(),
   snapshot: z.unknown(),
   savedAt: z.string(),
   /** What the instance's owner keeps beside the snapshot (a chat's last few messages). */
@@ -16,8 +21,8 @@ export const StoredInstance = z.object({
 });
 export type StoredInstance = z.infer<typeof StoredInstance>;
 
-/** What a turn saves: everything but the revision, which the store assigns. */
-export type InstanceRecord = Omit<StoredInstance, 'revision' | 'machine'>;
+/** What a turn saves: everything but the revision (and tag), which the store assigns. */
+export type InstanceRecord = Omit<StoredInstance, 'revision' | 'machine' | 'etag'>;
 
 const recordJsons = new WeakMap<InstanceRecord, string>();
 
@@ -32,12 +37,16 @@ export function recordJson(record: InstanceRecord): string {
 }
 
 /**
- * A stored instance as text: the revision first (a save script reads it from the start), then
- * the record, then the machine. The same as JSON.stringify of those fields in that order.
+ * A stored instance as text: the revision and the tag first (save scripts read them from the
+ * start), then the record, then the machine. The same as JSON.stringify of those fields in order.
  */
-export function storedJson(revision: number, machine: string, record: InstanceRecord): string {
+export function storedJson(
+  stamp: { revision: number; etag: string },
+  machine: string,
+  record: InstanceRecord,
+): string {
   const fields = recordJson(record).slice(1, -1);
-  return `{"revision":${revision},${fields}${fields ? ',' : ''}"machine":${JSON.stringify(machine)}}`;
+  return `{"revision":${stamp.revision},"etag":${JSON.stringify(stamp.etag)},${fields}${fields ? ',' : ''}"machine":${JSON.stringify(machine)}}`;
 }
 
 /** An instance whose lock this turn holds, loaded as it stood when the lock was taken. */
@@ -50,7 +59,7 @@ export interface HeldInstance {
    * apply later than that is refused with CommitTooLateError and saves nothing: a turn whose
    * caller gave up is never applied afterwards (e.g. once a frozen Redis resumes).
    */
-  commit(record: InstanceRecord, ttlMs: number, options?: CommitOptions): Promise<void>;
+  commit(record: InstanceRecord, ttlMs: number, options?: CommitOptions): Promise<StoredInstance>;
   /** Releases the lock without saving; harmless after commit. */
   release(): Promise<void>;
 }
@@ -59,8 +68,12 @@ export type CommitOptions = { notAfter?: number };
 
 /** Persisted machine instances, shared by every process; one turn at a time per instance. */
 export interface SnapshotStore {
-  /** Takes the instance's lock, waiting a little if it is busy (InstanceBusyError), and loads it. */
-  acquire(key: InstanceKey): Promise<HeldInstance>;
+  /**
+   * Takes the instance's lock, waiting a little if it is busy (InstanceBusyError), and loads it.
+   * Given `known` (an instance this process saved, with its tag), a store that tags its saves
+   * answers with that very object when it is still the stored save, without sending it again.
+   */
+  acquire(key: InstanceKey, options?: { known?: StoredInstance }): Promise<HeldInstance>;
   /** The instance as stored, without taking its lock (for a read-only look). */
   load(key: InstanceKey): Promise<StoredInstance | null>;
   delete(key: InstanceKey): Promise<void>;

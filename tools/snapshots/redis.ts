@@ -21,10 +21,17 @@ export type RedisSnapshotStoreOptions = SnapshotStoreOptions & {
   prefix: string;
 };
 
-/** KEYS: lock, data. ARGV: token, lock ttl. Takes the lock if free and returns the data with it. */
+/**
+ * KEYS: lock, data. ARGV: token, lock ttl, known tag ('': none). Takes the lock if free and returns
+ * the data with it, or {2} when the stored save carries the known tag (the caller has it already).
+ */
 const ACQUIRE = redisScript(`
 if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
-  return {1, redis.call('GET', KEYS[2])}
+  local data = redis.call('GET', KEYS[2])
+  if data and ARGV[3] ~= '' and string.match(data, '^{"revision":%d+,"etag":"([%w-]+)"') == ARGV[3] then
+    return {2}
+  end
+  return {1, data}
 end
 return {0}`);
 
@@ -72,6 +79,7 @@ const AcquireReply = z.union([
   z.tuple([z.literal(1), z.string().nullable()]),
   z.tuple([z.literal(1)]),
   z.tuple([z.literal(0)]),
+  z.tuple([z.literal(2)]),
 ]);
 const CommitReply = z.tuple([z.union([z.literal(0), z.literal(1), z.literal(2)]), z.number()]);
 
@@ -122,12 +130,16 @@ export async function createRedisSnapshotStore(
   const release = (key: InstanceKey, token: string) =>
     reaching(() => RELEASE.run(client, { keys: [lockKey(key)], arguments: [token] }));
 
-  /** Takes the lock if it is free and loads the instance, in one round trip. */
-  const tryAcquire = async (key: InstanceKey, token: string) => {
+  /** Takes the lock if it is free and loads the instance (unless it is `known`), in one round trip. */
+  const tryAcquire = async (key: InstanceKey, token: string, known?: StoredInstance) => {
     const reply = await reaching(() =>
-      ACQUIRE.run(client, { keys: keys(key), arguments: [token, String(lockTtlMs)] }),
+      ACQUIRE.run(client, {
+        keys: keys(key),
+        arguments: [token, String(lockTtlMs), known?.etag ?? ''],
+      }),
     );
     const [taken, json] = AcquireReply.parse(reply);
+    if (taken === 2 && known) return { stored: known };
     if (taken !== 1) return null;
     try {
       return { stored: parseStored(key, json ?? null) };
@@ -149,7 +161,9 @@ export async function createRedisSnapshotStore(
         }
         const expected = stored?.revision ?? -1;
         // The revision first: the save script reads it from the start of the text (no decoding).
-        const next = storedJson((stored?.revision ?? 0) + 1, key.machine, record);
+        // The lock's token, random to this turn, tags the save.
+        const stamp = { revision: (stored?.revision ?? 0) + 1, etag: token };
+        const next = storedJson(stamp, key.machine, record);
         const reply = await reaching(() =>
           COMMIT.run(client, {
             keys: keys(key),
@@ -171,6 +185,7 @@ export async function createRedisSnapshotStore(
           throw new RevisionConflictError(key, stored?.revision ?? 0, found < 0 ? null : found);
         }
         released = true;
+        return { ...record, ...stamp, machine: key.machine };
       },
       async release() {
         if (released) return;
@@ -181,11 +196,11 @@ export async function createRedisSnapshotStore(
   };
 
   return {
-    async acquire(key) {
+    async acquire(key, { known } = {}) {
       const token = randomUUID();
       const deadline = Date.now() + waitMs;
       for (;;) {
-        const got = await tryAcquire(key, token);
+        const got = await tryAcquire(key, token, known);
         if (got) return held(key, token, got.stored);
         if (Date.now() >= deadline) throw new InstanceBusyError();
         await sleep(Math.min(POLL_MS, Math.max(1, deadline - Date.now())));

@@ -125,7 +125,7 @@ export function createSqliteSnapshotStore(
     return {
       stored,
       async commit(record, ttlMs, options = {}) {
-        inWriteTransaction(db, SERVICE, () => {
+        const revision = inWriteTransaction(db, SERVICE, () => {
           const now = Date.now();
           if (options.notAfter !== undefined && now > options.notAfter) {
             throw new CommitTooLateError(key);
@@ -148,8 +148,10 @@ export function createSqliteSnapshotStore(
             expiresAt: now + ttlMs,
           });
           statements.dropLock.run(key.machine, key.id, token);
+          return (expected ?? 0) + 1;
         });
         released = true;
+        return { ...record, revision, machine: key.machine };
       },
       async release() {
         if (released) return;
