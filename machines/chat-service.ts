@@ -179,6 +179,20 @@ const Conversation = z.object({
 });
 type Conversation = z.infer<typeof Conversation>;
 
+/** Conversations this process made, by the object it saved: read back as they are, not re-checked. */
+const madeHere = new WeakMap<object, Conversation>();
+
+/** The conversation kept beside a stored session: checked, unless this process made that very object. */
+function conversationOf(extra: Record<string, unknown> | undefined): Conversation {
+  return (extra && madeHere.get(extra)) ?? Conversation.parse(extra ?? {});
+}
+
+/** A conversation to save, remembered as made here (its copy needs no check on the next turn). */
+function made(conversation: Conversation): Conversation {
+  madeHere.set(conversation, Object.freeze(conversation));
+  return conversation;
+}
+
 /** The wall clock to a fraction of a millisecond, comparable between processes of one machine. */
 const preciseNow = () => performance.timeOrigin + performance.now();
 
@@ -396,7 +410,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
    */
   async function located(sessionId: SessionId) {
     const own = await runner.peek(definition, sessionId);
-    const alias = own ? Conversation.parse(own.stored.extra ?? {}).aliasOf : null;
+    const alias = own ? conversationOf(own.stored.extra).aliasOf : null;
     if (alias === null) return { instanceId: sessionId, found: own };
     return { instanceId: alias, found: await runner.peek(definition, alias) };
   }
@@ -469,7 +483,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
       definition,
       instanceId,
       async (actor, { stored, restarted }) => {
-        const conversation = Conversation.parse(stored?.extra ?? {});
+        const conversation = conversationOf(stored?.extra);
         const numberBefore = whereIs(actor.getSnapshot()).number;
         // A turn starts by clearing the last turn's notices; with none there is nothing to clear.
         if (actor.getSnapshot().context.notices.length > 0) actor.send({ type: 'turn.started' });
@@ -511,7 +525,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
                 : undefined;
           return {
             result: turnResult,
-            extra: {
+            extra: made({
               recent: remember(conversation, done.said, turnResult.reply),
               transcript: appendTranscript(conversation.transcript, [
                 ...(done.said === null
@@ -521,7 +535,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
               ]),
               last,
               aliasOf: done.resumes ?? conversation.aliasOf,
-            },
+            }),
             ...(ttlMs ? { ttlMs } : {}),
           };
         };
@@ -546,7 +560,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
       const paused = await pausedFor(sessionId, text);
       if (paused) {
         const here = await runner.peek(definition, sessionId).catch(() => null);
-        const resumed = here ? Conversation.parse(here.stored.extra ?? {}).aliasOf : null;
+        const resumed = here ? conversationOf(here.stored.extra).aliasOf : null;
         if (resumed === null && (here === null || here.snapshot.matches('generic'))) {
           // This chat goes on with the paused registration from now on.
           await turn(sessionId, { signal, notAfter }, async () => ({
@@ -680,7 +694,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
       const { found } = await located(sessionId);
       if (!found) return null;
       const { agent, routineNumber } = result(sessionId, found.snapshot);
-      const { transcript } = Conversation.parse(found.stored.extra ?? {});
+      const { transcript } = conversationOf(found.stored.extra);
       return { messages: transcript, agent, routineNumber };
     },
   };

@@ -369,8 +369,12 @@ export function createRunner({
             savedAt: now().toISOString(),
             extra: done.extra ?? held.stored?.extra ?? {},
           };
-          const bytes = Buffer.byteLength(recordJson(record));
-          if (bytes > maxInstanceBytes) throw new InstanceTooLargeError(definition.id, bytes);
+          const json = recordJson(record);
+          // A UTF-16 unit is at most 3 bytes of UTF-8: most records need no counting.
+          if (json.length * 3 > maxInstanceBytes) {
+            const bytes = Buffer.byteLength(json);
+            if (bytes > maxInstanceBytes) throw new InstanceTooLargeError(definition.id, bytes);
+          }
           const saved = await held.commit(
             record,
             done.ttlMs ?? definition.ttlMs,
