@@ -2,6 +2,7 @@ import { createHook } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { DEFAULT_FLUSH_MS } from '../../tools/rate-limit/redis.ts';
 import { connectRedisClient } from '../../tools/redis/connection.ts';
 import { startTestServer, type TestServer } from './support.ts';
 
@@ -103,9 +104,13 @@ describe('what a turn leaves behind and what it asks of Redis', () => {
     }
   });
 
-  it('takes two round trips to Redis for a session turn (lock and load, save and release), and one for the rate limit', async () => {
+  it('takes two round trips to Redis for a session turn (lock and load, save and release), and none for the rate limit', async () => {
+    // The rate limit's writes for the earlier requests are done.
+    await sleep(DEFAULT_FLUSH_MS + 100);
     const monitor = await connectRedisClient(inject('redisUrl'));
-    const commands: string[] = [];
+    /** Each command a client sent, with Redis's time of it (seconds). */
+    const commands: { at: number; line: string }[] = [];
+    let turn = { from: 0, to: 0 };
     try {
       const prefix = server.redisKeyPrefix;
       // Commands a client sent ("[0 127.0.0.1:port]"), not those a script ran ("[0 lua]").
@@ -113,22 +118,35 @@ describe('what a turn leaves behind and what it asks of Redis', () => {
         // The flow statistics of every session are written together once a second, not by a turn
         // (test/tools/flow-stats.test.ts counts them): a flush may fall in this window.
         if (line.includes(`${prefix}flow-journeys`)) return;
-        if (line.includes(prefix) && !/^\S+ \[\d+ lua\]/.test(line)) commands.push(line);
+        if (line.includes(prefix) && !/^\S+ \[\d+ lua\]/.test(line)) {
+          commands.push({ at: Number(line.split(' ')[0]), line });
+        }
       });
+      // The rate limit's count for this address was read by the earlier turns: this one is
+      // counted here and added to Redis's count with the others of its flush interval.
+      const from = Date.now() / 1000;
       await chat('how much does it cost?', sessionId);
-      // MONITOR's lines may reach this connection after the reply: wait for them, then a little
-      // longer for any extra one.
-      for (let waited = 0; commands.length < 3 && waited < 2_000; waited += 20) await sleep(20);
-      await sleep(100);
+      turn = { from, to: Date.now() / 1000 };
+      // MONITOR's lines may reach this connection after the reply: wait for them, then past the
+      // rate limit's flush interval (DEFAULT_FLUSH_MS) for its write.
+      for (let waited = 0; commands.length < 2 && waited < 2_000; waited += 20) await sleep(20);
+      await sleep(DEFAULT_FLUSH_MS + 200);
     } finally {
       await monitor.close();
     }
-    const session = commands.filter((line) =>
+    const limit = commands.filter(({ line }) =>
+      line.includes(`${server.redisKeyPrefix}rate-limit`),
+    );
+    const session = commands.filter(({ line }) =>
       line.includes(`${server.redisKeyPrefix}lock:session:`),
     );
-    const limit = commands.filter((line) => line.includes(`${server.redisKeyPrefix}rate-limit`));
-    expect(session).toHaveLength(2);
+    expect(session.map(({ at }) => at >= turn.from - 0.01 && at <= turn.to + 0.01)).toEqual([
+      true,
+      true,
+    ]);
+    // Once, a flush interval after the request was counted (not a round trip the turn waited for).
     expect(limit).toHaveLength(1);
+    expect(limit[0]?.at).toBeGreaterThanOrEqual(turn.from + DEFAULT_FLUSH_MS / 1000 - 0.01);
     expect(commands).toHaveLength(session.length + limit.length);
   });
 });
