@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { connectRedisClient } from '../redis/connection.ts';
+import { redisScript } from '../redis/script.ts';
 import { ToolUnavailableError } from '../tool.ts';
 import { windowOptions } from './limiter.ts';
 import type { RateLimitDecision, RateLimiter, RateLimitWindow } from './port.ts';
@@ -24,7 +24,7 @@ export const DEFAULT_FLUSH_MS = 100;
  * answers each counter's total and the ms its window has left. The same counters (key
  * `<prefix>:<key>`, value, expiry) as rate-limiter-flexible's, so an older instance shares them.
  */
-const ADD_COUNTS = `
+const ADD_COUNTS = redisScript(`
 local out = {}
 for i, key in ipairs(KEYS) do
   redis.call('SET', key, 0, 'PX', ARGV[1], 'NX')
@@ -37,8 +37,7 @@ for i, key in ipairs(KEYS) do
   out[i] = {total, ttl}
 end
 return out
-`;
-const ADD_COUNTS_SHA = createHash('sha1').update(ADD_COUNTS).digest('hex');
+`);
 
 /**
  * One key's count as this process knows it: the shared total at the last answer from Redis, the
@@ -88,14 +87,7 @@ export async function createRedisRateLimiter(
       timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
     });
     try {
-      const answer = await Promise.race([
-        client.evalSha(ADD_COUNTS_SHA, request).catch((error: unknown) => {
-          // Redis without the script yet (a first call, or a restart): sent in full once.
-          if (!String(error).includes('NOSCRIPT')) throw error;
-          return client.eval(ADD_COUNTS, request);
-        }),
-        late,
-      ]);
+      const answer = await Promise.race([ADD_COUNTS.run(client, request), late]);
       return parseCounts(answer, keys.length);
     } finally {
       clearTimeout(timer);
