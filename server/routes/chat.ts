@@ -116,7 +116,7 @@ function noteHints(log: Log, hints: Hints, turn: TurnResult) {
 /** Whether the client asked for the turn as server-sent events rather than one JSON body. */
 export const wantsStream = (ctx: Context) =>
   // Negotiated only when the client names event streams at all (most requests do not).
-  ctx.get('Accept').includes('text/event-stream') &&
+  ctx.get('Accept').toLowerCase().includes('text/event-stream') &&
   ctx.accepts('application/json', 'text/event-stream') === 'text/event-stream';
 
 /** A turn's progress as an SSE event: `understood`, `effect.started` or `effect.finished`. */
