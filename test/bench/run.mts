@@ -230,7 +230,8 @@ export function seedRegistrations(dataDir: string, total: number) {
         text.run(`${id}.sendPaymentLink`, id, `Pay here: https://example.org/${id}`, at, at);
         text.run(`${id}.payment-confirmation`, id, `Thank you Parent${i}!`, at, at);
       }
-    })();
+      // IMMEDIATE: the write lock from the start (the product's worker writes the same file).
+    }).immediate();
     // Checkpointed here, so that the product's next write does not pay for the seed's WAL.
     db.pragma('wal_checkpoint(TRUNCATE)');
     return total - count;
