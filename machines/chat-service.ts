@@ -127,6 +127,10 @@ const TRANSCRIPT_MESSAGE_CHARS = 2_000;
 /** What the transcript shows for a photo the parent sent. */
 export const PHOTO_SENT = '📎 Photo sent';
 
+/** The size (bytes of JSON) of each transcript this process made: the next turn adds to it. */
+const transcriptBytes = new WeakMap<readonly ShownMessage[], number>();
+const bytesOf = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
+
 /** Appends a turn's messages, dropping the oldest past TRANSCRIPT_MAX_BYTES. */
 export function appendTranscript(
   transcript: readonly ShownMessage[],
@@ -137,11 +141,15 @@ export function appendTranscript(
     text: message.text.slice(0, TRANSCRIPT_MESSAGE_CHARS),
   }));
   const next = [...transcript, ...clipped];
-  // Measured whole (one serialisation a turn); a message dropped takes its bytes and a comma.
-  let bytes = Buffer.byteLength(JSON.stringify(next));
+  // Each message takes its bytes and a comma; the brackets take two.
+  let bytes =
+    (transcriptBytes.get(transcript) ?? bytesOf(transcript)) +
+    clipped.reduce((sum, message) => sum + bytesOf(message) + 1, 0) -
+    (transcript.length === 0 ? 1 : 0);
   while (bytes > TRANSCRIPT_MAX_BYTES && next.length > 0) {
-    bytes -= Buffer.byteLength(JSON.stringify(next.shift())) + 1;
+    bytes -= bytesOf(next.shift()) + (next.length > 0 ? 1 : 0);
   }
+  transcriptBytes.set(next, bytes);
   return next;
 }
 

@@ -87,11 +87,18 @@ export function sessionIdBits(id: string): number {
   return bits;
 }
 
+/** Ids found strong lately: a chat sends the same id with every message. */
+const strongIds = new Set<string>();
+const STRONG_IDS_KEPT = 1_000;
+
 /** Null when `id` is strong enough to be a session's secret, else why not. */
 export function weakSessionIdReason(id: string): string | null {
+  if (strongIds.has(id)) return null;
   if (!SessionId.safeParse(id).success) return 'not 8-100 letters, digits, "-" or "_"';
   if (id.length < MIN_SESSION_ID_LENGTH) return 'too short';
   if (sessionIdBits(id) < MIN_SESSION_ID_BITS) return 'too predictable';
+  if (strongIds.size >= STRONG_IDS_KEPT) strongIds.clear();
+  strongIds.add(id);
   return null;
 }
 
