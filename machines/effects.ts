@@ -379,16 +379,19 @@ export const effects: Record<EffectId, (run: EffectRun) => Promise<SessionEvent>
       },
       signal,
     );
-    // Webhooks about this billing request find their registration through the ledger.
-    await ports.ledger.set(billingRequestKey(billingRequestId), { registrationId: id });
-    await linkTokenFor(ports.ledger, id);
-    // Once: a link still unused after the club's number of days is followed up by text.
-    await ports.jobs.add(
-      PAYMENT_REMINDER_QUEUE,
-      `reminder.${id}`,
-      { registrationId: id },
-      { delayMs: club.payments.reminderAfterDays * 86_400_000 },
-    );
+    // Independent and each idempotent: sent together (one round trip where the stores share one).
+    await Promise.all([
+      // Webhooks about this billing request find their registration through the ledger.
+      ports.ledger.set(billingRequestKey(billingRequestId), { registrationId: id }),
+      linkTokenFor(ports.ledger, id),
+      // Once: a link still unused after the club's number of days is followed up by text.
+      ports.jobs.add(
+        PAYMENT_REMINDER_QUEUE,
+        `reminder.${id}`,
+        { registrationId: id },
+        { delayMs: club.payments.reminderAfterDays * 86_400_000 },
+      ),
+    ]);
     await ports.registrations.update(id, { billing_request_id: billingRequestId }, signal);
     return { type: 'payment.created' };
   },
