@@ -27,13 +27,20 @@ const IDLE_MS = Number(process.env.IDLE_MS ?? 3_000);
 
 const Manifest = z.object({ scripts: z.record(z.string(), z.string()) });
 
-/** The node flags `npm run start:prod` gives before the entry (the V8 heap's sizing). */
-export function startProdFlags(): string[] {
+/** `npm run start:prod`'s command line, from package.json. */
+export function startProdScript(): string {
   const { scripts } = Manifest.parse(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')));
-  const script = scripts['start:prod'];
-  const words = typeof script === 'string' ? script.split(/\s+/).filter(Boolean) : [];
+  return scripts['start:prod'] ?? '';
+}
+
+/**
+ * The node flags a start:prod command line gives before the entry (none today), so that the bench
+ * starts the compiled build as production does.
+ */
+export function startProdFlags(script = startProdScript()): string[] {
+  const words = script.split(/\s+/).filter(Boolean);
   if (words[0] !== 'node' || words.at(-1) !== 'dist/server/main.js') {
-    throw new Error(`start:prod is not "node [flags] dist/server/main.js": ${String(script)}`);
+    throw new Error(`start:prod is not "node [flags] dist/server/main.js": ${script}`);
   }
   return words.slice(1, -1);
 }
