@@ -366,12 +366,12 @@ export function registeredRoutes(app: Koa): { method: string; path: string }[] {
   return found;
 }
 
-/** GET /openapi.json. */
+/** GET /openapi.json, the document built on its first request rather than at start. */
 export function openApiRouter() {
   const router = new Router();
-  const document = openApiDocument();
+  let document: ReturnType<typeof openApiDocument> | null = null;
   router.get('/openapi.json', (ctx) => {
-    ctx.body = document;
+    ctx.body = document ??= openApiDocument();
   });
   return router;
 }

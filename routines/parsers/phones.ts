@@ -1,4 +1,4 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/mobile';
 import { clean } from './text.ts';
 import { fail, ok, type Parsed } from './result.ts';
 

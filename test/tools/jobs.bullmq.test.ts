@@ -1,5 +1,8 @@
+import { Queue } from 'bullmq';
 import { describe, expect, inject, it } from 'vitest';
 import { createBullmqJobs } from '../../tools/jobs/bullmq.ts';
+import { PermanentJobError } from '../../tools/jobs/port.ts';
+import { eventually } from '../support/http.ts';
 import { ToolUnavailableError } from '../../tools/tool.ts';
 import { jobsContract } from '../contracts/jobs.contract.ts';
 import { freePort } from '../support/redis.ts';
@@ -44,5 +47,52 @@ describe('BullMQ jobs, on their own', () => {
     jobs.process('work', async () => {});
     expect(() => jobs.process('work', async () => {})).toThrow(/already processed/);
     await jobs.close();
+  });
+
+  it('counts each state as BullMQ itself does, without BullMQ', async () => {
+    const [, url = '', prefix = ''] = bullmqStore(inject('redisUrl'));
+    const jobs = createBullmqJobs({ url, prefix });
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let busy = false;
+    jobs.process('work', async ({ id }) => {
+      if (id === 'doomed') throw new PermanentJobError('no');
+      if (id === 'busy') {
+        busy = true;
+        await gate;
+      }
+    });
+    await jobs.add('work', 'done', {});
+    await eventually(async () => expect((await jobs.counts('work')).completed).toBe(1));
+    await jobs.add('work', 'doomed', {});
+    await eventually(async () => expect((await jobs.counts('work')).failed).toBe(1));
+    await jobs.add('work', 'busy', {});
+    await eventually(async () => expect(busy).toBe(true));
+    await jobs.add('work', 'queued', {});
+    await jobs.add('work', 'later', {}, { delayMs: 60_000 });
+    const queue = new Queue('work', { connection: { url }, prefix });
+    try {
+      const bull = await queue.getJobCounts(
+        'wait',
+        'prioritized',
+        'active',
+        'delayed',
+        'failed',
+        'completed',
+      );
+      const counts = await jobs.counts('work');
+      expect(counts).toEqual({ waiting: 1, active: 1, delayed: 1, failed: 1, completed: 1 });
+      expect(counts).toEqual({
+        waiting: (bull.wait ?? 0) + (bull.prioritized ?? 0),
+        active: bull.active,
+        delayed: bull.delayed,
+        failed: bull.failed,
+        completed: bull.completed,
+      });
+    } finally {
+      release();
+      await queue.close();
+      await jobs.close();
+    }
   });
 });

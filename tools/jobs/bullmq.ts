@@ -1,4 +1,6 @@
-import { Queue, UnrecoverableError, Worker, type Job as BullJob } from 'bullmq';
+import type * as Bullmq from 'bullmq';
+import type { Job as BullJob, Queue, Worker } from 'bullmq';
+import { connectRedisClient } from '../redis/connection.ts';
 import { ToolUnavailableError } from '../tool.ts';
 import {
   checkConcurrency,
@@ -32,6 +34,45 @@ export type BullmqJobsOptions = {
 
 const DEFAULT_COMMAND_TIMEOUT_MS = 5_000;
 const DEFAULT_CLOSE_GRACE_MS = 3_000;
+type Reader = Awaited<ReturnType<typeof connectRedisClient>>;
+/** BullMQ's own default prefix of its keys. */
+const BULLMQ_PREFIX = 'bull';
+
+/**
+ * BullMQ, loaded on first use (a job added, removed or processed): a web process that only reads
+ * counts for its readiness probe and metrics starts without it (some 170 files, and ioredis).
+ */
+let bullmq: Promise<typeof Bullmq> | null = null;
+const loadBullmq = () => (bullmq ??= import('bullmq'));
+
+/**
+ * A queue's counts read straight from BullMQ's keys (`<prefix>:<queue>:<state>`, lists for waiting
+ * and active, sorted sets for the rest) in one transaction: what BullMQ's getJobCounts script
+ * reads for these states, without loading BullMQ. The contract test compares the two.
+ */
+async function readCounts(client: Reader['client'], prefix: string, queue: string) {
+  const key = (state: string) => `${prefix}:${queue}:${state}`;
+  const replies = await client
+    .multi()
+    .lLen(key('wait'))
+    .zCard(key('prioritized'))
+    .lLen(key('active'))
+    .zCard(key('delayed'))
+    .zCard(key('failed'))
+    .zCard(key('completed'))
+    .exec();
+  const count = (index: number) => {
+    const reply = replies[index];
+    return typeof reply === 'number' ? reply : 0;
+  };
+  return {
+    waiting: count(0) + count(1),
+    active: count(2),
+    delayed: count(3),
+    failed: count(4),
+    completed: count(5),
+  } satisfies QueueCounts;
+}
 
 /** The Jobs port on BullMQ: shared through Redis by every web and worker process. */
 export function createBullmqJobs(options: BullmqJobsOptions): Jobs {
@@ -42,8 +83,11 @@ export function createBullmqJobs(options: BullmqJobsOptions): Jobs {
     closeGraceMs = DEFAULT_CLOSE_GRACE_MS,
   } = options;
   const prefix = options.prefix === undefined ? {} : { prefix: options.prefix };
-  const queues = new Map<string, Queue>();
-  const workers: Worker[] = [];
+  const queues = new Map<string, Promise<Queue>>();
+  const workers: Promise<Worker | null>[] = [];
+  /** The connection counts() reads with, opened on first use (again after a failed first connect). */
+  let reader: Promise<Reader> | null = null;
+  let connectedReader: Reader | null = null;
   const processed = new Set<string>();
   const running = new Set<Promise<void>>();
   let closing: Promise<void> | undefined;
@@ -51,15 +95,35 @@ export function createBullmqJobs(options: BullmqJobsOptions): Jobs {
   const onError = (queue: string) => (error: Error) =>
     log('jobs.redis_error', { queue, error: errorName(error) });
 
-  function queueFor(name: string): Queue {
+  function queueFor(name: string): Promise<Queue> {
     let queue = queues.get(name);
     if (!queue) {
-      // Without the offline queue a command fails at once while Redis is away instead of waiting.
-      queue = new Queue(name, { connection: { url, enableOfflineQueue: false }, ...prefix });
-      queue.on('error', onError(name));
+      queue = loadBullmq().then(({ Queue }) => {
+        // Without the offline queue a command fails at once while Redis is away instead of waiting.
+        const created = new Queue(name, {
+          connection: { url, enableOfflineQueue: false },
+          ...prefix,
+        });
+        created.on('error', onError(name));
+        return created;
+      });
       queues.set(name, queue);
     }
     return queue;
+  }
+
+  function readerClient() {
+    if (!reader) {
+      const connecting = connectRedisClient(url);
+      reader = connecting;
+      connecting.then(
+        (connection) => (connectedReader = connection),
+        () => {
+          if (reader === connecting) reader = null;
+        },
+      );
+    }
+    return reader;
   }
 
   async function command<T>(run: () => Promise<T>): Promise<T> {
@@ -80,7 +144,11 @@ export function createBullmqJobs(options: BullmqJobsOptions): Jobs {
     if (closing) throw new Error('Jobs is closed');
   }
 
-  function processor(queue: string, handler: JobHandler) {
+  function processor(
+    queue: string,
+    handler: JobHandler,
+    UnrecoverableError: typeof Bullmq.UnrecoverableError,
+  ) {
     return async (job: BullJob<unknown>) => {
       const id = job.id ?? '';
       // attemptsStarted also counts a run cut short by a dead worker, as the SQLite queue does.
@@ -108,8 +176,8 @@ export function createBullmqJobs(options: BullmqJobsOptions): Jobs {
       const { delayMs, attempts, backoffMs } = resolveJobOptions(jobOptions);
       assertOpen();
       // A job id BullMQ still holds (waiting, delayed, active, completed, failed) makes add() a no-op.
-      await command(() =>
-        queueFor(queue).add(queue, data ?? null, {
+      await command(async () =>
+        (await queueFor(queue)).add(queue, data ?? null, {
           jobId: id,
           attempts,
           backoff: { type: 'exponential', delay: backoffMs },
@@ -126,18 +194,22 @@ export function createBullmqJobs(options: BullmqJobsOptions): Jobs {
       assertOpen();
       if (processed.has(queue)) throw new Error(`Queue ${queue} is already processed here`);
       processed.add(queue);
-      const worker = new Worker(queue, processor(queue, handler), {
-        connection: { url },
-        ...prefix,
-        concurrency,
-        maxStalledCount: MAX_STALLS,
-        ...(options.lockDurationMs === undefined ? {} : { lockDuration: options.lockDurationMs }),
-        ...(options.stalledIntervalMs === undefined
-          ? {}
-          : { stalledInterval: options.stalledIntervalMs }),
+      const worker = loadBullmq().then(({ Worker, UnrecoverableError }) => {
+        if (closing) return null;
+        const created = new Worker(queue, processor(queue, handler, UnrecoverableError), {
+          connection: { url },
+          ...prefix,
+          concurrency,
+          maxStalledCount: MAX_STALLS,
+          ...(options.lockDurationMs === undefined ? {} : { lockDuration: options.lockDurationMs }),
+          ...(options.stalledIntervalMs === undefined
+            ? {}
+            : { stalledInterval: options.stalledIntervalMs }),
+        });
+        created.on('error', onError(queue));
+        created.on('stalled', (id) => log('jobs.stalled', { queue, id }));
+        return created;
       });
-      worker.on('error', onError(queue));
-      worker.on('stalled', (id) => log('jobs.stalled', { queue, id }));
       workers.push(worker);
     },
 
@@ -146,39 +218,27 @@ export function createBullmqJobs(options: BullmqJobsOptions): Jobs {
       checkJobId(id);
       assertOpen();
       // BullMQ answers 1 for a job it never had: look first. 0: it is running (locked), kept.
-      const job = await command(() => queueFor(queue).getJob(id));
+      const job = await command(async () => (await queueFor(queue)).getJob(id));
       if (!job) return false;
-      const removed = await command(() => queueFor(queue).remove(id));
+      const removed = await command(async () => (await queueFor(queue)).remove(id));
       return removed === 1;
     },
 
     async counts(queue) {
       checkQueueName(queue);
       assertOpen();
-      const counts = await command(() =>
-        queueFor(queue).getJobCounts(
-          'wait',
-          'prioritized',
-          'active',
-          'delayed',
-          'failed',
-          'completed',
-        ),
+      return command(async () =>
+        readCounts((await readerClient()).client, options.prefix ?? BULLMQ_PREFIX, queue),
       );
-      const count = (state: string) => counts[state] ?? 0;
-      return {
-        waiting: count('wait') + count('prioritized'),
-        active: count('active'),
-        delayed: count('delayed'),
-        failed: count('failed'),
-        completed: count('completed'),
-      } satisfies QueueCounts;
     },
 
     close() {
       closing ??= (async () => {
         // Workers first: they take no more jobs and let the running ones finish.
-        const closed = workers.map((worker) =>
+        const started = (
+          await Promise.all(workers.map((worker) => worker.catch(() => null)))
+        ).filter((worker) => worker !== null);
+        const closed = started.map((worker) =>
           worker.close().then(
             () => true,
             () => false,
@@ -191,20 +251,32 @@ export function createBullmqJobs(options: BullmqJobsOptions): Jobs {
         });
         const outcomes = await Promise.all(closed.map((close) => Promise.race([close, late])));
         clearTimeout(timer);
-        workers.forEach((worker, n) => {
+        started.forEach((worker, n) => {
           if (outcomes[n]) return;
           // BullMQ retries recording the outcome until Redis is back: stop waiting, and reconnecting.
           log('jobs.close_abandoned', { queue: worker.name });
           worker.disconnect().catch(() => {});
         });
-        await Promise.all(
-          [...queues.values()].map((queue) =>
-            queue.close().catch((error: unknown) => {
-              log('jobs.close_abandoned', { queue: queue.name, error: errorName(error) });
-              queue.disconnect().catch(() => {});
-            }),
-          ),
+        const opened = await Promise.all(
+          [...queues.values()].map((queue) => queue.catch(() => null)),
         );
+        await Promise.all(
+          opened
+            .filter((queue) => queue !== null)
+            .map((queue) =>
+              queue.close().catch((error: unknown) => {
+                log('jobs.close_abandoned', { queue: queue.name, error: errorName(error) });
+                queue.disconnect().catch(() => {});
+              }),
+            ),
+        );
+        // A reader still connecting (Redis unreachable) is closed once it settles, not waited for.
+        if (connectedReader) await connectedReader.close();
+        else
+          void reader?.then(
+            (connection) => connection.close(),
+            () => {},
+          );
       })();
       return closing;
     },
