@@ -98,8 +98,8 @@ describe('what a process loads at start', () => {
     expect(loaded(embedded, [...NOT_AT_START, ...REDIS])).toEqual([]);
   });
 
-  it('loads the Redis client with REDIS_URL, but not BullMQ before a job is added (the web process reads queue counts without it), nor any unconfigured SDK', () => {
+  it('loads the Redis client with REDIS_URL, but not BullMQ before a job is added (the web process reads queue counts without it), Keyv, nor any unconfigured SDK', () => {
     expect(loaded(redis, ['@redis'])).toEqual(['@redis']);
-    expect(loaded(redis, [...NOT_AT_START, 'bullmq', 'ioredis'])).toEqual([]);
+    expect(loaded(redis, [...NOT_AT_START, 'bullmq', 'ioredis', 'keyv', '@keyv'])).toEqual([]);
   });
 });

@@ -15,7 +15,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createClient } from '@keyv/redis';
+import { createClient } from '@redis/client';
 import { REGISTRATION_MESSAGES } from '../support/registration-script.ts';
 import { startRedis } from '../support/redis.ts';
 
