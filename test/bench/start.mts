@@ -4,7 +4,10 @@
  * (`npm start`), alternated, START_RUNS times each (default 3), medians. As production runs it:
  * Redis (a redis-server started here, no persistence), RUN_WORKERS=false, LOG_LEVEL=info, and the
  * compiled build with the node flags of `npm run start:prod`.
- *   START_RUNS=3 IDLE_MS=3000 npm run bench:start
+ * Resident memory is read twice: IDLE_MS after the first 200 (V8 still holds the young generation
+ * it grew to while starting) and SETTLED_MS after it, once V8's memory reducer has handed the spare
+ * heap back (it does so by itself after some seconds without allocation).
+ *   START_RUNS=3 IDLE_MS=3000 SETTLED_MS=20000 npm run bench:start
  */
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -24,6 +27,7 @@ import {
 
 const RUNS = Number(process.env.START_RUNS ?? 3);
 const IDLE_MS = Number(process.env.IDLE_MS ?? 3_000);
+const SETTLED_MS = Math.max(IDLE_MS, Number(process.env.SETTLED_MS ?? 20_000));
 
 const Manifest = z.object({ scripts: z.record(z.string(), z.string()) });
 
@@ -45,16 +49,19 @@ export function startProdFlags(script = startProdScript()): string[] {
   return words.slice(1, -1);
 }
 
+type Start = Awaited<ReturnType<typeof coldStart>>;
+
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 };
 
-/** One cold start: spawn → first /health 200 (ms), then the idle process's RSS (MB). */
+/** One cold start: spawn → first /health 200 (ms), then the idle process's RSS (MB) twice. */
 export async function coldStart(
   runtime: Runtime,
   env: Record<string, string>,
   nodeFlags: string[] = [],
+  settledMs = SETTLED_MS,
 ) {
   const port = await freePort();
   const dataDir = await mkdtemp(join(tmpdir(), 'bench-start-'));
@@ -71,7 +78,9 @@ export async function coldStart(
     await untilHealthy(`http://127.0.0.1:${port}/health`, web, 60_000);
     const ms = performance.now() - started;
     await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
-    return { ms, rssMb: rssBytes(web.pid) / 2 ** 20 };
+    const rssMb = rssBytes(web.pid) / 2 ** 20;
+    await new Promise((resolve) => setTimeout(resolve, settledMs - IDLE_MS));
+    return { ms, rssMb, settledRssMb: rssBytes(web.pid) / 2 ** 20 };
   } finally {
     await web.stop();
     await rm(dataDir, { recursive: true, force: true });
@@ -85,8 +94,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const redis = await startRedis();
   const env = { REDIS_URL: redis.url, REDIS_KEY_PREFIX: 'bench-start.', RUN_WORKERS: 'false' };
   const results = {
-    dist: [] as { ms: number; rssMb: number }[],
-    tsx: [] as { ms: number; rssMb: number }[],
+    dist: [] as Start[],
+    tsx: [] as Start[],
   };
   try {
     for (let i = 0; i < RUNS; i += 1) {
@@ -96,17 +105,15 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   } finally {
     redis.stop();
   }
-  const line = (name: string, runs: { ms: number; rssMb: number }[]) =>
-    `${name.padEnd(36)} first /health 200 after ${median(runs.map((r) => r.ms))
+  const figure = (runs: Start[], key: keyof Start, width: number) =>
+    `${median(runs.map((r) => r[key]))
       .toFixed(0)
-      .padStart(5)} ms (${runs.map((r) => r.ms.toFixed(0)).join(', ')}), idle RSS ${median(
-      runs.map((r) => r.rssMb),
-    )
-      .toFixed(0)
-      .padStart(4)} MB (${runs.map((r) => r.rssMb.toFixed(0)).join(', ')})`;
+      .padStart(width)} (${runs.map((r) => r[key].toFixed(0)).join(', ')})`;
+  const line = (name: string, runs: Start[]) =>
+    `${name.padEnd(36)} first /health 200 after ${figure(runs, 'ms', 5)} ms, RSS ${IDLE_MS / 1000} s after it ${figure(runs, 'rssMb', 4)} MB, ${SETTLED_MS / 1000} s after it ${figure(runs, 'settledRssMb', 4)} MB`;
   process.stdout.write(
     [
-      `npm run bench:start: web process (RUN_WORKERS=false, Redis, LOG_LEVEL=info), ${RUNS} cold starts each, alternated, RSS after ${IDLE_MS} ms idle; node ${process.version}`,
+      `npm run bench:start: web process (RUN_WORKERS=false, Redis, LOG_LEVEL=info), ${RUNS} cold starts each, alternated, resident memory idle ${IDLE_MS / 1000} s and ${SETTLED_MS / 1000} s after the first 200 (medians, then each run); node ${process.version}`,
       line('compiled build (npm run start:prod)', results.dist),
       line('tsx (npm start)', results.tsx),
       '',
