@@ -20,6 +20,7 @@ import type { TeamDirectory } from '../tools/teams/teams.ts';
 import {
   billingRequestKey,
   linkTokenFor,
+  madeLinkToken,
   paymentLinkUrl,
   PAYMENT_REMINDER_QUEUE,
 } from './payment-link.ts';
@@ -404,7 +405,8 @@ export const effects: Record<EffectId, (run: EffectRun) => Promise<SessionEvent>
     );
     need(stored.fields.billing_request_id, 'sendPaymentLink', 'a billing request');
     const mobile = need(context.draft.parentMobile, 'sendPaymentLink', 'a mobile number');
-    const link = paymentLinkUrl(publicBaseUrl, await linkTokenFor(ports.ledger, id));
+    // createPayment, the effect before this one, made the token (and the key that leads back).
+    const link = paymentLinkUrl(publicBaseUrl, await madeLinkToken(ports.ledger, id));
     const body = fillText(club.texts.paymentLink, {
       clubName: club.name,
       parentFirstName: context.draft.parentFirstName,

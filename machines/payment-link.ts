@@ -33,6 +33,15 @@ export async function linkTokenFor(ledger: KeyValueStore, registrationId: string
   return token;
 }
 
+/**
+ * The token linkTokenFor made for the registration, read in one round trip; made (as linkTokenFor
+ * does) only if there is none. For an effect that runs after one that made it (createPayment).
+ */
+export async function madeLinkToken(ledger: KeyValueStore, registrationId: string) {
+  const made = Token.safeParse(await ledger.get(registrationTokenKey(registrationId)));
+  return made.success ? made.data.token : linkTokenFor(ledger, registrationId);
+}
+
 /** The registration a link token belongs to; null for anything unknown or malformed. */
 export async function registrationForToken(ledger: KeyValueStore, token: string) {
   if (!TOKEN.test(token)) return null;
