@@ -25,11 +25,21 @@ const Token = z.object({ token: z.string().regex(TOKEN) });
  */
 export async function linkTokenFor(ledger: KeyValueStore, registrationId: string) {
   const fresh = randomBytes(TOKEN_BYTES).toString('base64url');
-  const { value } = await ledger.setIfAbsent(registrationTokenKey(registrationId), {
-    token: fresh,
-  });
+  // Sent together, the key that leads back first: the ledger applies calls in the order they are
+  // made, so a token is never stored without its way back (one round trip, not two).
+  const [, { value }] = await Promise.all([
+    ledger.set(tokenKey(fresh), { registrationId }),
+    ledger.setIfAbsent(registrationTokenKey(registrationId), { token: fresh }),
+  ]);
   const { token } = Token.parse(value);
-  await ledger.set(tokenKey(token), { registrationId });
+  if (token !== fresh) {
+    // Made before: ours leads nowhere anyone was given; theirs is written again (an older
+    // version wrote it second).
+    await Promise.all([
+      ledger.delete(tokenKey(fresh)),
+      ledger.set(tokenKey(token), { registrationId }),
+    ]);
+  }
   return token;
 }
 

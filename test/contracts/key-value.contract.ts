@@ -58,6 +58,25 @@ export function keyValueContract(name: string, backend: OpenKeyValueStore) {
       }
     });
 
+    it('applies calls made without waiting for each other in the order they were made', async () => {
+      const store = await openStores()();
+      try {
+        const calls = Array.from({ length: 20 }, (_, i) =>
+          i % 5 === 4 ? store.delete('key') : store.set('key', i),
+        );
+        const claimed = store.setIfAbsent('key', 'late');
+        await Promise.all([...calls, claimed]);
+        expect(await store.get('key')).toBe('late');
+        const [, kept] = await Promise.all([
+          store.set('key', 'first'),
+          store.setIfAbsent('key', 'x'),
+        ]);
+        expect(kept).toEqual({ stored: false, value: 'first' });
+      } finally {
+        await closeAll();
+      }
+    });
+
     it('reads an entry past its ttl as absent, and keeps one without ttl', async () => {
       const store = await openStores()();
       try {

@@ -1,6 +1,8 @@
 /**
  * Small JSON values by key, shared by every process (Redis, or the embedded SQLite file):
- * the idempotency ledger, upload statuses, settings. Values are plain JSON.
+ * the idempotency ledger, upload statuses, settings. Values are plain JSON. Calls one process
+ * makes without waiting for each other are applied in the order they were made (Redis: one
+ * connection, sent together in one round trip).
  */
 export interface KeyValueStore {
   get(key: string): Promise<unknown>;

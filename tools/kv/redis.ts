@@ -1,11 +1,10 @@
 import { connectRedisClient } from '../redis/connection.ts';
-import { redisScript } from '../redis/script.ts';
 import { ToolUnavailableError } from '../tool.ts';
 import { z } from 'zod';
 import type { KeyValueStore } from './port.ts';
 
 /** KEYS: key. ARGV: value, ttl in ms (0: none). SET NX, or the value already there. */
-const SET_IF_ABSENT = redisScript(`
+const SET_IF_ABSENT = `
 local set
 if ARGV[2] == '0' then
   set = redis.call('SET', KEYS[1], ARGV[1], 'NX')
@@ -13,7 +12,7 @@ else
   set = redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2])
 end
 if set then return {1} end
-return {0, redis.call('GET', KEYS[1])}`);
+return {0, redis.call('GET', KEYS[1])}`;
 
 const SetIfAbsentReply = z.union([z.tuple([z.literal(1)]), z.tuple([z.literal(0), z.string()])]);
 
@@ -72,7 +71,9 @@ export async function createRedisKeyValueStore(
     async setIfAbsent(key, value, ttlMs) {
       const json = encode(value);
       const reply = await reaching(() =>
-        SET_IF_ABSENT.run(client, { keys: [name(key)], arguments: [json, ttlArgument(ttlMs)] }),
+        // EVAL with its (short) text, not EVALSHA: a script Redis lacks would be sent again after
+        // calls made later, and calls are applied in the order they are made (see the port).
+        client.eval(SET_IF_ABSENT, { keys: [name(key)], arguments: [json, ttlArgument(ttlMs)] }),
       );
       const [stored, existing] = SetIfAbsentReply.parse(reply);
       return stored === 1
