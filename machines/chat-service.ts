@@ -8,6 +8,7 @@ import { formatUkDate, parseDate, todayIso } from '../routines/parsers/dates.ts'
 import { parseUkMobile } from '../routines/parsers/phones.ts';
 import { readRegistrationCode, type RegistrationCode } from '../routines/registration-code.ts';
 import { readAnswer, validateAnswer } from '../routines/validate.ts';
+import { remembered } from '../tools/remembered.ts';
 import type { EffectPorts } from './effects.ts';
 import {
   splitClauses,
@@ -204,17 +205,11 @@ function made(conversation: Conversation): Conversation {
 /** The wall clock to a fraction of a millisecond, comparable between processes of one machine. */
 const preciseNow = () => performance.timeOrigin + performance.now();
 
-/** The last text digested and its digest: a turn asks twice (is it a resend? what was applied?). */
-let lastDigested: { text: string; digest: string } | null = null;
-function digestOf(text: string): string {
-  if (lastDigested?.text !== text) {
-    const digest = createHash('sha256')
-      .update(text.trim().toLowerCase().normalize('NFKC'))
-      .digest('hex');
-    lastDigested = { text, digest };
-  }
-  return lastDigested.digest;
-}
+/** A message's digest, the last one remembered: a turn asks twice (a resend? what was applied?). */
+const digestOf = remembered(
+  (text) => createHash('sha256').update(text.trim().toLowerCase().normalize('NFKC')).digest('hex'),
+  1,
+);
 
 const DAY_MS = 24 * 3600_000;
 /** Wrong code-and-secret tries of one code in a day before resuming by secret is refused for it. */

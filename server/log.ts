@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { pino, type DestinationStream, type Level } from 'pino';
 import type { Log } from '../machines/chat-service.ts';
+import { remembered } from '../tools/remembered.ts';
 
 export type { Log };
 
@@ -105,16 +106,10 @@ function tagged(value: unknown, tag: (id: string) => string, depth: number): unk
  */
 export function withSessionTags(log: Log, key: string): Log {
   // An HMAC per line is most of a line's cost: the tags of recent sessions are kept.
-  const tags = new Map<string, string>();
-  const tag = (id: string) => {
-    let found = tags.get(id);
-    if (found === undefined) {
-      found = `s:${createHmac('sha256', key).update(id).digest('base64url').slice(0, 12)}`;
-      if (tags.size >= RECENT_TAGS) tags.clear();
-      tags.set(id, found);
-    }
-    return found;
-  };
+  const tag = remembered(
+    (id) => `s:${createHmac('sha256', key).update(id).digest('base64url').slice(0, 12)}`,
+    RECENT_TAGS,
+  );
   return (event, data) => {
     // A line below the level is dropped before its data is copied and tagged.
     if (!writes(log, event)) return;

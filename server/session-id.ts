@@ -1,5 +1,6 @@
 import { SessionId } from '../machines/chat-service.ts';
 import { HttpError } from './http-errors.ts';
+import { remembered } from '../tools/remembered.ts';
 
 /**
  * Session ids are bearer secrets the client may choose (the club frontend makes its own), so an id
@@ -87,20 +88,17 @@ export function sessionIdBits(id: string): number {
   return bits;
 }
 
-/** Ids found strong lately: a chat sends the same id with every message. */
-const strongIds = new Set<string>();
-const STRONG_IDS_KEPT = 1_000;
-
 /** Null when `id` is strong enough to be a session's secret, else why not. */
-export function weakSessionIdReason(id: string): string | null {
-  if (strongIds.has(id)) return null;
-  if (!SessionId.safeParse(id).success) return 'not 8-100 letters, digits, "-" or "_"';
-  if (id.length < MIN_SESSION_ID_LENGTH) return 'too short';
-  if (sessionIdBits(id) < MIN_SESSION_ID_BITS) return 'too predictable';
-  if (strongIds.size >= STRONG_IDS_KEPT) strongIds.clear();
-  strongIds.add(id);
-  return null;
-}
+export const weakSessionIdReason = remembered(
+  (id: string): string | null => {
+    if (!SessionId.safeParse(id).success) return 'not 8-100 letters, digits, "-" or "_"';
+    if (id.length < MIN_SESSION_ID_LENGTH) return 'too short';
+    if (sessionIdBits(id) < MIN_SESSION_ID_BITS) return 'too predictable';
+    return null;
+  },
+  // A chat sends the same id with every message: the ids of the last thousand are weighed once.
+  1_000,
+);
 
 /** Fails the request with a 400 that says how to make an id, unless `id` is strong enough. */
 export function requireStrongSessionId(id: string): void {

@@ -1,4 +1,5 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/mobile';
+import { remembered } from '../../tools/remembered.ts';
 import { clean } from './text.ts';
 import { fail, ok, type Parsed } from './result.ts';
 
@@ -49,25 +50,13 @@ function isNonMobile07(national: string): boolean {
 }
 
 /**
- * A pure function remembered for the last few hundred inputs: libphonenumber's parse is the
- * dearest step of a turn that reads or stores a mobile, and a registration asks about the same
- * number several times (the answer, the record, the text).
+ * libphonenumber's parse is the dearest step of a turn that reads or stores a mobile, and a
+ * registration asks about the same number several times (the answer, the record, the text).
  */
-function remembered<T>(work: (input: string) => T): (input: string) => T {
-  const seen = new Map<string, T>();
-  return (input) => {
-    let found = seen.get(input);
-    if (found === undefined) {
-      found = Object.freeze(work(input));
-      if (seen.size >= 500) seen.clear();
-      seen.set(input, found);
-    }
-    return found;
-  };
-}
+const PARSES_KEPT = 500;
 
 /** Verdict on a national number that starts with 07. */
-const judge07 = remembered(judge07Once);
+const judge07 = remembered(judge07Once, PARSES_KEPT);
 function judge07Once(national: string): Verdict {
   if (national.length < 11) return { reason: 'short' };
   if (national.length > 11) return { reason: 'long' };
@@ -125,4 +114,7 @@ export function toE164(mobile: string): string {
   return number;
 }
 
-const e164Of = remembered((mobile) => parsePhoneNumberFromString(mobile, 'GB')?.number ?? null);
+const e164Of = remembered(
+  (mobile) => parsePhoneNumberFromString(mobile, 'GB')?.number ?? null,
+  PARSES_KEPT,
+);

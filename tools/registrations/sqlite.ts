@@ -15,6 +15,7 @@ import {
   type StoredRegistration,
 } from './registrations.ts';
 import { foldName } from '../airtable/records-port.ts';
+import { remembered } from '../remembered.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS registrations (
@@ -107,25 +108,19 @@ const claimOf = (id: string, fields: RegistrationFields): ShirtClaim | null =>
 
 const Row = z.object({ id: z.string(), fields: z.string() });
 
-/**
- * Rows read lately, by their text, as checked: a registration's effects read the same row several
- * times in one turn (save, payment, text), and a row's text checks the same every time.
- */
-const checkedRows = new Map<string, Readonly<RegistrationFields>>();
-const CHECKED_ROWS = 200;
-
 /** A stored row checked against RegistrationFields; a row that does not fit is an error. */
 function registrationFromRow(row: unknown): StoredRegistration {
   const { id, fields } = Row.parse(row);
-  const known = checkedRows.get(fields);
-  if (known !== undefined) return { id, fields: { ...known } };
-  const checked = checkedFields(fields);
-  if (checkedRows.size >= CHECKED_ROWS) checkedRows.clear();
-  checkedRows.set(fields, Object.freeze(checked));
-  return { id, fields: { ...checked } };
+  return { id, fields: { ...checkedFields(fields) } };
 }
 
-function checkedFields(fields: string): RegistrationFields {
+/**
+ * A row's text as checked, remembered by the text: a registration's effects read the same row
+ * several times in one turn (save, payment, text), and a text checks the same every time.
+ */
+const checkedFields = remembered(checkFields, 200);
+
+function checkFields(fields: string): RegistrationFields {
   let json: unknown;
   try {
     json = JSON.parse(fields);
