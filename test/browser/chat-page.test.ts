@@ -1,24 +1,15 @@
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.ts';
 import { startServer, type RunningServer } from '../../server/main.ts';
 import { iphoneHeic, phoneJpeg } from '../fixtures/photos/make.ts';
 import { REGISTRATION_MESSAGES } from '../support/registration-script.ts';
+import { launchChromium } from '../support/browser.ts';
 
 const SCREENSHOT = join(import.meta.dirname, '../../test-results/chat-page.png');
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 let server: RunningServer;
 let browser: Browser;
 const ADMIN_TOKEN = 'browser-test-token';
@@ -35,7 +26,7 @@ beforeAll(async () => {
     }),
     { log: () => {} },
   );
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

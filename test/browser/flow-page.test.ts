@@ -1,18 +1,8 @@
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REGISTRATION } from '../support/registration-script.ts';
 import { ADMIN_TOKEN, PERSONAL_DATA, startTestServer, type TestServer } from '../server/support.ts';
-
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
+import { launchChromium } from '../support/browser.ts';
 
 /** How many of REGISTRATION's messages each scripted parent sends before stopping, and their child. */
 const PARENTS = [
@@ -43,7 +33,7 @@ beforeAll(async () => {
   }
   // One parent who only says hello rests with the generic agent.
   await server.post('/chat', { user_message: 'hello' });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

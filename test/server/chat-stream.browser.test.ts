@@ -1,12 +1,8 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { effects } from '../../machines/effects.ts';
 import { startTestServer, type TestServer } from './support.ts';
-
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) =>
-  existsSync(path),
-);
+import { CHROMIUM, launchChromium } from '../support/browser.ts';
 
 /** What the page sees (the tests compile without the DOM library). */
 type PageGlobals = {
@@ -26,7 +22,7 @@ describe.runIf(CHROMIUM)('the built-in chat page with a streamed turn', () => {
 
   beforeAll(async () => {
     server = await startTestServer();
-    browser = await chromium.launch({ executablePath: CHROMIUM ?? '', args: ['--no-sandbox'] });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

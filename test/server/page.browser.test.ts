@@ -1,11 +1,7 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IMAGES, registerUntilPhoto, startTestServer, type TestServer } from './support.ts';
-
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) =>
-  existsSync(path),
-);
+import { CHROMIUM, launchChromium } from '../support/browser.ts';
 
 /** sessionStorage as the page sees it (the tests compile without the DOM library). */
 type BrowserGlobals = {
@@ -22,7 +18,7 @@ describe.runIf(CHROMIUM)('the built-in chat page in a browser', () => {
 
   beforeAll(async () => {
     server = await startTestServer();
-    browser = await chromium.launch({ executablePath: CHROMIUM ?? '', args: ['--no-sandbox'] });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
