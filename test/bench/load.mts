@@ -6,6 +6,7 @@
  */
 import { REGISTRATION_MESSAGES } from '../support/registration-script.ts';
 import { cpuNs } from './processes.mts';
+import { letters } from './figures.mts';
 
 export type LoadJob = {
   base: string;
@@ -28,10 +29,6 @@ export type LoadResult = {
   /** Parents whose last answer was not at the shirt number or the photo (routine 33 or 34). */
   unfinished: number;
 };
-
-/** 0 → "a", 25 → "z", 26 → "ba": a middle name that tells the children apart. */
-const letters = (n: number): string =>
-  (n >= 26 ? letters(Math.floor(n / 26)) : '') + String.fromCharCode(97 + (n % 26));
 
 /** Runs `jobs` with at most `limit` in flight. */
 async function pool(jobs: number, limit: number, job: (index: number) => Promise<void>) {

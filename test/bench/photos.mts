@@ -12,15 +12,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { z } from 'zod';
 import { twelveMegapixelHeic, TWELVE_MP } from '../fixtures/photos/large.ts';
+import { median } from './figures.mts';
 
 const run = promisify(execFile);
 const RUNS = Number(process.env.PHOTO_RUNS ?? 1);
 const Once = z.object({ route: z.string(), ms: z.number(), peakMb: z.number() });
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
-};
 
 async function once(route: 'wasm' | 'heif-convert', path: string) {
   const script = new URL('./photo-once.mts', import.meta.url).pathname;

@@ -47,6 +47,7 @@ import {
   type Child,
   type Runtime,
 } from './processes.mts';
+import { median, percentile, letters } from './figures.mts';
 
 const env = process.env;
 const ROUNDS = Number(env.BENCH_ROUNDS ?? 3);
@@ -61,13 +62,6 @@ const LOG_LEVEL = env.BENCH_LOG_LEVEL ?? 'info';
 const SIMULATOR_WEBHOOK_SECRET = 'embedded-payment-simulator';
 /** The payment step: the answer to routine 29 (the payment day), which leads to 30. */
 const PAYMENT_STEP = REGISTRATION.findIndex(([, routine]) => routine === 30);
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
-};
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
 /** The load generator, forked once; one job at a time. */
 export async function startLoad() {
@@ -338,10 +332,6 @@ export async function webhooks(product: Product) {
     db.close();
   }
 }
-
-/** 0 → "a", 25 → "z", 26 → "ba". */
-const letters = (n: number): string =>
-  (n >= 26 ? letters(Math.floor(n / 26)) : '') + String.fromCharCode(97 + (n % 26));
 
 const fixed = (value: number, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
 

@@ -24,6 +24,7 @@ import {
   untilHealthy,
   type Runtime,
 } from './processes.mts';
+import { median } from './figures.mts';
 
 const RUNS = Number(process.env.START_RUNS ?? 3);
 const IDLE_MS = Number(process.env.IDLE_MS ?? 3_000);
@@ -50,11 +51,6 @@ export function startProdFlags(script = startProdScript()): string[] {
 }
 
 type Start = Awaited<ReturnType<typeof coldStart>>;
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
-};
 
 /** One cold start: spawn → first /health 200 (ms), then the idle process's RSS (MB) twice. */
 export async function coldStart(

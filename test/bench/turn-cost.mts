@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { createClient } from '@redis/client';
 import { REGISTRATION_MESSAGES } from '../support/registration-script.ts';
 import { startRedis } from '../support/redis.ts';
+import { median, letters } from './figures.mts';
 
 const TURNS = Number(process.env.TURNS ?? 2000);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
@@ -75,9 +76,6 @@ async function post(base: string, text: string, sessionId: string) {
   if (!response.ok) throw new Error(`/chat answered ${response.status}`);
   return body;
 }
-
-const letters = (n: number): string =>
-  (n >= 26 ? letters(Math.floor(n / 26)) : '') + String.fromCharCode(97 + (n % 26));
 
 /** The turns of one round, in the order a parent would send them, spread over parents. */
 function script(round: number, turns: number): { sessionId: string; text: string }[][] {
@@ -189,8 +187,6 @@ async function measure() {
         commands,
       });
     }
-    const median = (values: number[]) =>
-      values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
     process.stdout.write(
       `${JSON.stringify(
         {
@@ -201,10 +197,10 @@ async function measure() {
             cpuPerTurnMs: Number(r.cpuPerTurnMs.toFixed(3)),
             redisCpuPerTurnMs: Number(r.redisCpuPerTurnMs.toFixed(3)),
           })),
-          medianCpuPerTurnMs: Number(median(rounds.map((r) => r.cpuPerTurnMs))?.toFixed(3)),
+          medianCpuPerTurnMs: Number(median(rounds.map((r) => r.cpuPerTurnMs)).toFixed(3)),
           minCpuPerTurnMs: Number(Math.min(...rounds.map((r) => r.cpuPerTurnMs)).toFixed(3)),
           medianRedisCpuPerTurnMs: Number(
-            median(rounds.map((r) => r.redisCpuPerTurnMs))?.toFixed(3),
+            median(rounds.map((r) => r.redisCpuPerTurnMs)).toFixed(3),
           ),
         },
         null,
