@@ -8,9 +8,13 @@
  * - The baseline (test/bench/baseline.mts): Koa answering the same POST /chat with one Redis GET
  *   and one SET of a session as large as the product's.
  * - The load (test/bench/load.mts, forked): PARENTS simulated parents, CONCURRENCY at a time, each
- *   typing the whole scripted registration. Rounds alternate product, baseline, product, … and
- *   the medians of BENCH_ROUNDS rounds are reported: server CPU per turn (read from /proc of the
- *   server process), throughput, p50/p99 latency, resident memory, each as product ÷ baseline.
+ *   typing the whole scripted registration. BENCH_WARMUP rounds each first, not counted: a fresh
+ *   process compiles its hot code on V8's background threads for its first few thousand turns
+ *   (measured: the web process's threads besides the main one took 0.38, 0.20, 0.17, 0.10 and
+ *   0.08 ms per turn in its first five rounds), and a server's cost is what it costs once warm.
+ *   Then rounds alternate product, baseline, product, … and the medians of BENCH_ROUNDS rounds
+ *   are reported: server CPU per turn (read from /proc of the server process, every thread),
+ *   throughput, p50/p99 latency, resident memory, each as product ÷ baseline.
  * - The payment step (routine 29 → 30: the registration is written, the sibling rule read, the
  *   payment link made and texted) timed alone, one parent at a time, with 0, 1,000 and 10,000
  *   registrations (and two texts each) seeded into the SQLite file the product keeps them in.
@@ -19,7 +23,7 @@
  *   confirmation text is queued.
  * - HEIC photo conversion (test/bench/photos.mts), PHOTO_RUNS times (0 skips it).
  *
- *   BENCH_ROUNDS=3 PARENTS=60 CONCURRENCY=50 STEP_PARENTS=15 BENCH_SIZES=0,1000,10000 \
+ *   BENCH_WARMUP=3 BENCH_ROUNDS=5 PARENTS=60 CONCURRENCY=50 STEP_PARENTS=15 BENCH_SIZES=0,1000,10000 \
  *   WEBHOOK_PAYMENTS=100 PHOTO_RUNS=1 BENCH_LOG_LEVEL=info BENCH_RUNTIME=tsx npm run bench
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -50,7 +54,8 @@ import {
 import { median, percentile, letters } from './figures.mts';
 
 const env = process.env;
-const ROUNDS = Number(env.BENCH_ROUNDS ?? 3);
+const WARMUP = Number(env.BENCH_WARMUP ?? 3);
+const ROUNDS = Number(env.BENCH_ROUNDS ?? 5);
 const PARENTS = Number(env.PARENTS ?? 60);
 const CONCURRENCY = Number(env.CONCURRENCY ?? 50);
 const STEP_PARENTS = Number(env.STEP_PARENTS ?? 15);
@@ -346,11 +351,21 @@ async function main() {
   let baseline: Awaited<ReturnType<typeof startBaseline>> | null = null;
   try {
     product = await startProduct(runtime, redis.url, 'bench.');
-    // A round of warm-up each (not counted): JIT, connection pools, the session size to copy.
-    await load.run({ base: product.url, parents: PARENTS, concurrency: CONCURRENCY, tag: 'warm' });
+    // Warm-up rounds each (not counted): JIT, connection pools, the session size to copy.
+    const warm = async (base: string, who: string) => {
+      for (let w = 0; w < Math.max(1, WARMUP); w += 1) {
+        await load.run({
+          base,
+          parents: PARENTS,
+          concurrency: CONCURRENCY,
+          tag: `warm${who}${letters(w)}`,
+        });
+      }
+    };
+    await warm(product.url, 'product');
     const sessionBytes = await sessionBytesIn(redis.url, 'bench.');
     baseline = await startBaseline(redis.url, sessionBytes);
-    await load.run({ base: baseline.url, parents: PARENTS, concurrency: CONCURRENCY, tag: 'warm' });
+    await warm(baseline.url, 'baseline');
 
     const ours: Round[] = [];
     const theirs: Round[] = [];
@@ -380,7 +395,7 @@ async function main() {
     const largest = steps.at(-1);
     const lines = [
       `npm run bench: ${cpus().length} cores, node ${process.version}, product on ${runtime.kind === 'dist' ? 'the compiled build (dist/)' : 'tsx (no dist/: run npm run build)'}, LOG_LEVEL=${LOG_LEVEL}, web + worker processes, redis-server on a free port (no persistence)`,
-      `${ROUNDS} rounds alternated (product, baseline, …), each ${PARENTS} parents × ${REGISTRATION.length} turns, ${CONCURRENCY} at a time, load generator in its own process; medians; baseline session ${sessionBytes} B`,
+      `${Math.max(1, WARMUP)} warm-up rounds each, then ${ROUNDS} rounds alternated (product, baseline, …), each ${PARENTS} parents × ${REGISTRATION.length} turns, ${CONCURRENCY} at a time, load generator in its own process; medians; baseline session ${sessionBytes} B`,
       '',
       `${''.padEnd(32)}${'product'.padStart(10)}${'baseline'.padStart(10)}${'ratio'.padStart(8)}   rounds (product | baseline)`,
       ...keys.map(
