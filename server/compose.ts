@@ -1,3 +1,4 @@
+import { remembered } from '../tools/remembered.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -191,10 +192,15 @@ async function sharedStores(config: Config, db: SqliteDatabase, log: Log): Promi
 
 /** After each saved session turn: where the session now rests, under a digest of its id. */
 function recordFlow(flowStats: FlowStats): OnSaved {
+  // A chat's tag is the same at every turn: remembered for the chats of the last few minutes.
+  const tagOf = remembered(
+    (instanceId) => createHash('sha256').update(`flow:${instanceId}`).digest('hex').slice(0, 32),
+    1_000,
+  );
   return async (machine, instanceId, snapshot, savedAt) => {
     if (machine !== 'session') return;
     const session = snapshot as SessionSnapshot;
-    const tag = createHash('sha256').update(`flow:${instanceId}`).digest('hex').slice(0, 32);
+    const tag = tagOf(instanceId);
     await flowStats.moved(tag, {
       state: restingPath(session),
       finished: session.hasTag('finished'),

@@ -10,7 +10,9 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** The level an event is written at, read from its name: `effect.failed` is an error. */
-function levelOf(event: string): Level {
+const levelOf = remembered(levelFromName, 500);
+
+function levelFromName(event: string): Level {
   if (/\.(failed|error|crashed)$/.test(event)) return 'error';
   if (/\.(not_wired|restarted|rejected|busy|slow|stopping)$/.test(event)) return 'warn';
   if (/^chat\.hint/.test(event)) return 'debug';
