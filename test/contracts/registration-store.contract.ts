@@ -90,6 +90,11 @@ export function registrationStoreContract(name: string, open: OpenRegistrationSt
       ['an e-mail that is not one', { parent_email: 'not-an-email' }],
       ['an address over 200 characters', { player_full_address: 'x'.repeat(201) }],
       ['a shirt number over 25', { shirt_number: '26' }],
+      // Outside the types (a caller in JavaScript, a parsed body): undefined would erase it.
+      [
+        'a change that takes away a field every record has',
+        { parent_email: undefined as unknown as string },
+      ],
     ])('refuses %s and keeps the stored record as it was', (_, bad) =>
       withStore(async (store) => {
         await store.upsert('reg-1', registrationFixture());

@@ -27,4 +27,14 @@ describe('remembered', () => {
     expect(() => parse('bad')).toThrow('unreadable');
     expect(calls).toBe(4);
   });
+
+  it('answers what it was taught without working it out', () => {
+    let calls = 0;
+    const parse = remembered((input) => ((calls += 1), { input }), 10);
+    const known = { input: 'taught' };
+    parse.know('taught', known);
+    expect(parse('taught')).toBe(known);
+    expect(Object.isFrozen(known)).toBe(true);
+    expect(calls).toBe(0);
+  });
 });

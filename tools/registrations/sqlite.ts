@@ -120,6 +120,24 @@ function registrationFromRow(row: unknown): StoredRegistration {
  */
 const checkedFields = remembered(checkFields, 200);
 
+/**
+ * A change to a stored record: each field it names checked as RegistrationFields checks it. The
+ * fields are independent, so a valid record with a valid change is a valid record.
+ */
+const FieldsChange = RegistrationFields.partial();
+/** The fields every record has: a change may not take one away. */
+const REQUIRED = Object.entries(RegistrationFields.shape)
+  .filter(([, field]) => !field.safeParse(undefined).success)
+  .map(([key]) => key as keyof RegistrationFields);
+
+/** A stored (valid) record with `change` made: checked as a whole record only if it lost a field. */
+function withChange(current: RegistrationFields, change: unknown): RegistrationFields {
+  const changed = { ...current, ...FieldsChange.parse(change) };
+  return REQUIRED.some((key) => changed[key] === undefined)
+    ? RegistrationFields.parse(changed)
+    : (changed as RegistrationFields);
+}
+
 function checkFields(fields: string): RegistrationFields {
   let json: unknown;
   try {
@@ -194,12 +212,15 @@ export function createSqliteRegistrationStore(db: SqliteDatabase): RegistrationS
 
   /** Writes the record and makes the shirt table agree with its shirt_number, atomically. */
   const write = (id: string, fields: RegistrationFields) => {
+    const text = JSON.stringify(fields);
     statements.upsert.run({
       id,
-      fields: JSON.stringify(fields),
+      fields: text,
       updatedAt: new Date().toISOString(),
       ...queryKeysOf(fields),
     });
+    // The next read of this row (the payment step reads it back at once) needs no check.
+    checkedFields.know(text, JSON.parse(text) as RegistrationFields);
     const wanted = claimOf(id, fields);
     const sameAsWanted = (claim: ShirtClaim) =>
       wanted !== null &&
@@ -227,7 +248,7 @@ export function createSqliteRegistrationStore(db: SqliteDatabase): RegistrationS
       inWriteTransaction(db, SERVICE, () => {
         const current = read(id);
         if (!current) throw new RegistrationNotFoundError(id);
-        write(id, RegistrationFields.parse({ ...current.fields, ...fields }));
+        write(id, withChange(current.fields, fields));
       });
     },
     async get(id) {
@@ -259,7 +280,7 @@ export function createSqliteRegistrationStore(db: SqliteDatabase): RegistrationS
       return inWriteTransaction(db, SERVICE, () => {
         const own = read(registrationId);
         if (!own) throw new RegistrationNotFoundError(registrationId);
-        const fields = RegistrationFields.parse({ ...own.fields, shirt_number: String(number) });
+        const fields = withChange(own.fields, { shirt_number: String(number) });
         const claim = claimOf(registrationId, fields);
         const asked = claimOf(registrationId, { ...fields, team, age_group: ageGroup, season });
         if (!claim || JSON.stringify(claim) !== JSON.stringify(asked)) {
