@@ -36,6 +36,7 @@ import { createStoreRegistrationRecords } from '../tools/registrations/records.t
 import { monthlyAmountFor, siblingCandidate } from './sibling-discount.ts';
 import { hasSibling } from '../routines/sibling.ts';
 import type { EffectId, SessionContext, SessionEvent } from './setup.ts';
+import type { TurnMemory } from './runner.ts';
 
 /** The outside world, as the effects see it. */
 export type EffectPorts = {
@@ -62,7 +63,12 @@ export type EffectRun = {
   publicBaseUrl: string;
   now: Date;
   signal: AbortSignal;
+  /** This turn's memory, shared with the turn's later effects (never saved). */
+  turn: TurnMemory;
 };
+
+/** Where createPayment leaves the link token it made for sendPaymentLink, right after it. */
+const LINK_TOKEN = 'paymentLinkToken';
 
 /** Thrown when an effect is reached without what it needs: a machine bug, reported as effect.failed. */
 export class EffectPreconditionError extends Error {
@@ -366,7 +372,7 @@ export const effects: Record<EffectId, (run: EffectRun) => Promise<SessionEvent>
     });
     return { type: 'club.flagged' };
   },
-  async createPayment({ context, ports, club, signal }) {
+  async createPayment({ context, ports, club, signal, turn }) {
     const id = registrationOf(context, 'createPayment');
     const { draft, team } = context;
     const player = `${draft.childFirstName ?? ''} ${draft.childLastName ?? ''}`.trim();
@@ -384,7 +390,7 @@ export const effects: Record<EffectId, (run: EffectRun) => Promise<SessionEvent>
     await Promise.all([
       // Webhooks about this billing request find their registration through the ledger.
       ports.ledger.set(billingRequestKey(billingRequestId), { registrationId: id }),
-      linkTokenFor(ports.ledger, id),
+      linkTokenFor(ports.ledger, id).then((token) => turn.set(LINK_TOKEN, token)),
       // Once: a link still unused after the club's number of days is followed up by text.
       ports.jobs.add(
         PAYMENT_REMINDER_QUEUE,
@@ -396,7 +402,7 @@ export const effects: Record<EffectId, (run: EffectRun) => Promise<SessionEvent>
     await ports.registrations.update(id, { billing_request_id: billingRequestId }, signal);
     return { type: 'payment.created' };
   },
-  async sendPaymentLink({ context, ports, club, publicBaseUrl, now, signal }) {
+  async sendPaymentLink({ context, ports, club, publicBaseUrl, now, signal, turn }) {
     const id = registrationOf(context, 'sendPaymentLink');
     const stored = need(
       await ports.registrations.get(id, signal),
@@ -405,8 +411,11 @@ export const effects: Record<EffectId, (run: EffectRun) => Promise<SessionEvent>
     );
     need(stored.fields.billing_request_id, 'sendPaymentLink', 'a billing request');
     const mobile = need(context.draft.parentMobile, 'sendPaymentLink', 'a mobile number');
-    // createPayment, the effect before this one, made the token (and the key that leads back).
-    const link = paymentLinkUrl(publicBaseUrl, await madeLinkToken(ports.ledger, id));
+    // createPayment, the effect before this one, made the token (and the key that leads back);
+    // in the same turn it says which, else it is read back.
+    const made = turn.get(LINK_TOKEN);
+    const token = typeof made === 'string' ? made : await madeLinkToken(ports.ledger, id);
+    const link = paymentLinkUrl(publicBaseUrl, token);
     const body = fillText(club.texts.paymentLink, {
       clubName: club.name,
       parentFirstName: context.draft.parentFirstName,

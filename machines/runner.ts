@@ -37,12 +37,17 @@ export type PersistedMachine<Machine extends AnyStateMachine, Ports> = {
   input: (instanceId: string) => InputFrom<Machine>;
   /** The effect the instance waits for now (an effect state), or null when it is at rest. */
   effectDue: (snapshot: SnapshotFrom<Machine>) => string | null;
-  /** Runs an effect through the ports; its outcome is the event sent back to the machine. */
+  /**
+   * Runs an effect through the ports; its outcome is the event sent back to the machine. `turn`
+   * is this turn's memory, shared by its effects and never saved: what one effect learned that a
+   * later one of the same turn would otherwise read back from a port.
+   */
   runEffect: (
     effect: string,
     snapshot: SnapshotFrom<Machine>,
     ports: Ports,
     signal: AbortSignal,
+    turn: TurnMemory,
   ) => Promise<EventFromLogic<Machine>>;
   /** The event that tells the machine an effect failed. */
   failed: (effect: string, kind: EffectFailureKind, reason: string) => EventFromLogic<Machine>;
@@ -51,6 +56,9 @@ export type PersistedMachine<Machine extends AnyStateMachine, Ports> = {
   /** How long an instance is kept after its last save. */
   ttlMs: number;
 };
+
+/** What a turn's effects leave for each other (see PersistedMachine.runEffect): gone after the turn. */
+export type TurnMemory = Map<string, unknown>;
 
 /** A stored instance that cannot be continued with this machine. */
 export class SnapshotIncompatibleError extends Error {
@@ -265,6 +273,7 @@ export function createRunner({
     signal: AbortSignal,
     onEffect?: (progress: EffectProgress) => void,
   ) {
+    const memory: TurnMemory = new Map();
     for (let count = 0; ; count += 1) {
       const effect = definition.effectDue(actor.getSnapshot());
       if (effect === null) return;
@@ -274,7 +283,7 @@ export function createRunner({
       onEffect?.({ phase: 'started', effect });
       let event: EventFromLogic<Machine>;
       try {
-        event = await definition.runEffect(effect, actor.getSnapshot(), ports, signal);
+        event = await definition.runEffect(effect, actor.getSnapshot(), ports, signal, memory);
         log('effect.done', {
           machine: definition.id,
           effect,

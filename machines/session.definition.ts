@@ -163,7 +163,7 @@ export function sessionDefinition({
     migrations: { '1': fromVersion1 },
     input: (sessionId) => ({ sessionId, settings }),
     effectDue: (snapshot) => (snapshot.hasTag('effect') ? whereIs(snapshot).effect : null),
-    runEffect: (effect, snapshot, ports, signal) =>
+    runEffect: (effect, snapshot, ports, signal, turn) =>
       effects[effect as EffectId]({
         context: snapshot.context,
         ports,
@@ -171,6 +171,7 @@ export function sessionDefinition({
         publicBaseUrl,
         now: now(),
         signal,
+        turn,
       }),
     failed: (effect, kind, reason): SessionEvent => ({
       type: 'effect.failed',

@@ -1,32 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { TurnResult } from '../../machines/chat-service.ts';
-import type { EffectPorts } from '../../machines/effects.ts';
 import { MAX_EFFECT_FAILURES } from '../../machines/setup.ts';
 import { ToolUnavailableError } from '../../tools/tool.ts';
 import { createHarness, type Harness } from '../support/harness.ts';
-import { aParent, handOffFlag, type Parent } from './journeys.ts';
+import { aParent, breakMethod, handOffFlag, type Parent } from './journeys.ts';
 
 const HANDED_OFF = /a volunteer will finish Leo's registration with you/;
 const RETRY_LATER = /Nothing you've told me is lost: send me any message/;
-
-/** Replaces one port method with one that fails while `broken`, counting its calls. */
-function breakMethod(
-  ports: EffectPorts,
-  port: keyof EffectPorts,
-  method: string,
-  fault: () => Error,
-) {
-  const target = ports[port] as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
-  const original = target[method]?.bind(target);
-  if (!original) throw new Error(`${port} has no ${method}`);
-  const state = { calls: 0, broken: true };
-  target[method] = async (...args) => {
-    state.calls += 1;
-    if (state.broken) throw fault();
-    return original(...args);
-  };
-  return state;
-}
 
 const effectLogs = (harness: Harness) =>
   harness.logs.filter((entry) => entry.event.startsWith('effect.')).length;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { SessionId, TurnResult } from '../../machines/chat-service.ts';
 import { SessionId as SessionIdSchema } from '../../machines/chat-service.ts';
 import type { SessionContext } from '../../machines/setup.ts';
+import type { EffectPorts } from '../../machines/effects.ts';
 import type { StoredRegistration } from '../../tools/registrations/registrations.ts';
 import type { Harness } from '../support/harness.ts';
 
@@ -144,4 +145,23 @@ export async function theRecord(harness: Harness): Promise<StoredRegistration> {
 export function handOffFlag(harness: Harness, sessionId: string) {
   const owner = createHash('sha256').update(`session:${sessionId}`).digest('hex').slice(0, 16);
   return harness.ports.ledger.get(`handoff.${owner}`);
+}
+
+/** Replaces one port method with one that fails while `broken`, counting its calls. */
+export function breakMethod(
+  ports: EffectPorts,
+  port: keyof EffectPorts,
+  method: string,
+  fault: () => Error,
+) {
+  const target = ports[port] as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  const original = target[method]?.bind(target);
+  if (!original) throw new Error(`${port} has no ${method}`);
+  const state = { calls: 0, broken: true };
+  target[method] = async (...args) => {
+    state.calls += 1;
+    if (state.broken) throw fault();
+    return original(...args);
+  };
+  return state;
 }
