@@ -23,15 +23,16 @@ export type RedisSnapshotStoreOptions = SnapshotStoreOptions & {
 
 /**
  * KEYS: lock, data. ARGV: token, lock ttl, known tag ('': none). Takes the lock if free and returns
- * the data with it, or {2} when the stored save carries the known tag (the caller has it already).
+ * the data with it, or {2} when the stored save carries the known tag (the caller has it already):
+ * then only the head of the stored text is read, where the revision and the tag are.
  */
 const ACQUIRE = redisScript(`
 if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
-  local data = redis.call('GET', KEYS[2])
-  if data and ARGV[3] ~= '' and string.match(data, '^{"revision":%d+,"etag":"([%w-]+)"') == ARGV[3] then
-    return {2}
+  if ARGV[3] ~= '' then
+    local head = redis.call('GETRANGE', KEYS[2], 0, 127)
+    if string.match(head, '^{"revision":%d+,"etag":"([%w-]+)"') == ARGV[3] then return {2} end
   end
-  return {1, data}
+  return {1, redis.call('GET', KEYS[2])}
 end
 return {0}`);
 
@@ -39,7 +40,7 @@ return {0}`);
  * KEYS: lock, data. ARGV: token, expected revision (-1: none), new value, ttl, not after (epoch
  * ms by Redis's clock, 0: none). Saves only while holding the lock, when the stored revision is
  * the expected one and before the deadline (a script queued on a frozen Redis runs too late).
- * The revision is read from the start of the stored text (saved first), else by decoding it.
+ * The revision is read from the head of the stored text (saved first), else by decoding all of it.
  * Returns {saved 1/0/2 (2: too late), revision found (-1: none, -2: unreadable)}.
  */
 const COMMIT = redisScript(`
@@ -48,14 +49,13 @@ if ARGV[5] ~= '0' then
   local nowMs = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
   if nowMs > tonumber(ARGV[5]) then return {2, -1} end
 end
-local current = redis.call('GET', KEYS[2])
 local found = -1
-if current then
-  local leading = string.match(current, '^{"revision":(%d+),')
+if redis.call('EXISTS', KEYS[2]) == 1 then
+  local leading = string.match(redis.call('GETRANGE', KEYS[2], 0, 63), '^{"revision":(%d+),')
   if leading then
     found = tonumber(leading)
   else
-    local ok, decoded = pcall(cjson.decode, current)
+    local ok, decoded = pcall(cjson.decode, redis.call('GET', KEYS[2]))
     if ok and type(decoded) == 'table' and type(decoded.revision) == 'number' then
       found = decoded.revision
     else
