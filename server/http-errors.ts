@@ -166,7 +166,9 @@ const statusCode = (status: number) =>
 /**
  * First middleware: every failure becomes `{ error: { code, message, status }, response, … }`
  * (200 to a parent's page, else `status`); unexpected
- * ones go to app 'error' (logged once there). Also writes the one `http.request` line per request.
+ * ones go to app 'error' (logged once there). Also writes the one `http.request` line per request,
+ * except for a request whose route wrote its own line and answered 200 (a chat turn's
+ * `turn.completed`: the same request twice would be the busiest route's log written twice).
  */
 export function errorBoundary(log: Log): Middleware {
   return async (ctx, next) => {
@@ -193,9 +195,26 @@ export function errorBoundary(log: Log): Middleware {
     } finally {
       const ms = Math.round(performance.now() - started);
       const { method, path, status } = ctx;
-      log('http.request', { method, path, status, code, ...(errorStatus && { errorStatus }), ms });
+      if (!(status === 200 && code === undefined && ctx.state[LOGGED] === true)) {
+        log('http.request', {
+          method,
+          path,
+          status,
+          code,
+          ...(errorStatus && { errorStatus }),
+          ms,
+        });
+      }
     }
   };
+}
+
+/** Where a route says it wrote the request's log line itself (see errorBoundary). */
+const LOGGED = 'loggedByRoute';
+
+/** The route wrote this request's line (a turn's `turn.completed`): the boundary adds none if it succeeds. */
+export function loggedByRoute(ctx: Context) {
+  ctx.state[LOGGED] = true;
 }
 
 /** Logs an unexpected failure once, with nothing from the request but its route. */

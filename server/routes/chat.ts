@@ -9,7 +9,7 @@ import {
   type TurnProgress,
   type TurnResult,
 } from '../../machines/chat-service.ts';
-import { failureBody, HttpError, parseOr400, toHttpError } from '../http-errors.ts';
+import { failureBody, HttpError, loggedByRoute, parseOr400, toHttpError } from '../http-errors.ts';
 import { requireBodyType, withinDeadline } from '../http.ts';
 import { SnapshotIncompatibleError } from '../../machines/runner.ts';
 import type { Log } from '../log.ts';
@@ -203,6 +203,8 @@ export function chatRouter(deps: ChatRouterDeps) {
     };
     if (wantsStream(ctx)) return streamTurn(ctx, answer);
     ctx.body = await answer();
+    // The turn wrote its line (turn.completed, or turn.resend for a resend answered again).
+    loggedByRoute(ctx);
   });
 
   router.get('/conversation', limit, async (ctx) => {

@@ -102,6 +102,16 @@ describe('POST /chat over Redis-backed sessions', () => {
     expect(server.logs.some((line) => line.event === 'turn.completed')).toBe(true);
   });
 
+  it('writes one line for a chat turn (turn.completed) and http.request for a refused one', async () => {
+    const before = server.logs.length;
+    const turn = await server.post('/chat', { user_message: 'hello' });
+    const refused = await server.post('/chat', { user_message: '' });
+    expect([turn.status, refused.status]).toEqual([200, 400]);
+    const lines = server.logs.slice(before).map((line) => [line.event, line.data?.status]);
+    expect(lines.filter(([event]) => event === 'turn.completed')).toHaveLength(1);
+    expect(lines.filter(([event]) => event === 'http.request')).toEqual([['http.request', 400]]);
+  });
+
   it.each(FORGED_HINTS)('keeps a new session generic despite hints %o', async (hints) => {
     const { status, body } = await server.post('/chat', { user_message: 'yes', ...hints });
     expect(status).toBe(200);
