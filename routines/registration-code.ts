@@ -50,8 +50,15 @@ function findCode(text: string) {
   return { raw, prefix, team, ageGroup, season, names };
 }
 
+/**
+ * Whether a message may hold a code: every code has three digits in a row, and plain ASCII is the
+ * same after NFKC (other text may gain digits from it, "２００" or "㉑0", so it is read in full).
+ */
+const MAY_HOLD_CODE = /\d{3}|[^\p{ASCII}]/u;
+
 /** Finds a registration code in a message and checks its form; the team is checked elsewhere. */
 export function readRegistrationCode(text: string, club: ClubConfig): CodeReading {
+  if (!MAY_HOLD_CODE.test(text)) return { found: false };
   const match = findCode(text.normalize('NFKC').replace(/[‘’]/g, "'"));
   if (!match) return { found: false };
   const { raw, prefix, team, ageGroup, season, names } = match;

@@ -60,4 +60,15 @@ describe('readRegistrationCode', () => {
       expect(readRegistrationCode(text, defaultClub)).toEqual({ found: false });
     },
   );
+
+  it.each([
+    ['full-width digits', '２００-Lions-U10-２５２６'],
+    ['circled numbers that NFKC makes digits', '２00-Lions-U10-㉕26'],
+  ])('reads a code typed with %s as the same code', (_how, text) => {
+    expect(readRegistrationCode(text, defaultClub)).toMatchObject({
+      found: true,
+      ok: true,
+      code: { kind: 'new', team: 'Lions', ageGroup: 'U10', season: '2526' },
+    });
+  });
 });
