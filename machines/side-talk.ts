@@ -1,12 +1,18 @@
 import type { QuestionRoutineId } from '../routines/index.ts';
 import { saysHasNone } from '../routines/parsers/own-contact.ts';
+import { remembered } from '../tools/remembered.ts';
 
 /** What a parent can ask of the chat itself, at any question. */
 export const COMMANDS = ['help', 'stop', 'pause', 'restart'] as const;
 export type Command = (typeof COMMANDS)[number];
 
-/** Lower case, no emoji or punctuation but apostrophes, polite padding dropped, one space. */
-export function normalise(text: string): string {
+/**
+ * Lower case, no emoji or punctuation but apostrophes, polite padding dropped, one space. A turn
+ * asks it of the same message several times (command? why? later? a placeholder?): remembered.
+ */
+export const normalise = remembered(normaliseOnce, 100);
+
+function normaliseOnce(text: string): string {
   return text
     .normalize('NFKC')
     .toLowerCase()
