@@ -1,4 +1,3 @@
-import { remembered } from '../tools/remembered.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -40,6 +39,7 @@ import { createMemorySchedule } from '../tools/rate-limit/schedule.ts';
 import { registrationsTable } from '../routines/club.ts';
 import { createStoreRegistrationRecords } from '../tools/registrations/records.ts';
 import { createSqliteRegistrationStore } from '../tools/registrations/sqlite.ts';
+import { remembered } from '../tools/remembered.ts';
 import { createLogSmsSender } from '../tools/sms/log-sender.ts';
 import { createSqliteSmsOutbox } from '../tools/sms/outbox-sqlite.ts';
 import type { SmsSender } from '../tools/sms/port.ts';
