@@ -182,10 +182,13 @@ const holderOf = (value: unknown) =>
  */
 async function holdShirtNumber(ledger: KeyValueStore, shirt: Shirt) {
   const key = shirtKey(shirt);
-  const held = await ledger.setIfAbsent(key, { registrationId: shirt.registrationId });
-  if (holderOf(held.value) !== shirt.registrationId) return false;
   const mine = `shirt-of.${shirt.registrationId}`;
-  const previous = await ledger.get(mine);
+  // The number this child held before is read with the hold, in the same round trip.
+  const [held, previous] = await Promise.all([
+    ledger.setIfAbsent(key, { registrationId: shirt.registrationId }),
+    ledger.get(mine),
+  ]);
+  if (holderOf(held.value) !== shirt.registrationId) return false;
   if (typeof previous === 'string' && previous !== key) {
     if (holderOf(await ledger.get(previous)) === shirt.registrationId)
       await ledger.delete(previous);
