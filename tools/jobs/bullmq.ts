@@ -2,6 +2,7 @@ import type * as Bullmq from 'bullmq';
 import type { Job as BullJob, Queue, Worker } from 'bullmq';
 import { connectRedisClient } from '../redis/connection.ts';
 import { ToolUnavailableError } from '../tool.ts';
+import { within } from '../within.ts';
 import {
   checkConcurrency,
   checkJobId,
@@ -127,16 +128,10 @@ export function createBullmqJobs(options: BullmqJobsOptions): Jobs {
   }
 
   async function command<T>(run: () => Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('timed out')), commandTimeoutMs);
-    });
     try {
-      return await Promise.race([run(), timeout]);
+      return await within(run(), commandTimeoutMs);
     } catch (cause) {
       throw new ToolUnavailableError('jobs', { cause });
-    } finally {
-      clearTimeout(timer);
     }
   }
 

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type * as Flexible from 'rate-limiter-flexible';
 import { ToolUnavailableError } from '../tool.ts';
+import { within } from '../within.ts';
 import type { RateLimitDecision, RateLimitWindow } from './port.ts';
 
 /**
@@ -29,20 +30,14 @@ export async function consumeOne(
   key: string,
   timeoutMs?: number,
 ): Promise<RateLimitDecision> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    if (timeoutMs === undefined) return;
-    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-  });
   try {
-    await Promise.race([limiter.consume(key), timeout]);
+    const consumed = limiter.consume(key);
+    await (timeoutMs === undefined ? consumed : within(consumed, timeoutMs));
     return { allowed: true };
   } catch (outcome) {
     if (outcome instanceof RateLimiterRes) {
       return { allowed: false, retryAfterMs: Math.max(0, outcome.msBeforeNext) };
     }
     throw new ToolUnavailableError('rateLimit', { cause: outcome });
-  } finally {
-    clearTimeout(timer);
   }
 }

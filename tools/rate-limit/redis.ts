@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { connectRedisClient } from '../redis/connection.ts';
 import { redisScript } from '../redis/script.ts';
 import { ToolUnavailableError } from '../tool.ts';
+import { within } from '../within.ts';
 import { windowOptions } from './limiter.ts';
 import type { RateLimitDecision, RateLimiter, RateLimitWindow } from './port.ts';
 
@@ -82,16 +83,7 @@ export async function createRedisRateLimiter(
       keys: keys.map((key) => `${prefix}:${key}`),
       arguments: [windowMs, ...adds.map(String)],
     };
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-    });
-    try {
-      const answer = await Promise.race([ADD_COUNTS.run(client, request), late]);
-      return parseCounts(answer, keys.length);
-    } finally {
-      clearTimeout(timer);
-    }
+    return parseCounts(await within(ADD_COUNTS.run(client, request), timeoutMs), keys.length);
   }
 
   const decide = (total: number, endsAt: number, now: number): RateLimitDecision =>
