@@ -3,6 +3,7 @@ import { ageGroupCutoff } from '../routines/age.ts';
 import type { ClubConfig } from '../routines/club.ts';
 import { identityOf, registrationIdOf } from '../routines/identity.ts';
 import { routines, isRoutineId, type QuestionRoutineId } from '../routines/index.ts';
+import { rememberedPer } from '../tools/remembered.ts';
 import { effects, type EffectPorts } from './effects.ts';
 import type { PersistedMachine } from './runner.ts';
 import { SESSION_MACHINE_VERSION, sessionMachine } from './session.machine.ts';
@@ -102,18 +103,13 @@ const EFFECT_NUMBERS: Partial<Record<EffectId, number>> = {
   updateRecord: 28,
 };
 
-/** Where each snapshot is (a snapshot never changes; a turn asks several times). */
-const places = new WeakMap<SessionSnapshot, Readonly<Where>>();
-
-/** Reads the state's meta: which agent speaks, which routine is on screen, which effect is due. */
-export function whereIs(snapshot: SessionSnapshot): Readonly<Where> {
-  let where = places.get(snapshot);
-  if (where === undefined) {
-    where = Object.freeze(placeOf(snapshot));
-    places.set(snapshot, where);
-  }
-  return where;
-}
+/**
+ * Reads the state's meta: which agent speaks, which routine is on screen, which effect is due.
+ * Remembered per snapshot (a snapshot never changes; a turn asks several times).
+ */
+export const whereIs: (snapshot: SessionSnapshot) => Readonly<Where> = rememberedPer(
+  (snapshot: SessionSnapshot) => Object.freeze(placeOf(snapshot)),
+);
 
 function placeOf(snapshot: SessionSnapshot): Where {
   const metas = Object.values(snapshot.getMeta()) as StateMeta[];

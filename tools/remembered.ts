@@ -21,3 +21,17 @@ export function remembered<T>(work: (input: string) => T, size: number): Remembe
     seen.has(input) ? (seen.get(input) as T) : keep(input, work(input));
   return Object.assign(answer, { know: (input: string, known: T) => void keep(input, known) });
 }
+
+/**
+ * A pure function of an object that never changes (a machine snapshot, a record to save),
+ * remembered for as long as the object lives: a turn asks it of the same object several times.
+ */
+export function rememberedPer<K extends object, T>(work: (input: K) => T): (input: K) => T {
+  const seen = new WeakMap<K, T>();
+  return (input) => {
+    if (seen.has(input)) return seen.get(input) as T;
+    const found = work(input);
+    seen.set(input, found);
+    return found;
+  };
+}

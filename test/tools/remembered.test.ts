@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { remembered } from '../../tools/remembered.ts';
+import { remembered, rememberedPer } from '../../tools/remembered.ts';
 
 describe('remembered', () => {
   it('works each input out once while it is among the last `size`, then all over again', () => {
@@ -36,5 +36,16 @@ describe('remembered', () => {
     expect(parse('taught')).toBe(known);
     expect(Object.isFrozen(known)).toBe(true);
     expect(calls).toBe(0);
+  });
+});
+
+describe('rememberedPer', () => {
+  it('works each object out once, and an equal but other object again', () => {
+    const worked: object[] = [];
+    const keys = rememberedPer((input: { a: number }) => (worked.push(input), Object.keys(input)));
+    const one = { a: 1 };
+    expect(keys(one)).toBe(keys(one));
+    keys({ a: 1 });
+    expect(worked).toHaveLength(2);
   });
 });

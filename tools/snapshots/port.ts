@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { rememberedPer } from '../remembered.ts';
 
 /** Which persisted machine instance: the machine's id and the instance's own id (a session id, a registration id). */
 export type InstanceKey = { machine: string; id: string };
@@ -24,17 +25,8 @@ export type StoredInstance = z.infer<typeof StoredInstance>;
 /** What a turn saves: everything but the revision (and tag), which the store assigns. */
 export type InstanceRecord = Omit<StoredInstance, 'revision' | 'machine' | 'etag'>;
 
-const recordJsons = new WeakMap<InstanceRecord, string>();
-
 /** A record's JSON, made once per record (the runner measures it, a store saves the same text). */
-export function recordJson(record: InstanceRecord): string {
-  let json = recordJsons.get(record);
-  if (json === undefined) {
-    json = JSON.stringify(record);
-    recordJsons.set(record, json);
-  }
-  return json;
-}
+export const recordJson = rememberedPer((record: InstanceRecord): string => JSON.stringify(record));
 
 /**
  * A stored instance as text: the revision and the tag first (save scripts read them from the
