@@ -138,17 +138,18 @@ export function createSqliteSnapshotStore(
             throw new RevisionConflictError(key, expected ?? 0, found);
           }
           statements.purgeExpired.run(now);
+          const revision = (expected ?? 0) + 1;
           statements.write.run({
             ...key,
             version: record.version,
-            revision: (expected ?? 0) + 1,
+            revision,
             snapshot: JSON.stringify(record.snapshot),
             savedAt: record.savedAt,
             extra: JSON.stringify(record.extra),
             expiresAt: now + ttlMs,
           });
           statements.dropLock.run(key.machine, key.id, token);
-          return (expected ?? 0) + 1;
+          return revision;
         });
         released = true;
         return { ...record, revision, machine: key.machine };
