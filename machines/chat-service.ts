@@ -121,44 +121,27 @@ export type Transcript = Pick<TurnResult, 'agent' | 'routineNumber'> & {
 
 /**
  * How much of the chat is kept to show again after a reload: the latest messages up to this many
- * bytes of JSON (the whole instance, snapshot included, is bounded at 96 KB), each clipped.
+ * bytes of JSON, each clipped. They are the session's journal (SnapshotStore.journal): each turn
+ * appends its messages with its save instead of saving them all again.
  */
 export const TRANSCRIPT_MAX_BYTES = 24_000;
 const TRANSCRIPT_MESSAGE_CHARS = 2_000;
 /** What the transcript shows for a photo the parent sent. */
 export const PHOTO_SENT = '📎 Photo sent';
 
-/** The size (bytes of JSON) of each transcript this process made: the next turn adds to it. */
-const transcriptBytes = new WeakMap<readonly ShownMessage[], number>();
-const bytesOf = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
-
-/** Appends a turn's messages, dropping the oldest past TRANSCRIPT_MAX_BYTES. */
-export function appendTranscript(
-  transcript: readonly ShownMessage[],
-  added: readonly ShownMessage[],
-): ShownMessage[] {
-  const clipped = added.map((message) => ({
-    ...message,
-    text: message.text.slice(0, TRANSCRIPT_MESSAGE_CHARS),
-  }));
-  const next = [...transcript, ...clipped];
-  // Each message takes its bytes and a comma; the brackets take two.
-  let bytes =
-    (transcriptBytes.get(transcript) ?? bytesOf(transcript)) +
-    clipped.reduce((sum, message) => sum + bytesOf(message) + 1, 0) -
-    (transcript.length === 0 ? 1 : 0);
-  while (bytes > TRANSCRIPT_MAX_BYTES && next.length > 0) {
-    bytes -= bytesOf(next.shift()) + (next.length > 0 ? 1 : 0);
-  }
-  transcriptBytes.set(next, bytes);
-  return next;
-}
+/** A turn's messages as the transcript keeps them. */
+const shown = (messages: readonly ShownMessage[]): ShownMessage[] =>
+  messages.map(({ from, text }) => ({ from, text: text.slice(0, TRANSCRIPT_MESSAGE_CHARS) }));
 
 /** Messages kept for a model's context, and how much of each. */
 const RECENT_TURNS = 6;
 const RECENT_CHARS = 500;
 
 const Message = z.object({ from: z.enum(['parent', 'assistant']), text: z.string() });
+const parsedMessage = (entry: unknown): ShownMessage | null => {
+  const message = Message.safeParse(entry);
+  return message.success ? message.data : null;
+};
 
 /**
  * What is kept beside the snapshot: the last few messages (a model's context), the messages shown
@@ -166,7 +149,8 @@ const Message = z.object({ from: z.enum(['parent', 'assistant']), text: z.string
  */
 const Conversation = z.object({
   recent: z.array(Message).default([]),
-  transcript: z.array(Message).default([]),
+  /** The messages shown, as versions before the journal kept them: the next turn moves them there. */
+  transcript: z.array(Message).optional(),
   last: z
     .object({
       /** A digest of the text: what the parent typed is not kept for this. */
@@ -530,15 +514,19 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
             result: turnResult,
             extra: made({
               recent: remember(conversation, done.said, turnResult.reply),
-              transcript: appendTranscript(conversation.transcript, [
+              last,
+              aliasOf: done.resumes ?? conversation.aliasOf,
+            }),
+            journal: {
+              add: shown([
+                ...(conversation.transcript ?? []),
                 ...(done.said === null
                   ? []
                   : [{ from: 'parent' as const, text: done.shown ?? done.said }]),
                 { from: 'assistant' as const, text: turnResult.reply },
               ]),
-              last,
-              aliasOf: done.resumes ?? conversation.aliasOf,
-            }),
+              keepBytes: TRANSCRIPT_MAX_BYTES,
+            },
             ...(ttlMs ? { ttlMs } : {}),
           };
         };
@@ -694,11 +682,14 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
       return found ? result(sessionId, found.snapshot) : null;
     },
     async transcript(sessionId) {
-      const { found } = await located(sessionId);
+      const { instanceId, found } = await located(sessionId);
       if (!found) return null;
       const { agent, routineNumber } = result(sessionId, found.snapshot);
-      const { transcript } = conversationOf(found.stored.extra);
-      return { messages: transcript, agent, routineNumber };
+      // Messages from before the journal until the chat's next turn moves them there.
+      const kept = conversationOf(found.stored.extra).transcript ?? [];
+      const journal = await runner.journal(definition, instanceId);
+      const messages = [...kept, ...journal.flatMap((entry) => parsedMessage(entry) ?? [])];
+      return { messages, agent, routineNumber };
     },
   };
 }

@@ -11,6 +11,7 @@ import type { z } from 'zod';
 import {
   recordJson,
   type HeldInstance,
+  type JournalAppend,
   type SnapshotStore,
   type StoredInstance,
 } from '../tools/snapshots/port.ts';
@@ -220,12 +221,14 @@ function keptActors(max: number) {
 }
 
 /**
- * How a turn ends, once the machine rests: its result, what to keep beside the snapshot, whether
- * to save, and how long to keep the instance (the definition's ttlMs when not given).
+ * How a turn ends, once the machine rests: its result, what to keep beside the snapshot, what to
+ * add to the instance's journal with the save, whether to save, and how long to keep the instance
+ * (the definition's ttlMs when not given).
  */
 export type TurnEnd<Result> = {
   result: Result;
   extra?: Record<string, unknown>;
+  journal?: JournalAppend;
   save?: boolean;
   ttlMs?: number;
 };
@@ -384,11 +387,10 @@ export function createRunner({
             const bytes = Buffer.byteLength(json);
             if (bytes > maxInstanceBytes) throw new InstanceTooLargeError(definition.id, bytes);
           }
-          const saved = await held.commit(
-            record,
-            done.ttlMs ?? definition.ttlMs,
-            notAfter === undefined ? {} : { notAfter },
-          );
+          const saved = await held.commit(record, done.ttlMs ?? definition.ttlMs, {
+            ...(notAfter === undefined ? {} : { notAfter }),
+            ...(done.journal ? { journal: done.journal } : {}),
+          });
           if (saved.etag !== undefined) {
             kept.keep(keptKey, { definition, stored: saved, actor, at: Date.now() });
             keeping = true;
@@ -425,6 +427,14 @@ export function createRunner({
       const snapshot = actor.getSnapshot();
       actor.stop();
       return { snapshot, stored };
+    },
+
+    /** The instance's journal, oldest first (what its turns added with their saves). */
+    journal<Machine extends AnyStateMachine, Ports>(
+      definition: PersistedMachine<Machine, Ports>,
+      instanceId: string,
+    ): Promise<unknown[]> {
+      return store.journal({ machine: definition.id, id: instanceId });
     },
   };
 }

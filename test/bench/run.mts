@@ -179,14 +179,21 @@ async function round(
   };
 }
 
-/** The size of one of the product's stored sessions in Redis (the baseline stores as much). */
+/**
+ * The size of one of the product's stored sessions in Redis, its journal (the messages shown)
+ * included, though the product appends to that rather than saving it whole: the baseline saves
+ * this much at every turn.
+ */
 export async function sessionBytesIn(redisUrl: string, prefix: string) {
   const client = createClient({ url: redisUrl });
   await client.connect();
   try {
     const sizes: number[] = [];
     for await (const keys of client.scanIterator({ MATCH: `${prefix}instance:session:*` })) {
-      for (const key of keys) sizes.push(await client.strLen(key));
+      for (const key of keys) {
+        const journal = key.replace(`${prefix}instance:`, `${prefix}journal-bytes:`);
+        sizes.push((await client.strLen(key)) + Number((await client.get(journal)) ?? 0));
+      }
       if (sizes.length >= 50) break;
     }
     return Math.round(median(sizes));

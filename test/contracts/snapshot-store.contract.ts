@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  CommitTooLateError,
   InstanceBusyError,
   RevisionConflictError,
   type InstanceKey,
@@ -276,6 +277,88 @@ export function snapshotStoreContract(name: string, backend: OpenSnapshotStore) 
           snapshot: record('parentName').snapshot,
         });
         await held.release();
+      } finally {
+        await closeAll();
+      }
+    });
+
+    /** A save that appends `add` to the journal, bounded at `keepBytes` bytes of entries' JSON. */
+    const journaled = (add: unknown[], keepBytes = 1_000) => ({ journal: { add, keepBytes } });
+
+    it('keeps a journal beside the instance: what applied saves appended, oldest first', async () => {
+      const open = openStores();
+      const [one, two] = [await open({ lockTtlMs: 100 }), await open()];
+      try {
+        expect(await one.journal(key)).toEqual([]);
+        const first = await one.acquire(key);
+        await first.commit(record('parentName'), DAY, journaled([{ n: 1 }, { n: 2, text: 'é' }]));
+        // A save with nothing to add keeps the journal as it is.
+        await (await one.acquire(key)).commit(record('childName'), DAY);
+        await (await two.acquire(key)).commit(record('childAge'), DAY, journaled(['three']));
+        expect(await one.journal(key)).toEqual([{ n: 1 }, { n: 2, text: 'é' }, 'three']);
+
+        // A refused save (stale, too late) adds nothing.
+        const stale = await one.acquire(key);
+        await sleep(150);
+        await (await two.acquire(key)).commit(record('newer'), DAY, journaled(['four']));
+        await expect(
+          stale.commit(record('stale'), DAY, journaled(['stale'])),
+        ).rejects.toBeInstanceOf(RevisionConflictError);
+        const late = await two.acquire(key);
+        await expect(
+          late.commit(record('late'), DAY, { notAfter: Date.now() - 1, ...journaled(['late']) }),
+        ).rejects.toBeInstanceOf(CommitTooLateError);
+        await late.release();
+        expect(await two.journal(key)).toEqual([{ n: 1 }, { n: 2, text: 'é' }, 'three', 'four']);
+        // Another instance has its own.
+        expect(await two.journal({ ...key, id: 'instance-2' })).toEqual([]);
+      } finally {
+        await closeAll();
+      }
+    });
+
+    it('drops the oldest journal entries past the byte bound, counting bytes of UTF-8', async () => {
+      const open = openStores();
+      const store = await open();
+      try {
+        // Each entry is 10 bytes of JSON: "a…" is 10 characters, "é…" 6 (each é is 2 bytes).
+        const [a, b, c] = ['aaaaaaaa', 'éééé', 'cccccccc'];
+        await (await store.acquire(key)).commit(record('one'), DAY, journaled([a, b], 25));
+        expect(await store.journal(key)).toEqual([a, b]);
+        await (await store.acquire(key)).commit(record('two'), DAY, journaled([c], 25));
+        expect(await store.journal(key)).toEqual([b, c]);
+        // At the bound exactly, nothing more is dropped.
+        await (await store.acquire(key)).commit(record('three'), DAY, journaled([a], 30));
+        expect(await store.journal(key)).toEqual([b, c, a]);
+        // An entry larger than the whole bound is not kept, nor anything before it.
+        await (
+          await store.acquire(key)
+        ).commit(record('four'), DAY, journaled(['x'.repeat(40)], 30));
+        expect(await store.journal(key)).toEqual([]);
+        await (await store.acquire(key)).commit(record('five'), DAY, journaled([c], 30));
+        expect(await store.journal(key)).toEqual([c]);
+      } finally {
+        await closeAll();
+      }
+    });
+
+    it('keeps a journal as long as its instance: deleted and expired with it, new with a new one', async () => {
+      const open = openStores();
+      const store = await open();
+      try {
+        await (await store.acquire(key)).commit(record('one'), DAY, journaled(['first chat']));
+        await store.delete(key);
+        expect(await store.journal(key)).toEqual([]);
+
+        await (await store.acquire(key)).commit(record('one'), 300, journaled(['second chat']));
+        // Each save keeps the journal as long as the instance, also one that adds nothing.
+        await (await store.acquire(key)).commit(record('two'), 300);
+        expect(await store.journal(key)).toEqual(['second chat']);
+        await sleep(400);
+        expect(await store.load(key)).toBeNull();
+        expect(await store.journal(key)).toEqual([]);
+        await (await store.acquire(key)).commit(record('one'), DAY, journaled(['third chat']));
+        expect(await store.journal(key)).toEqual(['third chat']);
       } finally {
         await closeAll();
       }

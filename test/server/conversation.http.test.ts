@@ -1,9 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  appendTranscript,
-  TRANSCRIPT_MAX_BYTES,
-  type ShownMessage,
-} from '../../machines/chat-service.ts';
+import { TRANSCRIPT_MAX_BYTES, type ShownMessage } from '../../machines/chat-service.ts';
+import { createHarness } from '../support/harness.ts';
 import {
   bearer,
   childFor,
@@ -97,29 +94,51 @@ describe('GET /conversation', () => {
 });
 
 describe('the transcript kept with a session', () => {
-  const message = (index: number, length = 100): ShownMessage => ({
-    from: index % 2 ? 'assistant' : 'parent',
-    text: `${index} `.padEnd(length, 'x'),
-  });
-
-  it('keeps every message while it is small', () => {
-    const messages = Array.from({ length: 10 }, (_, index) => message(index));
-    expect(appendTranscript(messages.slice(0, 6), messages.slice(6))).toEqual(messages);
-  });
+  const bytesOf = (messages: readonly ShownMessage[]) =>
+    messages.reduce((sum, message) => sum + Buffer.byteLength(JSON.stringify(message)), 0);
 
   it.each([
-    ['many short messages', 1_000, 100, ''],
-    ['long replies', 100, 5_000, ''],
-    ['multi-byte text', 300, 400, '⚽'],
-  ])('keeps the latest of %s within the bound', (_name, count, length, fill) => {
-    let transcript: ShownMessage[] = [];
+    ['many short messages', 300, 100, 'x'],
+    ['long messages', 30, 5_000, 'x'],
+    ['multi-byte text', 100, 400, '⚽'],
+  ])('keeps the latest of %s within the bound', async (_name, count, length, fill) => {
+    const harness = await createHarness();
     for (let index = 0; index < count; index += 1) {
-      const text = `${index} `.padEnd(length, fill || 'x');
-      transcript = appendTranscript(transcript, [{ from: 'assistant', text }]);
+      await harness.say(`${index} `.padEnd(length, fill));
     }
-    expect(Buffer.byteLength(JSON.stringify(transcript))).toBeLessThanOrEqual(TRANSCRIPT_MAX_BYTES);
-    expect(transcript.length).toBeGreaterThan(2);
-    expect(transcript.every((item) => item.text.length <= 2_000)).toBe(true);
-    expect(transcript.at(-1)?.text).toMatch(new RegExp(`^${count - 1} `));
+    const kept = await harness.chat.transcript(harness.sessionId);
+    const messages = kept?.messages ?? [];
+    expect(bytesOf(messages)).toBeLessThanOrEqual(TRANSCRIPT_MAX_BYTES);
+    expect(messages.length).toBeGreaterThan(2);
+    expect(messages.every((message) => message.text.length <= 2_000)).toBe(true);
+    expect(messages.at(-2)).toMatchObject({ from: 'parent' });
+    expect(messages.at(-2)?.text).toMatch(new RegExp(`^${count - 1} `));
+    expect(messages.at(-1)?.from).toBe('assistant');
+  });
+
+  it('moves the messages a session kept before the journal into it with its next turn', async () => {
+    const harness = await createHarness();
+    const key = { machine: 'session', id: harness.sessionId };
+    const first = await harness.say('hello');
+    // The session as the version before the journal saved it: its messages in the record.
+    const stored = await harness.snapshots.load(key);
+    const before: ShownMessage[] = [
+      { from: 'parent', text: 'hello' },
+      { from: 'assistant', text: first.reply },
+    ];
+    await harness.snapshots.delete(key);
+    const held = await harness.snapshots.acquire(key);
+    await held.commit({ ...stored!, extra: { ...stored!.extra, transcript: before } }, 3_600_000);
+    expect((await harness.chat.transcript(harness.sessionId))?.messages).toEqual(before);
+
+    const next = await harness.say('what time is training?');
+    const after = [
+      ...before,
+      { from: 'parent', text: 'what time is training?' },
+      { from: 'assistant', text: next.reply },
+    ];
+    expect((await harness.chat.transcript(harness.sessionId))?.messages).toEqual(after);
+    expect((await harness.snapshots.load(key))?.extra).not.toHaveProperty('transcript');
+    expect(await harness.snapshots.journal(key)).toEqual(after);
   });
 });

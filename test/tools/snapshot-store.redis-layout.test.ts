@@ -59,4 +59,20 @@ describe('Redis snapshot store: the revision in the stored text', () => {
     await held.release();
     expect(await store.load(key)).toMatchObject({ revision: 8 });
   });
+
+  it('appends the journal to a list beside the instance, with its byte count, both kept as long', async () => {
+    const { raw, store, dataKey } = await open();
+    const journalKey = dataKey.replace('instance:', 'journal:');
+    const bytesKey = dataKey.replace('instance:', 'journal-bytes:');
+    const journal = (add: unknown[]) => ({ journal: { add, keepBytes: 1_000 } });
+    await (await store.acquire(key)).commit({ ...record, extra: {} }, 60_000, journal(['a', 'b']));
+    await (await store.acquire(key)).commit({ ...record, extra: {} }, 90_000, journal(['ç']));
+    expect(await raw.lRange(journalKey, 0, -1)).toEqual(['"a"', '"b"', '"ç"']);
+    expect(await raw.get(bytesKey)).toBe('10');
+    // A save with nothing to add still keeps them as long as the instance.
+    await (await store.acquire(key)).commit({ ...record, extra: {} }, 120_000);
+    for (const each of [dataKey, journalKey, bytesKey]) {
+      expect(await raw.pTTL(each)).toBeGreaterThan(110_000);
+    }
+  });
 });

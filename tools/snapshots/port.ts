@@ -56,7 +56,18 @@ export interface HeldInstance {
   release(): Promise<void>;
 }
 
-export type CommitOptions = { notAfter?: number };
+export type CommitOptions = {
+  notAfter?: number;
+  /** Entries added to the instance's journal by this save, and only if it is applied. */
+  journal?: JournalAppend;
+};
+
+/**
+ * Entries (JSON values, oldest first) appended to an instance's journal with a save: a list kept
+ * beside the instance that grows by what each turn adds instead of being saved whole every turn
+ * (a chat's messages). Past `keepBytes` (bytes of the entries' JSON) the oldest are dropped.
+ */
+export type JournalAppend = { add: readonly unknown[]; keepBytes: number };
 
 /** Persisted machine instances, shared by every process; one turn at a time per instance. */
 export interface SnapshotStore {
@@ -68,6 +79,12 @@ export interface SnapshotStore {
   acquire(key: InstanceKey, options?: { known?: StoredInstance }): Promise<HeldInstance>;
   /** The instance as stored, without taking its lock (for a read-only look). */
   load(key: InstanceKey): Promise<StoredInstance | null>;
+  /**
+   * The instance's journal, oldest first (see JournalAppend): what its applied saves added, the
+   * latest within their byte bound. It lives and expires with the instance; none without one.
+   */
+  journal(key: InstanceKey): Promise<unknown[]>;
+  /** Deletes the instance and its journal. */
   delete(key: InstanceKey): Promise<void>;
   close(): Promise<void>;
 }

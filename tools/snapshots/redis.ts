@@ -37,11 +37,14 @@ end
 return {0}`);
 
 /**
- * KEYS: lock, data. ARGV: token, expected revision (-1: none), new value, ttl, not after (epoch
- * ms by Redis's clock, 0: none). Saves only while holding the lock, when the stored revision is
- * the expected one and before the deadline (a script queued on a frozen Redis runs too late).
- * The revision is read from the head of the stored text (saved first), else by decoding all of it.
- * Returns {saved 1/0/2 (2: too late), revision found (-1: none, -2: unreadable)}.
+ * KEYS: lock, data, journal, journal bytes. ARGV: token, expected revision (-1: none), new value,
+ * ttl, not after (epoch ms by Redis's clock, 0: none), journal byte bound, then the journal
+ * entries to append. Saves only while holding the lock, when the stored revision is the expected
+ * one and before the deadline (a script queued on a frozen Redis runs too late). The revision is
+ * read from the head of the stored text (saved first), else by decoding all of it. The journal is
+ * a list beside the instance with its byte count (of its entries) in a key of its own: a save
+ * appends, drops the oldest past the bound and keeps both as long as the instance; a first save
+ * starts a new one. Returns {saved 1/0/2 (2: too late), revision found (-1: none, -2: unreadable)}.
  */
 const COMMIT = redisScript(`
 if ARGV[5] ~= '0' then
@@ -68,6 +71,27 @@ if redis.call('GET', KEYS[1]) ~= ARGV[1] or found ~= tonumber(ARGV[2]) then
 end
 redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4])
 redis.call('DEL', KEYS[1])
+if found == -1 then redis.call('DEL', KEYS[3], KEYS[4]) end
+if #ARGV > 6 then
+  local bytes = tonumber(redis.call('GET', KEYS[4]) or '0')
+  for i = 7, #ARGV do
+    redis.call('RPUSH', KEYS[3], ARGV[i])
+    bytes = bytes + #ARGV[i]
+  end
+  local keep = tonumber(ARGV[6])
+  while bytes > keep do
+    local dropped = redis.call('LPOP', KEYS[3])
+    if not dropped then
+      bytes = 0
+      break
+    end
+    bytes = bytes - #dropped
+  end
+  redis.call('SET', KEYS[4], bytes, 'PX', ARGV[4])
+else
+  redis.call('PEXPIRE', KEYS[4], ARGV[4])
+end
+redis.call('PEXPIRE', KEYS[3], ARGV[4])
 return {1, found}`);
 
 /** KEYS: lock. ARGV: token. Deletes the lock only if it is still ours. */
@@ -115,7 +139,8 @@ function parseStored(key: InstanceKey, json: string | null): StoredInstance | nu
 
 /**
  * Persisted machine instances in Redis, shared by every process: one round trip to take a lock and
- * load (SET NX PX + GET in a script), one to save (check the lock and revision, SET, DEL).
+ * load (SET NX PX + GET in a script), one to save (check the lock and revision, SET, append to the
+ * journal, DEL).
  */
 export async function createRedisSnapshotStore(
   url: string,
@@ -125,6 +150,9 @@ export async function createRedisSnapshotStore(
   const { client, close } = await connectRedisClient(url);
   const lockKey = ({ machine, id }: InstanceKey) => `${prefix}lock:${machine}:${id}`;
   const dataKey = ({ machine, id }: InstanceKey) => `${prefix}instance:${machine}:${id}`;
+  const journalKey = ({ machine, id }: InstanceKey) => `${prefix}journal:${machine}:${id}`;
+  const journalBytesKey = ({ machine, id }: InstanceKey) =>
+    `${prefix}journal-bytes:${machine}:${id}`;
   const keys = (key: InstanceKey) => [lockKey(key), dataKey(key)];
 
   const release = (key: InstanceKey, token: string) =>
@@ -166,7 +194,7 @@ export async function createRedisSnapshotStore(
         const next = storedJson(stamp, key.machine, record);
         const reply = await reaching(() =>
           COMMIT.run(client, {
-            keys: keys(key),
+            keys: [...keys(key), journalKey(key), journalBytesKey(key)],
             arguments: [
               token,
               String(expected),
@@ -175,6 +203,8 @@ export async function createRedisSnapshotStore(
               String(
                 options.notAfter === undefined ? 0 : Math.max(1, Math.floor(options.notAfter)),
               ),
+              String(options.journal?.keepBytes ?? 0),
+              ...(options.journal?.add ?? []).map((entry) => JSON.stringify(entry)),
             ],
           }),
         );
@@ -210,8 +240,12 @@ export async function createRedisSnapshotStore(
       const json = await reaching(() => client.get(dataKey(key)));
       return parseStored(key, json);
     },
+    async journal(key) {
+      const entries = await reaching(() => client.lRange(journalKey(key), 0, -1));
+      return entries.map((entry) => JSON.parse(entry) as unknown);
+    },
     async delete(key) {
-      await reaching(() => client.del(dataKey(key)));
+      await reaching(() => client.del([dataKey(key), journalKey(key), journalBytesKey(key)]));
     },
     close,
   };

@@ -14,6 +14,7 @@ import {
   StoredInstance,
   type HeldInstance,
   type InstanceKey,
+  type JournalAppend,
   type SnapshotStore,
   type SnapshotStoreOptions,
 } from './port.ts';
@@ -31,6 +32,14 @@ CREATE TABLE IF NOT EXISTS machine_instances (
   PRIMARY KEY (machine, id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS machine_instances_by_expiry ON machine_instances (expires_at);
+CREATE TABLE IF NOT EXISTS machine_journal (
+  machine TEXT NOT NULL,
+  id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  entry TEXT NOT NULL,
+  bytes INTEGER NOT NULL,
+  PRIMARY KEY (machine, id, seq)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS machine_locks (
   machine TEXT NOT NULL,
   id TEXT NOT NULL,
@@ -75,7 +84,7 @@ function instanceFromRow(key: InstanceKey, row: unknown): StoredInstance {
 /**
  * Persisted machine instances in the embedded SQLite file, shared by every process that opens it:
  * a lock row per instance taken with a single upsert, and a commit that checks the lock and the
- * revision and writes, in one BEGIN IMMEDIATE transaction.
+ * revision and writes (the instance, and its journal's new rows), in one BEGIN IMMEDIATE transaction.
  */
 export function createSqliteSnapshotStore(
   db: SqliteDatabase,
@@ -104,6 +113,44 @@ export function createSqliteSnapshotStore(
     ),
     remove: db.prepare('DELETE FROM machine_instances WHERE machine = ? AND id = ?'),
     purgeExpired: db.prepare('DELETE FROM machine_instances WHERE expires_at <= ?'),
+    purgeExpiredJournals: db.prepare(
+      `DELETE FROM machine_journal WHERE (machine, id) IN
+       (SELECT machine, id FROM machine_instances WHERE expires_at <= ?)`,
+    ),
+    journal: db.prepare<[string, string, number], { entry: string }>(
+      `SELECT entry FROM machine_journal j WHERE machine = ? AND id = ? AND EXISTS
+       (SELECT 1 FROM machine_instances i WHERE i.machine = j.machine AND i.id = j.id
+        AND i.expires_at > ?)
+       ORDER BY seq`,
+    ),
+    lastSeq: db.prepare<[string, string], { seq: number | null }>(
+      'SELECT max(seq) AS seq FROM machine_journal WHERE machine = ? AND id = ?',
+    ),
+    addEntry: db.prepare(
+      `INSERT INTO machine_journal (machine, id, seq, entry, bytes)
+       VALUES (@machine, @id, @seq, @entry, @bytes)`,
+    ),
+    // The oldest entries beyond the newest ones that fit in the bound.
+    trimJournal: db.prepare(
+      `DELETE FROM machine_journal WHERE machine = @machine AND id = @id AND seq <= (
+         SELECT max(seq) FROM (
+           SELECT seq, sum(bytes) OVER (ORDER BY seq DESC) AS kept FROM machine_journal
+           WHERE machine = @machine AND id = @id)
+         WHERE kept > @keepBytes)`,
+    ),
+    removeJournal: db.prepare('DELETE FROM machine_journal WHERE machine = ? AND id = ?'),
+  };
+
+  /** Appends a save's journal entries and drops the oldest past its bound (in the save's transaction). */
+  const appendJournal = (key: InstanceKey, { add, keepBytes }: JournalAppend) => {
+    if (add.length === 0) return;
+    let seq = statements.lastSeq.get(key.machine, key.id)?.seq ?? 0;
+    for (const value of add) {
+      const entry = JSON.stringify(value);
+      seq += 1;
+      statements.addEntry.run({ ...key, seq, entry, bytes: Buffer.byteLength(entry) });
+    }
+    statements.trimJournal.run({ ...key, keepBytes });
   };
 
   const readInstance = (key: InstanceKey) => {
@@ -137,7 +184,10 @@ export function createSqliteSnapshotStore(
           if (lock?.token !== token || lock.until <= now || found !== expected) {
             throw new RevisionConflictError(key, expected ?? 0, found);
           }
+          statements.purgeExpiredJournals.run(now);
           statements.purgeExpired.run(now);
+          // A first save starts a new journal.
+          if (current === null) statements.removeJournal.run(key.machine, key.id);
           const revision = (expected ?? 0) + 1;
           statements.write.run({
             ...key,
@@ -148,6 +198,7 @@ export function createSqliteSnapshotStore(
             extra: JSON.stringify(record.extra),
             expiresAt: now + ttlMs,
           });
+          if (options.journal) appendJournal(key, options.journal);
           statements.dropLock.run(key.machine, key.id, token);
           return revision;
         });
@@ -176,8 +227,18 @@ export function createSqliteSnapshotStore(
     async load(key) {
       return reaching(SERVICE, () => readInstance(key));
     },
+    async journal(key) {
+      return reaching(SERVICE, () =>
+        statements.journal
+          .all(key.machine, key.id, Date.now())
+          .map(({ entry }) => JSON.parse(entry) as unknown),
+      );
+    },
     async delete(key) {
-      inWriteTransaction(db, SERVICE, () => statements.remove.run(key.machine, key.id));
+      inWriteTransaction(db, SERVICE, () => {
+        statements.remove.run(key.machine, key.id);
+        statements.removeJournal.run(key.machine, key.id);
+      });
     },
     async close() {
       // The database belongs to the caller, who closes it once every store is done.
