@@ -144,11 +144,10 @@ const parsedMessage = (entry: unknown): ShownMessage | null => {
 };
 
 /**
- * What is kept beside the snapshot: the last few messages (a model's context), the messages shown
- * (bounded; erased and expired with the session) and the last message applied.
+ * What is kept beside the snapshot: the last message applied and the chat this one goes on with.
+ * The messages shown are the session's journal (a model's context is read from there too).
  */
 const Conversation = z.object({
-  recent: z.array(Message).default([]),
   /** The messages shown, as versions before the journal kept them: the next turn moves them there. */
   transcript: z.array(Message).optional(),
   last: z
@@ -324,10 +323,20 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
     }
   }
 
+  /** The last few messages of a chat, for a model: from its journal, or as an older version kept them. */
+  async function recentOf(instanceId: SessionId, conversation: Conversation) {
+    const messages =
+      conversation.transcript?.slice(-RECENT_TURNS) ??
+      (await runner.journal(definition, instanceId, { last: RECENT_TURNS })).flatMap(
+        (entry) => parsedMessage(entry) ?? [],
+      );
+    return messages.map(({ from, text }) => ({ from, text: text.slice(0, RECENT_CHARS) }));
+  }
+
   async function understand(
     actor: SessionActor,
     text: string,
-    recent: readonly RecentTurn[],
+    recent: () => Promise<readonly RecentTurn[]>,
     signal?: AbortSignal,
   ): Promise<Interpretation> {
     const snapshot = actor.getSnapshot();
@@ -342,15 +351,6 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
     });
     return { ...understood, event: admit(understood.event, snapshot) };
   }
-
-  const remember = (conversation: Conversation, said: string | null, reply: string) => {
-    const clip = (text: string) => text.slice(0, RECENT_CHARS);
-    return [
-      ...conversation.recent,
-      ...(said === null ? [] : [{ from: 'parent' as const, text: clip(said) }]),
-      { from: 'assistant' as const, text: clip(reply) },
-    ].slice(-RECENT_TURNS);
-  };
 
   /** Routines whose answer may come early, in the same message as the one before. */
   const EARLY: ReadonlySet<QuestionRoutineId> = new Set([
@@ -513,7 +513,6 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
           return {
             result: turnResult,
             extra: made({
-              recent: remember(conversation, done.said, turnResult.reply),
               last,
               aliasOf: done.resumes ?? conversation.aliasOf,
             }),
@@ -587,7 +586,12 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
             const wasPaused = actor.getSnapshot().context.paused === true;
             const routineBefore = whereIs(actor.getSnapshot()).routine;
             if (wasPaused) actor.send({ type: 'session.resumed' });
-            const understood = await understand(actor, text, conversation.recent, signal);
+            const understood = await understand(
+              actor,
+              text,
+              () => recentOf(instanceId, conversation),
+              signal,
+            );
             const { event } = understood;
             onProgress?.({ type: 'understood', event: event.type, routine: numberOf(actor) });
             let { preface } = understood;

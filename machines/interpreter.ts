@@ -39,8 +39,8 @@ export type RecentTurn = { from: 'parent' | 'assistant'; text: string };
 
 export type TurnInput = {
   text: string;
-  /** The last few messages, oldest first. */
-  recent: readonly RecentTurn[];
+  /** The last few messages, oldest first: read (from the chat's journal) only when wanted. */
+  recent: () => Promise<readonly RecentTurn[]>;
   agent: Agent;
   /** The routine on screen, or null when no routine is (generic or returning-player agent). */
   routine: QuestionRoutineId | null;

@@ -182,7 +182,8 @@ export function createLlmInterpreter(deps: LlmInterpreterDeps): Interpreter {
     reading: OfflineReading,
   ): Promise<Outcome> {
     const clubInfo = mayAsk(reading, turn.text, club);
-    const { tools, ...prompt } = buildPrompt(turn, id, club, { clubInfo });
+    const recent = await turn.recent();
+    const { tools, ...prompt } = buildPrompt({ ...turn, recent }, id, club, { clubInfo });
     const result = await llm.respond(
       { ...prompt, tools: { definitions: tools, ports } },
       turn.signal,

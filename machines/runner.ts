@@ -241,7 +241,7 @@ export class InstanceTooLargeError extends Error {
   }
 }
 
-/** Enough for a whole registration and a few recent messages (a session is about 18 KB). */
+/** Far more than a whole registration needs (a session, its messages apart, is about 2.5 KB). */
 const MAX_INSTANCE_BYTES = 96_000;
 
 /**
@@ -433,8 +433,9 @@ export function createRunner({
     journal<Machine extends AnyStateMachine, Ports>(
       definition: PersistedMachine<Machine, Ports>,
       instanceId: string,
+      options?: { last?: number },
     ): Promise<unknown[]> {
-      return store.journal({ machine: definition.id, id: instanceId });
+      return store.journal({ machine: definition.id, id: instanceId }, options);
     },
   };
 }

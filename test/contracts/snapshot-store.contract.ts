@@ -312,6 +312,10 @@ export function snapshotStoreContract(name: string, backend: OpenSnapshotStore) 
         expect(await two.journal(key)).toEqual([{ n: 1 }, { n: 2, text: 'é' }, 'three', 'four']);
         // Another instance has its own.
         expect(await two.journal({ ...key, id: 'instance-2' })).toEqual([]);
+        // The last few, oldest first.
+        expect(await two.journal(key, { last: 2 })).toEqual(['three', 'four']);
+        expect(await two.journal(key, { last: 9 })).toHaveLength(4);
+        expect(await two.journal(key, { last: 0 })).toEqual([]);
       } finally {
         await closeAll();
       }

@@ -54,6 +54,18 @@ describe('the LLM interpreter within the machine’s rules', () => {
     );
   });
 
+  it('gives the model the last messages of the chat, read from its journal', async () => {
+    const harness = await atParentName();
+    server.script(json({ kind: 'question', reply: 'Training is on Saturday mornings.' }));
+    await harness.say('when is training?');
+    expect(server.requests).toHaveLength(1);
+    const input = server.requests[0]?.input as { role: string; content: string }[];
+    expect(input.map(({ role }) => role)).toEqual(['user', 'assistant', 'user']);
+    expect(input[0]?.content).toBe(CODE);
+    expect(input[1]?.content).toContain("What's your full name");
+    expect(input[2]?.content).toBe('when is training?');
+  });
+
   it('stops offering tools after two rounds and falls back when the model keeps calling them', async () => {
     const harness = await atParentName();
     const call: Step = { type: 'toolCall', name: 'club_info', args: { question: 'fees' } };

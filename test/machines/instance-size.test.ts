@@ -10,7 +10,7 @@ import { embeddedPorts } from '../support/harness.ts';
 describe('the size of a persisted instance', () => {
   it.each([
     ['saves a session within the bound', 20_000, true],
-    ['refuses to save a session past the bound, saving nothing', 2_000, false],
+    ['refuses to save a session past the bound, saving nothing', 500, false],
   ])('%s', async (_case, maxInstanceBytes, saved) => {
     const db = openDatabase(':memory:');
     const log = () => {};

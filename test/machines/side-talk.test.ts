@@ -118,7 +118,7 @@ describe('a question or a command is never stored as an answer', () => {
   it.each(questionRoutines)('at %s', (routine) => {
     const stored = NOT_ANSWERS.filter((text) => {
       const event = interpretOffline(
-        { text, recent: [], agent: 'new_registration', routine, view },
+        { text, recent: async () => [], agent: 'new_registration', routine, view },
         defaultClub,
       );
       return (

@@ -40,7 +40,7 @@ const stored = (event: UserEvent) =>
 /** Whether the offline interpreter read a reply as the corpus says. */
 function readRight(id: QuestionRoutineId, says: string, answer: Record<string, unknown> | null) {
   const event = interpretOffline(
-    { text: says, recent: [], agent: 'new_registration', routine: id, view },
+    { text: says, recent: async () => [], agent: 'new_registration', routine: id, view },
     defaultClub,
   );
   const got = stored(event);

@@ -20,7 +20,10 @@ const view: RoutineView = {
 };
 
 const read = (routine: 'playerMobile' | 'playerEmail', text: string) =>
-  interpretOffline({ text, recent: [], agent: 'new_registration', routine, view }, defaultClub);
+  interpretOffline(
+    { text, recent: async () => [], agent: 'new_registration', routine, view },
+    defaultClub,
+  );
 
 const NO_MOBILE = { playerMobile: null, playerHasNoMobile: true };
 const NO_EMAIL = { playerEmail: null, playerHasNoEmail: true };
@@ -112,7 +115,13 @@ describe('a U16+ player without a mobile or e-mail (routines 23, 24)', () => {
       draft: { ...view.draft, playerMobile: '07700900456', playerEmail: 'leo@example.com' },
     };
     const event = interpretOffline(
-      { text: says, recent: [], agent: 'new_registration', routine: 'confirmDetails', view: asked },
+      {
+        text: says,
+        recent: async () => [],
+        agent: 'new_registration',
+        routine: 'confirmDetails',
+        view: asked,
+      },
       defaultClub,
     );
     expect(event).toMatchObject({ type: 'user.corrected', routine });

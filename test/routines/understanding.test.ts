@@ -14,7 +14,10 @@ const view: RoutineView = {
 };
 
 const read = (routine: QuestionRoutineId, text: string): UserEvent =>
-  interpretOffline({ text, recent: [], agent: 'new_registration', routine, view }, defaultClub);
+  interpretOffline(
+    { text, recent: async () => [], agent: 'new_registration', routine, view },
+    defaultClub,
+  );
 
 type Case = [says: string, answer: Record<string, unknown> | null];
 

@@ -81,9 +81,10 @@ export interface SnapshotStore {
   load(key: InstanceKey): Promise<StoredInstance | null>;
   /**
    * The instance's journal, oldest first (see JournalAppend): what its applied saves added, the
-   * latest within their byte bound. It lives and expires with the instance; none without one.
+   * latest within their byte bound (only the `last` few when given). It lives and expires with the
+   * instance; none without one.
    */
-  journal(key: InstanceKey): Promise<unknown[]>;
+  journal(key: InstanceKey, options?: { last?: number }): Promise<unknown[]>;
   /** Deletes the instance and its journal. */
   delete(key: InstanceKey): Promise<void>;
   close(): Promise<void>;

@@ -240,8 +240,10 @@ export async function createRedisSnapshotStore(
       const json = await reaching(() => client.get(dataKey(key)));
       return parseStored(key, json);
     },
-    async journal(key) {
-      const entries = await reaching(() => client.lRange(journalKey(key), 0, -1));
+    async journal(key, { last } = {}) {
+      if (last !== undefined && last < 1) return [];
+      const from = last === undefined ? 0 : -last;
+      const entries = await reaching(() => client.lRange(journalKey(key), from, -1));
       return entries.map((entry) => JSON.parse(entry) as unknown);
     },
     async delete(key) {

@@ -117,10 +117,13 @@ export function createSqliteSnapshotStore(
       `DELETE FROM machine_journal WHERE (machine, id) IN
        (SELECT machine, id FROM machine_instances WHERE expires_at <= ?)`,
     ),
-    journal: db.prepare<[string, string, number], { entry: string }>(
-      `SELECT entry FROM machine_journal j WHERE machine = ? AND id = ? AND EXISTS
-       (SELECT 1 FROM machine_instances i WHERE i.machine = j.machine AND i.id = j.id
-        AND i.expires_at > ?)
+    // The newest `last` entries (-1: all), oldest first.
+    journal: db.prepare<[string, string, number, number], { entry: string }>(
+      `SELECT entry FROM (
+         SELECT seq, entry FROM machine_journal j WHERE machine = ? AND id = ? AND EXISTS
+         (SELECT 1 FROM machine_instances i WHERE i.machine = j.machine AND i.id = j.id
+          AND i.expires_at > ?)
+         ORDER BY seq DESC LIMIT ?)
        ORDER BY seq`,
     ),
     lastSeq: db.prepare<[string, string], { seq: number | null }>(
@@ -227,10 +230,11 @@ export function createSqliteSnapshotStore(
     async load(key) {
       return reaching(SERVICE, () => readInstance(key));
     },
-    async journal(key) {
+    async journal(key, { last } = {}) {
+      if (last !== undefined && last < 1) return [];
       return reaching(SERVICE, () =>
         statements.journal
-          .all(key.machine, key.id, Date.now())
+          .all(key.machine, key.id, Date.now(), last ?? -1)
           .map(({ entry }) => JSON.parse(entry) as unknown),
       );
     },
