@@ -102,6 +102,9 @@ export function createSqliteSnapshotStore(
       'SELECT token, until FROM machine_locks WHERE machine = ? AND id = ?',
     ),
     dropLock: db.prepare('DELETE FROM machine_locks WHERE machine = ? AND id = ? AND token = ?'),
+    revision: db.prepare<[string, string, number], { revision: number }>(
+      'SELECT revision FROM machine_instances WHERE machine = ? AND id = ? AND expires_at > ?',
+    ),
     read: db.prepare<[string, string, number], Record<string, unknown>>(
       `SELECT machine, version, revision, snapshot, saved_at, extra FROM machine_instances
        WHERE machine = ? AND id = ? AND expires_at > ?`,
@@ -181,16 +184,16 @@ export function createSqliteSnapshotStore(
             throw new CommitTooLateError(key);
           }
           const lock = statements.lockHolder.get(key.machine, key.id);
-          const current = readInstance(key);
+          // Only the revision: the stored instance itself is not needed to save over it.
+          const found = statements.revision.get(key.machine, key.id, now)?.revision ?? null;
           const expected = stored?.revision ?? null;
-          const found = current?.revision ?? null;
           if (lock?.token !== token || lock.until <= now || found !== expected) {
             throw new RevisionConflictError(key, expected ?? 0, found);
           }
           statements.purgeExpiredJournals.run(now);
           statements.purgeExpired.run(now);
           // A first save starts a new journal.
-          if (current === null) statements.removeJournal.run(key.machine, key.id);
+          if (found === null) statements.removeJournal.run(key.machine, key.id);
           const revision = (expected ?? 0) + 1;
           statements.write.run({
             ...key,
