@@ -61,10 +61,14 @@ function alphabetOf(segment: string): number {
 /**
  * The club frontend's ids: `session-<Date.now()>-<up to 9 characters of Math.random().toString(36)>`.
  * Their tail is drawn at random from base 36, so every character counts, even in a tail that happens
- * to look patterned ("99999jihj", all digits): refusing those would strand a parent. Only a tail
- * nothing random would make (aaaaaaaaa, abcdefghi, abcabcabc) is refused, as a client choosing it.
+ * to look patterned ("99999jihj", all digits): refusing those would strand a parent. A tail shorter
+ * than 9 is the whole expansion of a rare random number (0.llswb), not a less random one: it counts
+ * as 9 drawn characters. Only a tail nothing random would make (aaaaaaaaa, abcdefghi, abcabcabc) is
+ * refused, as a client choosing it.
  */
-const CLUB_FRONTEND_ID = /^session-\d{13}-([a-z0-9]{6,11})$/;
+const CLUB_FRONTEND_ID = /^session-\d{13}-([a-z0-9]{5,11})$/;
+/** The characters of Math.random().toString(36) the frontend keeps. */
+const FRONTEND_TAIL_CHARACTERS = 9;
 /** A frontend tail with fewer effective characters than this was typed, not drawn. */
 const TYPED_TAIL_AT_MOST = 3;
 
@@ -73,7 +77,7 @@ export function sessionIdBits(id: string): number {
   const frontend = CLUB_FRONTEND_ID.exec(id)?.[1];
   if (frontend) {
     const typed = effectiveLength(frontend) <= TYPED_TAIL_AT_MOST;
-    return typed ? 0 : frontend.length * Math.log2(36);
+    return typed ? 0 : Math.max(frontend.length, FRONTEND_TAIL_CHARACTERS) * Math.log2(36);
   }
   let bits = 0;
   for (const segment of id.split(/[-_]+/)) {
