@@ -4,15 +4,6 @@ import { HttpError } from './http-errors.ts';
 /** How long one turn may take before the parent is told to try again (LLM retries included). */
 export const TURN_DEADLINE_MS = 30_000;
 
-/** An AbortSignal that fires when the client hangs up before the response is written. */
-export function hangUpSignal(ctx: Context): AbortSignal {
-  const hangUp = new AbortController();
-  ctx.res.once('close', () => {
-    if (!ctx.res.writableFinished) hangUp.abort();
-  });
-  return hangUp.signal;
-}
-
 /** How long before the parent's deadline a save must be applied (the reply's time to arrive). */
 export const commitMarginMs = (deadlineMs: number) => Math.min(1_000, Math.round(deadlineMs / 5));
 
