@@ -323,13 +323,30 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
     }
   }
 
-  /** The last few messages of a chat, for a model: from its journal, or as an older version kept them. */
+  /**
+   * The chat's messages, oldest first (only the `last` few when given): those an older version kept
+   * in the record until the chat's next turn moves them, then the session's journal.
+   */
+  async function messagesOf(
+    instanceId: SessionId,
+    conversation: Conversation,
+    last?: number,
+  ): Promise<ShownMessage[]> {
+    const journal = await runner.journal(
+      definition,
+      instanceId,
+      last === undefined ? {} : { last },
+    );
+    const messages = [
+      ...(conversation.transcript ?? []),
+      ...journal.flatMap((entry) => parsedMessage(entry) ?? []),
+    ];
+    return last === undefined ? messages : messages.slice(-last);
+  }
+
+  /** The last few messages of a chat, for a model. */
   async function recentOf(instanceId: SessionId, conversation: Conversation) {
-    const messages =
-      conversation.transcript?.slice(-RECENT_TURNS) ??
-      (await runner.journal(definition, instanceId, { last: RECENT_TURNS })).flatMap(
-        (entry) => parsedMessage(entry) ?? [],
-      );
+    const messages = await messagesOf(instanceId, conversation, RECENT_TURNS);
     return messages.map(({ from, text }) => ({ from, text: text.slice(0, RECENT_CHARS) }));
   }
 
@@ -689,10 +706,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
       const { instanceId, found } = await located(sessionId);
       if (!found) return null;
       const { agent, routineNumber } = result(sessionId, found.snapshot);
-      // Messages from before the journal until the chat's next turn moves them there.
-      const kept = conversationOf(found.stored.extra).transcript ?? [];
-      const journal = await runner.journal(definition, instanceId);
-      const messages = [...kept, ...journal.flatMap((entry) => parsedMessage(entry) ?? [])];
+      const messages = await messagesOf(instanceId, conversationOf(found.stored.extra));
       return { messages, agent, routineNumber };
     },
   };
