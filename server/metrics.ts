@@ -16,6 +16,7 @@ import { RETENTION_QUEUE } from './retention.ts';
 import { requireAdmin } from './routes/admin.ts';
 import { WEBHOOK_PATH } from './routes/payments.ts';
 import { TWILIO_STATUS_PATH } from './texts.ts';
+import { within } from '../tools/within.ts';
 
 // prom-client's index also loads its default metrics (and OpenTelemetry), the push gateway and the
 // cluster aggregator, none used here: ~9 MB and ~0.1 s at start. The four classes, from their files.
@@ -248,10 +249,7 @@ export function createMetrics(labels: MetricLabels): Metrics {
     watchQueues(jobs) {
       // A queue store that does not answer leaves its series out rather than holding the scrape.
       const depth = (queue: string) =>
-        Promise.race([
-          jobs.counts(queue).catch(() => null),
-          new Promise<null>((resolve) => setTimeout(() => resolve(null), QUEUE_TIMEOUT_MS).unref()),
-        ]);
+        within(jobs.counts(queue), QUEUE_TIMEOUT_MS).catch(() => null);
       new Gauge({
         name: 'jobs_queue_depth',
         help: 'Jobs per queue and state, read from the queue at each scrape',
