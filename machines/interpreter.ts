@@ -164,6 +164,20 @@ export type OfflineReading = { event: UserEvent; confidence: Confidence };
 
 /** Reads a message with no model (codes, side questions, corrections, the parser), and how surely. */
 export function readOffline(turn: TurnInput, club: ClubConfig): OfflineReading {
+  const reading = read(turn, club);
+  if (reading.confidence !== 'parsed') return reading;
+  const sure = holdsOnlyAnswer(turn.text, reading.event.answer);
+  return { event: reading.event, confidence: sure ? 'sure' : 'partial' };
+}
+
+/**
+ * The offline reading, where a reply the routine's parser accepted whole is only `parsed`: whether
+ * it holds nothing more (`sure`) matters only when a model could be asked instead.
+ */
+type Reading =
+  OfflineReading | { event: Extract<UserEvent, { type: 'user.answered' }>; confidence: 'parsed' };
+
+function read(turn: TurnInput, club: ClubConfig): Reading {
   const code = readRegistrationCode(turn.text, club);
   if (code.found) {
     const event: UserEvent = code.ok
@@ -187,10 +201,8 @@ export function readOffline(turn: TurnInput, club: ClubConfig): OfflineReading {
     return { event, confidence: 'question' };
   }
   const answer = readAnswer(routines[turn.routine], turn.text, turn.view);
-  if (answer.ok) {
-    const event: UserEvent = { type: 'user.answered', answer: answer.value };
-    return { event, confidence: holdsOnlyAnswer(turn.text, answer.value) ? 'sure' : 'partial' };
-  }
+  if (answer.ok)
+    return { event: { type: 'user.answered', answer: answer.value }, confidence: 'parsed' };
   // Two answers in one message ("Leo Jones, 3/2/2016"): the first clause answers this question;
   // the chat service keeps the rest for the question it leads to.
   const [first, ...rest] = splitClauses(turn.text);
@@ -213,7 +225,7 @@ export function readOffline(turn: TurnInput, club: ClubConfig): OfflineReading {
 
 /** Understanding with no model at all: codes, commands, side questions, corrections, then the routine's parser. */
 export const interpretOffline = (turn: TurnInput, club: ClubConfig): UserEvent =>
-  readOffline(turn, club).event;
+  read(turn, club).event;
 
 /** The offline interpreter: the embedded default, and the fallback whenever a model fails. */
 export function createOfflineInterpreter(club: ClubConfig): Interpreter {
