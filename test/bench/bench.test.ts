@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { REGISTRATION } from '../support/registration-script.ts';
-import { cpuNs, ROOT, rssBytes } from './processes.mts';
+import { cpuNs, mainThreadCpuNs, ROOT, rssBytes } from './processes.mts';
 import {
   seedRegistrations,
   sessionBytesIn,
@@ -40,6 +40,9 @@ describe('the bench pieces', () => {
     expect(theirs).toMatchObject({ turns: 2 * REGISTRATION.length, failures: 0 });
     expect(await sessionBytesIn(redisUrl, prefix)).toBeGreaterThan(500);
     expect(cpuNs(product.web.pid)).toBeGreaterThan(0);
+    // The main thread is one of the process's threads: some of its CPU, never more.
+    expect(mainThreadCpuNs(product.web.pid)).toBeGreaterThan(0);
+    expect(mainThreadCpuNs(product.web.pid)).toBeLessThan(cpuNs(product.web.pid));
     expect(rssBytes(baseline.child.pid)).toBeGreaterThan(10 * 2 ** 20);
   });
 

@@ -101,6 +101,14 @@ export function cpuNs(pid: number): number {
   return total;
 }
 
+/**
+ * CPU time of a process's main thread alone, in nanoseconds: what JavaScript runs on. The rest of
+ * cpuNs is V8's background threads (optimising compiles, parallel and concurrent GC) and libuv's.
+ */
+export function mainThreadCpuNs(pid: number): number {
+  return Number(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ')[0]);
+}
+
 /** Resident memory of a process in bytes (VmRSS). */
 export function rssBytes(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');

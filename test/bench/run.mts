@@ -13,7 +13,8 @@
  *   (measured: the web process's threads besides the main one took 0.38, 0.20, 0.17, 0.10 and
  *   0.08 ms per turn in its first five rounds), and a server's cost is what it costs once warm.
  *   Then rounds alternate product, baseline, product, … and the medians of BENCH_ROUNDS rounds
- *   are reported: server CPU per turn (read from /proc of the server process, every thread),
+ *   are reported: server CPU per turn (read from /proc of the server process, every thread; and
+ *   of it the main thread's, the rest being V8's compiles and GC on its background threads),
  *   throughput, p50/p99 latency, resident memory, each as product ÷ baseline.
  * - The payment step (routine 29 → 30: the registration is written, the sibling rule read, the
  *   payment link made and texted) timed alone, one parent at a time, with 0, 1,000 and 10,000
@@ -43,6 +44,7 @@ import type { LoadJob, LoadResult } from './load.mts';
 import {
   cpuNs,
   entryArgs,
+  mainThreadCpuNs,
   productRuntime,
   ROOT,
   rssBytes,
@@ -149,6 +151,7 @@ type Round = {
   p50: number;
   p99: number;
   cpuMsPerTurn: number;
+  mainThreadCpuMsPerTurn: number;
   workerCpuMsPerTurn: number;
   rssMb: number;
   failures: number;
@@ -164,6 +167,7 @@ async function round(
   worker?: Child,
 ): Promise<Round> {
   const cpu = cpuNs(server.pid);
+  const mainCpu = mainThreadCpuNs(server.pid);
   const workerCpu = worker ? cpuNs(worker.pid) : 0;
   const result = await load.run({ base, parents: PARENTS, concurrency: CONCURRENCY, tag });
   return {
@@ -172,6 +176,7 @@ async function round(
     p50: percentile(result.ms, 50),
     p99: percentile(result.ms, 99),
     cpuMsPerTurn: (cpuNs(server.pid) - cpu) / 1e6 / result.turns,
+    mainThreadCpuMsPerTurn: (mainThreadCpuNs(server.pid) - mainCpu) / 1e6 / result.turns,
     workerCpuMsPerTurn: worker ? (cpuNs(worker.pid) - workerCpu) / 1e6 / result.turns : 0,
     rssMb: rssBytes(server.pid) / 2 ** 20,
     failures: result.failures,
@@ -390,9 +395,17 @@ async function main() {
     const steps = await paymentStepBySize(load, sized);
 
     const m = (rounds: Round[], key: keyof Round) => median(rounds.map((r) => r[key]));
-    const keys = ['cpuMsPerTurn', 'perSecond', 'p50', 'p99', 'rssMb'] as const;
+    const keys = [
+      'cpuMsPerTurn',
+      'mainThreadCpuMsPerTurn',
+      'perSecond',
+      'p50',
+      'p99',
+      'rssMb',
+    ] as const;
     const names = {
       cpuMsPerTurn: 'server CPU per turn (ms)',
+      mainThreadCpuMsPerTurn: '  of it on the main thread (ms)',
       perSecond: 'throughput (turns/s)',
       p50: 'p50 latency (ms)',
       p99: 'p99 latency (ms)',
