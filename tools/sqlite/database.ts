@@ -56,7 +56,20 @@ export function ensureSchema(db: SqliteDatabase, sql: string): void {
  * the busy timeout makes the store unavailable (ToolUnavailableError), never a wrong answer.
  */
 export function inWriteTransaction<T>(db: SqliteDatabase, service: string, work: () => T): T {
-  return reaching(service, () => db.transaction(work).immediate());
+  const immediate = immediateOf(db);
+  return reaching(service, () => immediate(work) as T);
+}
+
+/** Each database's BEGIN IMMEDIATE runner, made once: db.transaction() builds five functions. */
+const immediates = new WeakMap<SqliteDatabase, (work: () => unknown) => unknown>();
+
+function immediateOf(db: SqliteDatabase) {
+  let immediate = immediates.get(db);
+  if (!immediate) {
+    immediate = db.transaction((work: () => unknown) => work()).immediate;
+    immediates.set(db, immediate);
+  }
+  return immediate;
 }
 
 /** Runs a read; a file locked for longer than the busy timeout is an unavailable store. */
