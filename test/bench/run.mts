@@ -35,7 +35,7 @@ import { createClient } from '@redis/client';
 import { HANDLED_EVENTS, signGoCardlessWebhook } from '../../tools/payments/gocardless-webhooks.ts';
 import { createSqliteSimulatedPayments } from '../../tools/payments/simulator-sqlite.ts';
 import { createSqliteRegistrationStore } from '../../tools/registrations/sqlite.ts';
-import { openDatabase } from '../../tools/sqlite/database.ts';
+import { inWriteTransaction, openDatabase } from '../../tools/sqlite/database.ts';
 import { registrationFixture } from '../tools/registration-fixture.ts';
 import { freePort, startRedis } from '../support/redis.ts';
 import { REGISTRATION } from '../support/registration-script.ts';
@@ -209,25 +209,27 @@ export async function sessionBytesIn(redisUrl: string, prefix: string) {
 
 /**
  * Adds registrations (each with its shirt number, and two texts) to the product's SQLite file
- * until it holds `total`: through the product's own store, so that they are kept as the product
- * keeps them, in one transaction.
+ * until it holds `total`, through the product's own store, so that they are kept as the product
+ * keeps them; the texts in one transaction. Resolves to how many registrations it added.
  */
-export function seedRegistrations(dataDir: string, total: number) {
+export async function seedRegistrations(dataDir: string, total: number) {
   const db = openDatabase(join(dataDir, 'club.sqlite'));
+  const counted = db.prepare('SELECT count(*) AS count FROM registrations');
+  const countOf = () => (counted.get() as { count: number }).count;
   try {
     const store = createSqliteRegistrationStore(db);
-    const { count } = db.prepare('SELECT count(*) AS count FROM registrations').get() as {
-      count: number;
-    };
+    const count = countOf();
     const text = db.prepare(
       `INSERT INTO sms_texts (key, registration_id, to_number, body, status, queued_at, updated_at)
        VALUES (?, ?, '+447700900123', ?, 'sent', ?, ?)`,
     );
     const at = new Date().toISOString();
-    db.transaction(() => {
-      for (let i = count; i < total; i += 1) {
-        const id = `seeded${String(i).padStart(6, '0')}`;
-        const fields = registrationFixture({
+    const ids: string[] = [];
+    for (let i = count; i < total; i += 1) {
+      const id = `seeded${String(i).padStart(6, '0')}`;
+      await store.upsert(
+        id,
+        registrationFixture({
           player_first_name: `Child${letters(i)}`,
           player_last_name: `Family${letters(i)}`,
           parent_first_name: `Parent${letters(i)}`,
@@ -235,17 +237,19 @@ export function seedRegistrations(dataDir: string, total: number) {
           team: `Team ${i % 400}`,
           shirt_number: String((Math.floor(i / 400) % 25) + 1),
           registration_status: i % 3 === 0 ? 'pending_payment' : 'active',
-        });
-        // Synchronous inside: the store's own transaction nests in this one.
-        void store.upsert(id, fields);
+        }),
+      );
+      ids.push(id);
+    }
+    await inWriteTransaction(db, 'seed', () => {
+      for (const [n, id] of ids.entries()) {
         text.run(`${id}.sendPaymentLink`, id, `Pay here: https://example.org/${id}`, at, at);
-        text.run(`${id}.payment-confirmation`, id, `Thank you Parent${i}!`, at, at);
+        text.run(`${id}.payment-confirmation`, id, `Thank you Parent${count + n}!`, at, at);
       }
-      // IMMEDIATE: the write lock from the start (the product's worker writes the same file).
-    }).immediate();
+    });
     // Checkpointed here, so that the product's next write does not pay for the seed's WAL.
     db.pragma('wal_checkpoint(TRUNCATE)');
-    return total - count;
+    return countOf() - count;
   } finally {
     db.close();
   }
@@ -257,7 +261,7 @@ export async function paymentStepBySize(load: Load, product: Product) {
   // Warm-up (not counted): the first turns of a fresh process run cold code.
   await load.run({ base: product.url, parents: STEP_PARENTS, concurrency: 1, tag: 'warm' });
   for (const [index, size] of SIZES.entries()) {
-    seedRegistrations(product.dataDir, size);
+    await seedRegistrations(product.dataDir, size);
     // A few parents untimed after each seeding: the timed ones meet a settled file.
     await load.run({
       base: product.url,

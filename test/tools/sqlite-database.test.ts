@@ -4,24 +4,35 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   inWriteTransaction,
+  inWriteTransactionNow,
   openDatabase,
   type SqliteDatabase,
 } from '../../tools/sqlite/database.ts';
+import { ToolUnavailableError } from '../../tools/tool.ts';
 
-function database(): SqliteDatabase {
-  const db = openDatabase(join(mkdtempSync(join(tmpdir(), 'sqlite-database-')), 'club.sqlite'));
-  db.exec('CREATE TABLE t (k TEXT PRIMARY KEY, v TEXT NOT NULL)');
+const newFile = () => join(mkdtempSync(join(tmpdir(), 'sqlite-database-')), 'club.sqlite');
+
+function database(path = newFile(), busyTimeoutMs?: number): SqliteDatabase {
+  const db = openDatabase(path, busyTimeoutMs === undefined ? {} : { busyTimeoutMs });
+  db.exec('CREATE TABLE IF NOT EXISTS t (k TEXT PRIMARY KEY, v TEXT NOT NULL)');
   return db;
 }
 const put = (db: SqliteDatabase, k: string, v: string) =>
   db.prepare('INSERT OR REPLACE INTO t (k, v) VALUES (?, ?)').run(k, v);
 const all = (db: SqliteDatabase) => db.prepare('SELECT k, v FROM t ORDER BY k').all();
 
+/** A second connection to the same file (as another process would hold) taking the write lock. */
+function lockedByAnother(path: string) {
+  const other = openDatabase(path);
+  other.exec('BEGIN IMMEDIATE');
+  return other;
+}
+
 describe('inWriteTransaction', () => {
-  it("commits the work's writes and returns its result, the same runner serving every call", () => {
+  it("commits the work's writes and resolves to its result", async () => {
     const db = database();
-    expect(inWriteTransaction(db, 'test', () => put(db, 'a', '1').changes)).toBe(1);
-    expect(inWriteTransaction(db, 'test', () => put(db, 'b', '2').changes)).toBe(1);
+    expect(await inWriteTransaction(db, 'test', () => put(db, 'a', '1').changes)).toBe(1);
+    expect(await inWriteTransaction(db, 'test', () => put(db, 'b', '2').changes)).toBe(1);
     expect(all(db)).toEqual([
       { k: 'a', v: '1' },
       { k: 'b', v: '2' },
@@ -29,43 +40,103 @@ describe('inWriteTransaction', () => {
     expect(db.inTransaction).toBe(false);
   });
 
-  it('rolls back everything the work wrote when it throws, and the error reaches the caller', () => {
+  it('rolls back everything the work wrote when it throws, and the error reaches the caller', async () => {
     const db = database();
     put(db, 'a', 'kept');
-    expect(() =>
+    await expect(
       inWriteTransaction(db, 'test', () => {
         put(db, 'a', 'changed');
         put(db, 'b', 'added');
         throw new Error('refused');
       }),
-    ).toThrow('refused');
+    ).rejects.toThrow('refused');
     expect(all(db)).toEqual([{ k: 'a', v: 'kept' }]);
     expect(db.inTransaction).toBe(false);
   });
 
-  it('nests: a failed inner transaction is undone alone when the outer one carries on', () => {
+  it("waits for another connection's write lock without blocking the thread, then writes", async () => {
+    const path = newFile();
+    const db = database(path);
+    const other = lockedByAnother(path);
+    const order: string[] = [];
+    const writing = inWriteTransaction(db, 'test', () => put(db, 'a', 'mine')).then(() =>
+      order.push('written'),
+    );
+    // SQLite's own wait would hold the thread here until the busy timeout: no timer could run.
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    order.push('timer ran');
+    expect(all(db)).toEqual([]);
+    put(other, 'a', 'theirs');
+    other.exec('COMMIT');
+    await writing;
+    expect(order).toEqual(['timer ran', 'written']);
+    expect(all(db)).toEqual([{ k: 'a', v: 'mine' }]);
+    expect(db.inTransaction).toBe(false);
+  });
+
+  it('reports the store unavailable when the lock is held past the busy timeout, writing nothing', async () => {
+    const path = newFile();
+    const db = database(path, 50);
+    const other = lockedByAnother(path);
+    const ran: string[] = [];
+    const error = await inWriteTransaction(db, 'registrations', () => {
+      ran.push('work');
+      return put(db, 'a', 'mine');
+    }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ToolUnavailableError);
+    expect(error).toMatchObject({ service: 'registrations' });
+    expect(ran).toEqual([]);
+    other.exec('ROLLBACK');
+    expect(all(db)).toEqual([]);
+    expect(db.inTransaction).toBe(false);
+  });
+
+  it('refuses to start inside another write transaction, which carries on', async () => {
     const db = database();
-    inWriteTransaction(db, 'test', () => {
+    let inner: Promise<unknown> = Promise.resolve();
+    await inWriteTransaction(db, 'test', () => {
       put(db, 'outer', '1');
-      expect(() =>
-        inWriteTransaction(db, 'test', () => {
-          put(db, 'inner', '1');
-          throw new Error('inner refused');
-        }),
-      ).toThrow('inner refused');
+      inner = inWriteTransaction(db, 'test', () => put(db, 'inner', '1'));
     });
+    await expect(inner).rejects.toThrow('cannot start inside another');
     expect(all(db)).toEqual([{ k: 'outer', v: '1' }]);
   });
 
-  it('keeps each database to its own transactions', () => {
+  it('keeps each database to its own transactions', async () => {
     const first = database();
     const second = database();
-    inWriteTransaction(first, 'test', () => {
+    await inWriteTransaction(first, 'test', () => {
       put(first, 'a', 'first');
       expect(second.inTransaction).toBe(false);
-      inWriteTransaction(second, 'test', () => put(second, 'a', 'second'));
+      void inWriteTransaction(second, 'test', () => put(second, 'a', 'second'));
+      expect(second.inTransaction).toBe(false);
     });
     expect(all(first)).toEqual([{ k: 'a', v: 'first' }]);
     expect(all(second)).toEqual([{ k: 'a', v: 'second' }]);
+  });
+});
+
+describe('inWriteTransactionNow (setting up a store)', () => {
+  it('commits at once, or rolls back and throws', () => {
+    const db = database();
+    expect(inWriteTransactionNow(db, 'test', () => put(db, 'a', '1').changes)).toBe(1);
+    expect(() =>
+      inWriteTransactionNow(db, 'test', () => {
+        put(db, 'b', '2');
+        throw new Error('refused');
+      }),
+    ).toThrow('refused');
+    expect(all(db)).toEqual([{ k: 'a', v: '1' }]);
+  });
+
+  it("waits for another connection's lock as SQLite does, then reports the store unavailable", () => {
+    const path = newFile();
+    const db = database(path, 50);
+    const other = lockedByAnother(path);
+    expect(() => inWriteTransactionNow(db, 'teams', () => put(db, 'a', '1'))).toThrow(
+      ToolUnavailableError,
+    );
+    other.exec('ROLLBACK');
+    expect(all(db)).toEqual([]);
   });
 });

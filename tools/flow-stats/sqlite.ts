@@ -40,7 +40,7 @@ export function createSqliteFlowStats(db: SqliteDatabase): FlowStats {
   };
   return {
     async moved(tag, position) {
-      inWriteTransaction(db, SERVICE, () => {
+      await inWriteTransaction(db, SERVICE, () => {
         const previous = readJourney(statements.get.get({ tag })?.journey);
         const journey = advance(previous, position);
         statements.put.run({ tag, lastAt: journey.lastAt, journey: JSON.stringify(journey) });

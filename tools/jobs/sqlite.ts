@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { ensureSchema, type SqliteDatabase } from '../sqlite/database.ts';
+import { ensureSchema, inWriteTransaction, type SqliteDatabase } from '../sqlite/database.ts';
 import {
   checkConcurrency,
   checkJobId,
@@ -12,6 +12,9 @@ import {
   type JobsLog,
 } from './options.ts';
 import { PermanentJobError, type JobHandler, type Jobs, type QueueCounts } from './port.ts';
+
+/** How the store names itself when the file stays locked (as the BullMQ store does). */
+const SERVICE = 'jobs';
 
 export type SqliteJobsOptions = {
   /** How often an idle worker looks for due jobs (default 500 ms). */
@@ -276,15 +279,17 @@ export function createSqliteJobs(db: SqliteDatabase, options: SqliteJobsOptions 
       checkJobId(id);
       const { delayMs, attempts, backoffMs } = resolveJobOptions(jobOptions);
       assertOpen();
-      const at = now();
-      const { changes } = sql.insert.run({
-        queue,
-        id,
-        data: JSON.stringify(data ?? null),
-        attempts,
-        backoffMs,
-        runAt: at + delayMs,
-        now: at,
+      const { changes } = await inWriteTransaction(db, SERVICE, () => {
+        const at = now();
+        return sql.insert.run({
+          queue,
+          id,
+          data: JSON.stringify(data ?? null),
+          attempts,
+          backoffMs,
+          runAt: at + delayMs,
+          now: at,
+        });
       });
       const worker = workers.get(queue);
       if (changes > 0 && worker) setImmediate(() => pump(worker));
@@ -309,7 +314,9 @@ export function createSqliteJobs(db: SqliteDatabase, options: SqliteJobsOptions 
       checkQueueName(queue);
       checkJobId(id);
       assertOpen();
-      return sql.remove.run({ queue, id }).changes > 0;
+      return (
+        (await inWriteTransaction(db, SERVICE, () => sql.remove.run({ queue, id }))).changes > 0
+      );
     },
 
     async counts(queue) {

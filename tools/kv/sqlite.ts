@@ -72,7 +72,7 @@ export function createSqliteKeyValueStore(db: SqliteDatabase, namespace: string)
     },
     async set(key, value, ttlMs) {
       const json = encode(value);
-      inWriteTransaction(db, SERVICE, () => {
+      await inWriteTransaction(db, SERVICE, () => {
         const now = Date.now();
         statements.sweep.run({ now });
         statements.set.run({ namespace, key, value: json, expiresAt: expiry(now, ttlMs) });
@@ -95,7 +95,7 @@ export function createSqliteKeyValueStore(db: SqliteDatabase, namespace: string)
       });
     },
     async delete(key) {
-      inWriteTransaction(db, SERVICE, () => statements.delete.run({ namespace, key }));
+      await inWriteTransaction(db, SERVICE, () => statements.delete.run({ namespace, key }));
     },
     async close() {
       // The database belongs to the caller, who closes it once every store is done.

@@ -202,14 +202,15 @@ export function createSqliteSimulatedPayments(
     statements.update.run(JSON.stringify(row), kind, row.id);
 
   /** Inserts unless the key was used before; the resource the key made either way. */
-  function create<K extends Kind>(kind: K, key: string | null, row: Row<K>): Row<K> {
-    return inWriteTransaction(db, 'payments', () => {
-      statements.insert.run(kind, row.id, key, JSON.stringify(row));
-      if (key === null) return row;
-      const made = statements.byKey.get(kind, key);
-      return SCHEMAS[kind].parse(JSON.parse(JsonRow.parse(made).json)) as Row<K>;
-    });
+  function insert<K extends Kind>(kind: K, key: string | null, row: Row<K>): Row<K> {
+    statements.insert.run(kind, row.id, key, JSON.stringify(row));
+    if (key === null) return row;
+    const made = statements.byKey.get(kind, key);
+    return SCHEMAS[kind].parse(JSON.parse(JsonRow.parse(made).json)) as Row<K>;
   }
+  /** `insert` in its own transaction. */
+  const create = <K extends Kind>(kind: K, key: string | null, row: Row<K>) =>
+    inWriteTransaction(db, 'payments', () => insert(kind, key, row));
 
   const event = (
     type: string,
@@ -268,7 +269,7 @@ export function createSqliteSimulatedPayments(
         ]);
       }
       const digest = createHash('sha256').update(input.idempotencyKey).digest('hex').slice(0, 12);
-      const made = create('billing_requests', input.idempotencyKey, {
+      const made = await create('billing_requests', input.idempotencyKey, {
         id: `${PREFIX.billing_requests}${digest.toUpperCase()}`,
         status: 'pending',
         amountPence: input.signingOnFeePence,
@@ -282,7 +283,7 @@ export function createSqliteSimulatedPayments(
 
     async createBillingRequestFlow(input) {
       need('billing_requests', input.billingRequestId);
-      const made = create('flows', input.idempotencyKey, {
+      const made = await create('flows', input.idempotencyKey, {
         id: newId('flows'),
         billingRequestId: input.billingRequestId,
         redirectUri: input.redirectUri,
@@ -322,7 +323,7 @@ export function createSqliteSimulatedPayments(
           { field: 'start_date', message: 'must be on or after the mandate’s next charge date' },
         ]);
       }
-      const made = create('subscriptions', input.idempotencyKey, {
+      const made = await create('subscriptions', input.idempotencyKey, {
         id: newId('subscriptions'),
         status: 'active',
         mandateId: input.mandateId,
@@ -364,12 +365,12 @@ export function createSqliteSimulatedPayments(
       return inWriteTransaction(db, 'payments', () => {
         const request = need('billing_requests', billingRequestId);
         if (request.status === 'fulfilled') return [];
-        const mandate = create('mandates', null, {
+        const mandate = insert('mandates', null, {
           id: newId('mandates'),
           status: 'active',
           nextPossibleChargeDate,
         });
-        const payment = create('payments', null, {
+        const payment = insert('payments', null, {
           id: newId('payments'),
           status: 'confirmed',
           amountPence: request.amountPence,
@@ -402,7 +403,7 @@ export function createSqliteSimulatedPayments(
 
     async collect(subscriptionId, { chargeDate, outcome, at = now() }) {
       const subscription = need('subscriptions', subscriptionId);
-      const payment = create('payments', null, {
+      const payment = await create('payments', null, {
         id: newId('payments'),
         status: outcome,
         amountPence: subscription.amountPence,

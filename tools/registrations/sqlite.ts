@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   ensureSchema,
   inWriteTransaction,
+  inWriteTransactionNow,
   isUniqueViolation,
   reaching,
   type SqliteDatabase,
@@ -60,7 +61,7 @@ function addQueryKeys(db: SqliteDatabase) {
         .map((column) => column.name),
     );
   if (KEY_COLUMNS.every((column) => columns().has(column))) return;
-  inWriteTransaction(db, SERVICE, () => {
+  inWriteTransactionNow(db, SERVICE, () => {
     const present = columns();
     for (const column of KEY_COLUMNS) {
       if (!present.has(column)) db.exec(`ALTER TABLE registrations ADD COLUMN ${column} TEXT`);
@@ -242,10 +243,10 @@ export function createSqliteRegistrationStore(db: SqliteDatabase): RegistrationS
   return {
     async upsert(id, fields) {
       const checked = RegistrationFields.parse(fields);
-      inWriteTransaction(db, SERVICE, () => write(id, { ...read(id)?.fields, ...checked }));
+      await inWriteTransaction(db, SERVICE, () => write(id, { ...read(id)?.fields, ...checked }));
     },
     async update(id, fields) {
-      inWriteTransaction(db, SERVICE, () => {
+      await inWriteTransaction(db, SERVICE, () => {
         const current = read(id);
         if (!current) throw new RegistrationNotFoundError(id);
         write(id, withChange(current.fields, fields));

@@ -122,7 +122,7 @@ export function createSqliteSmsOutbox(
 
   return {
     async enqueue(message) {
-      const inserted = inWriteTransaction(db, SERVICE, () =>
+      const inserted = await inWriteTransaction(db, SERVICE, () =>
         statements.insert.run({ ...message, now: now() }),
       );
       const stored = inserted.changes > 0 ? null : read(statements.get.get(message.key));
@@ -142,15 +142,19 @@ export function createSqliteSmsOutbox(
       return reaching(SERVICE, () => read(statements.get.get(key)));
     },
     async noteAttempt(key, attempt, error) {
-      inWriteTransaction(db, SERVICE, () =>
+      await inWriteTransaction(db, SERVICE, () =>
         statements.attempt.run({ key, attempt, error, now: now() }),
       );
     },
     async markSent(key, providerId) {
-      inWriteTransaction(db, SERVICE, () => statements.sent.run({ key, providerId, now: now() }));
+      await inWriteTransaction(db, SERVICE, () =>
+        statements.sent.run({ key, providerId, now: now() }),
+      );
     },
     async markFailed(key, reason) {
-      inWriteTransaction(db, SERVICE, () => statements.failed.run({ key, reason, now: now() }));
+      await inWriteTransaction(db, SERVICE, () =>
+        statements.failed.run({ key, reason, now: now() }),
+      );
     },
     async recordProviderStatus(key, providerStatus, error) {
       return inWriteTransaction(db, SERVICE, () => {

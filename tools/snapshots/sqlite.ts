@@ -178,7 +178,7 @@ export function createSqliteSnapshotStore(
     return {
       stored,
       async commit(record, ttlMs, options = {}) {
-        const revision = inWriteTransaction(db, SERVICE, () => {
+        const revision = await inWriteTransaction(db, SERVICE, () => {
           const now = Date.now();
           if (options.notAfter !== undefined && now > options.notAfter) {
             throw new CommitTooLateError(key);
@@ -214,7 +214,9 @@ export function createSqliteSnapshotStore(
       async release() {
         if (released) return;
         released = true;
-        inWriteTransaction(db, SERVICE, () => statements.dropLock.run(key.machine, key.id, token));
+        await inWriteTransaction(db, SERVICE, () =>
+          statements.dropLock.run(key.machine, key.id, token),
+        );
       },
     };
   };
@@ -224,7 +226,7 @@ export function createSqliteSnapshotStore(
       const token = randomUUID();
       const deadline = Date.now() + waitMs;
       for (;;) {
-        const got = tryAcquire(key, token);
+        const got = await tryAcquire(key, token);
         if (got) return held(key, token, got.stored);
         if (Date.now() >= deadline) throw new InstanceBusyError();
         await sleep(Math.min(POLL_MS, Math.max(1, deadline - Date.now())));
@@ -242,7 +244,7 @@ export function createSqliteSnapshotStore(
       );
     },
     async delete(key) {
-      inWriteTransaction(db, SERVICE, () => {
+      await inWriteTransaction(db, SERVICE, () => {
         statements.remove.run(key.machine, key.id);
         statements.removeJournal.run(key.machine, key.id);
       });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import {
   ensureSchema,
-  inWriteTransaction,
+  inWriteTransactionNow,
   reaching,
   type SqliteDatabase,
 } from '../sqlite/database.ts';
@@ -56,7 +56,7 @@ export function createSqliteTeamDirectory(
     ),
     all: db.prepare(`SELECT ${columns} FROM teams ORDER BY season, age_group_key, name_key`),
   };
-  inWriteTransaction(db, SERVICE, () => {
+  inWriteTransactionNow(db, SERVICE, () => {
     if ((statements.count.get()?.teams ?? 0) > 0) return;
     for (const team of seed) {
       statements.insert.run({
