@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
 
 export const ROOT = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
 
@@ -22,10 +23,40 @@ export function productRuntime(distDir = join(ROOT, 'dist')): Runtime {
     : { kind: 'tsx', dir: ROOT };
 }
 
-/** The node arguments that run `server/<entry>` under the runtime. */
-export function entryArgs(runtime: Runtime, entry: 'main' | 'worker'): string[] {
+export type Entry = 'main' | 'worker';
+
+/** The npm script that runs each entry's compiled build in production. */
+const PRODUCTION_SCRIPTS: Record<Entry, string> = { main: 'start:prod', worker: 'worker:prod' };
+
+const Manifest = z.object({ scripts: z.record(z.string(), z.string()) });
+
+/** The command line of the npm script that runs `entry` in production, from package.json. */
+export function productionScript(entry: Entry): string {
+  const { scripts } = Manifest.parse(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')));
+  return scripts[PRODUCTION_SCRIPTS[entry]] ?? '';
+}
+
+/**
+ * The node flags that production's command line (`npm run start:prod` or `worker:prod`) gives
+ * before the compiled entry, so that the benches run the build exactly as production does.
+ */
+export function productionNodeFlags(entry: Entry, script = productionScript(entry)): string[] {
+  const words = script.split(/\s+/).filter(Boolean);
+  if (words[0] !== 'node' || words.at(-1) !== `dist/server/${entry}.js`) {
+    throw new Error(
+      `${PRODUCTION_SCRIPTS[entry]} is not "node [flags] dist/server/${entry}.js": ${script}`,
+    );
+  }
+  return words.slice(1, -1);
+}
+
+/**
+ * The node arguments that run `server/<entry>` under the runtime: the compiled build with
+ * production's node flags, or the TypeScript through tsx as `npm start` runs it.
+ */
+export function entryArgs(runtime: Runtime, entry: Entry): string[] {
   return runtime.kind === 'dist'
-    ? [join(runtime.dir, 'server', `${entry}.js`)]
+    ? [...productionNodeFlags(entry), join(runtime.dir, 'server', `${entry}.js`)]
     : ['--import', 'tsx', join(ROOT, 'server', `${entry}.ts`)];
 }
 

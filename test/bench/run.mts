@@ -4,7 +4,8 @@
  *
  * - The product: its web process (RUN_WORKERS=false) and a worker process beside it, on a
  *   redis-server the bench starts on a free port with no persistence, the compiled build when
- *   dist/ exists (`npm run build`), else tsx; which one is printed.
+ *   dist/ exists (`npm run build`) with the node flags of `start:prod` and `worker:prod`, else
+ *   tsx; which one is printed.
  * - The baseline (test/bench/baseline.mts): Koa answering the same POST /chat with one Redis GET
  *   and one SET of a session as large as the product's.
  * - The load (test/bench/load.mts, forked): PARENTS simulated parents, CONCURRENCY at a time, each

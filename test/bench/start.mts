@@ -9,11 +9,9 @@
  * heap back (it does so by itself after some seconds without allocation).
  *   START_RUNS=3 IDLE_MS=3000 SETTLED_MS=20000 npm run bench:start
  */
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { z } from 'zod';
 import { freePort, startRedis } from '../support/redis.ts';
 import {
   entryArgs,
@@ -30,39 +28,18 @@ const RUNS = Number(process.env.START_RUNS ?? 3);
 const IDLE_MS = Number(process.env.IDLE_MS ?? 3_000);
 const SETTLED_MS = Math.max(IDLE_MS, Number(process.env.SETTLED_MS ?? 20_000));
 
-const Manifest = z.object({ scripts: z.record(z.string(), z.string()) });
-
-/** `npm run start:prod`'s command line, from package.json. */
-export function startProdScript(): string {
-  const { scripts } = Manifest.parse(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')));
-  return scripts['start:prod'] ?? '';
-}
-
-/**
- * The node flags a start:prod command line gives before the entry (none today), so that the bench
- * starts the compiled build as production does.
- */
-export function startProdFlags(script = startProdScript()): string[] {
-  const words = script.split(/\s+/).filter(Boolean);
-  if (words[0] !== 'node' || words.at(-1) !== 'dist/server/main.js') {
-    throw new Error(`start:prod is not "node [flags] dist/server/main.js": ${script}`);
-  }
-  return words.slice(1, -1);
-}
-
 type Start = Awaited<ReturnType<typeof coldStart>>;
 
 /** One cold start: spawn → first /health 200 (ms), then the idle process's RSS (MB) twice. */
 export async function coldStart(
   runtime: Runtime,
   env: Record<string, string>,
-  nodeFlags: string[] = [],
   settledMs = SETTLED_MS,
 ) {
   const port = await freePort();
   const dataDir = await mkdtemp(join(tmpdir(), 'bench-start-'));
   const started = performance.now();
-  const web = spawnNode([...nodeFlags, ...entryArgs(runtime, 'main')], {
+  const web = spawnNode(entryArgs(runtime, 'main'), {
     ...env,
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
@@ -95,7 +72,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   };
   try {
     for (let i = 0; i < RUNS; i += 1) {
-      results.dist.push(await coldStart(built, env, startProdFlags()));
+      results.dist.push(await coldStart(built, env));
       results.tsx.push(await coldStart(tsx, env));
     }
   } finally {
