@@ -97,6 +97,56 @@ describe('SQLite jobs, on their own', () => {
     });
   });
 
+  /** Another process's write transaction on the same file, holding its write lock until ended. */
+  function lockedByAnother(path: string) {
+    const other = openDatabase(path);
+    other.exec('BEGIN IMMEDIATE');
+    return () => {
+      other.exec('COMMIT');
+      other.close();
+    };
+  }
+
+  it("waits for another process's write lock without blocking the thread, then takes the job", async () => {
+    const path = file();
+    const { jobs } = open(path, { pollMs: 20 });
+    await jobs.add('work', 'a', {});
+    const release = lockedByAnother(path);
+    const runs: string[] = [];
+    jobs.process('work', async (job) => void runs.push(job.id));
+    // While the worker waits for the lock, this thread's timers keep firing.
+    let ticks = 0;
+    const ticker = setInterval(() => (ticks += 1), 5);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    clearInterval(ticker);
+    expect(ticks).toBeGreaterThan(10);
+    expect(runs).toEqual([]);
+    release();
+    await eventually(async () => expect((await jobs.counts('work')).completed).toBe(1));
+    expect(runs).toEqual(['a']);
+  });
+
+  it('close() waits for the job a pump was taking, and leaves none leased', async () => {
+    const path = file();
+    const { jobs, db } = open(path, { pollMs: 20 });
+    await jobs.add('work', 'a', {});
+    const release = lockedByAnother(path);
+    const runs: string[] = [];
+    jobs.process('work', async (job) => {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      runs.push(job.id);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const closed = jobs.close();
+    setTimeout(release, 50);
+    await closed;
+    expect(runs).toEqual(['a']);
+    expect(db.prepare(`SELECT state, lease_owner FROM jobs WHERE id = 'a'`).get()).toEqual({
+      state: 'completed',
+      lease_owner: null,
+    });
+  });
+
   it('refuses a second process() of one queue in one instance', () => {
     const { jobs } = open(file());
     jobs.process('work', async () => {});

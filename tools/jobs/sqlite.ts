@@ -85,6 +85,9 @@ type QueueWorker = {
   concurrency: number;
   running: Set<Promise<void>>;
   timer?: NodeJS.Timeout;
+  /** The queue's pump under way (one at a time), and whether to look again once it is done. */
+  pumping?: Promise<void> | undefined;
+  again?: boolean;
 };
 
 function statements(db: SqliteDatabase) {
@@ -165,11 +168,19 @@ export function createSqliteJobs(db: SqliteDatabase, options: SqliteJobsOptions 
   const leases = new Set<Running>();
   let renewTimer: NodeJS.Timeout | undefined;
   let pruneTimer: NodeJS.Timeout | undefined;
+  let renewing = false;
   let closed = false;
   let closing: Promise<void> | undefined;
 
-  // BEGIN IMMEDIATE: the write lock is taken before reading, so two processes never take one job.
-  const claim = db.transaction((queue: string) => {
+  /**
+   * Every write is its own BEGIN IMMEDIATE transaction, and another process's write lock is waited
+   * for from the event loop (inWriteTransaction), never by sleeping the thread that also serves the
+   * web process's parents when it runs the workers.
+   */
+  const write = <T>(work: () => T) => inWriteTransaction(db, SERVICE, work);
+
+  // The write lock is taken before reading, so two processes never take one job.
+  const claim = (queue: string) => {
     const at = now();
     const ids = (rows: unknown[]) => rows.map((row) => IdRow.parse(row).id);
     const failed = ids(sql.failStalled.all({ queue, now: at, maxStalls: MAX_STALLS }));
@@ -178,11 +189,11 @@ export function createSqliteJobs(db: SqliteDatabase, options: SqliteJobsOptions 
     const taken: unknown = sql.take.get({ queue, now: at, token, leaseUntil: at + leaseMs });
     const job = taken === undefined ? undefined : { row: ClaimedRow.parse(taken), token };
     return { job, failed, stalled };
-  });
+  };
 
   /** Takes the next due job of `queue`, first taking back those whose process died. */
-  function claimNext(queue: string) {
-    const { job, failed, stalled } = claim.immediate(queue);
+  async function claimNext(queue: string) {
+    const { job, failed, stalled } = await write(() => claim(queue));
     for (const id of failed) {
       log('jobs.attempt_failed', { queue, id, error: 'JobStalledError', retrying: false });
     }
@@ -190,31 +201,48 @@ export function createSqliteJobs(db: SqliteDatabase, options: SqliteJobsOptions 
     return job;
   }
 
-  function renewLeases() {
-    const at = now();
-    for (const lease of leases) {
-      if (sql.renew.run({ ...lease, now: at, leaseUntil: at + leaseMs }).changes === 0) {
-        leases.delete(lease);
-        log('jobs.lease_lost', { queue: lease.queue, id: lease.id });
+  /** Extends the lease of every job running here (one renewal at a time). */
+  async function renewLeases() {
+    if (renewing) return;
+    renewing = true;
+    try {
+      const at = now();
+      for (const lease of [...leases]) {
+        const params = { ...lease, now: at, leaseUntil: at + leaseMs };
+        const { changes } = await write(() => sql.renew.run(params));
+        // A job that finished while its lease was renewed is no longer active: not a lost lease.
+        if (changes === 0 && leases.delete(lease)) {
+          log('jobs.lease_lost', { queue: lease.queue, id: lease.id });
+        }
       }
+    } catch (error) {
+      log('jobs.store_error', { error: errorName(error) });
+    } finally {
+      renewing = false;
     }
   }
 
-  function prune() {
-    const { changes } = sql.prune.run({ before: now() - KEEP_COMPLETED_MS });
-    if (changes > 0) log('jobs.pruned', { completed: changes });
+  async function prune() {
+    try {
+      const before = now() - KEEP_COMPLETED_MS;
+      const { changes } = await write(() => sql.prune.run({ before }));
+      if (changes > 0) log('jobs.pruned', { completed: changes });
+    } catch (error) {
+      log('jobs.store_error', { error: errorName(error) });
+    }
   }
 
-  function settle(lease: Running, row: ClaimedRow, error: unknown) {
+  async function settle(lease: Running, row: ClaimedRow, error: unknown) {
     const at = now();
     const permanent = error instanceof PermanentJobError;
     const failures = row.attempt - row.stalls;
     const retrying = !permanent && failures < row.max_attempts;
     const message = error instanceof Error ? `${error.name}: ${error.message}` : errorName(error);
     const params = { ...lease, now: at, error: message.slice(0, MAX_ERROR_LENGTH) };
-    const { changes } = retrying
-      ? sql.retry.run({ ...params, runAt: at + row.backoff_ms * 2 ** (failures - 1) })
-      : sql.fail.run(params);
+    const runAt = at + row.backoff_ms * 2 ** (failures - 1);
+    const { changes } = await write(() =>
+      retrying ? sql.retry.run({ ...params, runAt }) : sql.fail.run(params),
+    );
     log('jobs.attempt_failed', {
       queue: lease.queue,
       id: lease.id,
@@ -237,19 +265,34 @@ export function createSqliteJobs(db: SqliteDatabase, options: SqliteJobsOptions 
     }
     leases.delete(lease);
     if (failure) {
-      settle(lease, row, failure.error);
-    } else if (sql.complete.run({ ...lease, now: now() }).changes === 0) {
+      await settle(lease, row, failure.error);
+    } else if ((await write(() => sql.complete.run({ ...lease, now: now() }))).changes === 0) {
       log('jobs.lease_lost', { queue: lease.queue, id: lease.id });
     }
   }
 
+  /** Looks for due jobs now: at once, or once the pump under way has finished. */
   function pump(worker: QueueWorker) {
+    if (worker.pumping) {
+      worker.again = true;
+      return;
+    }
     clearTimeout(worker.timer);
     if (closed) return;
+    worker.again = false;
+    worker.pumping = fill(worker).finally(() => {
+      worker.pumping = undefined;
+      if (worker.again) pump(worker);
+    });
+  }
+
+  /** Takes due jobs while the worker has room, then sets when to look again. */
+  async function fill(worker: QueueWorker) {
     let wait = pollMs;
     try {
-      while (worker.running.size < worker.concurrency) {
-        const claimed = claimNext(worker.queue);
+      while (!closed && worker.running.size < worker.concurrency) {
+        const claimed = await claimNext(worker.queue);
+        // Taken, it runs (close() waits for it) even if close() began meanwhile.
         if (!claimed) break;
         const running: Promise<void> = run(worker, claimed.row, claimed.token)
           .catch((error: unknown) => log('jobs.store_error', { error: errorName(error) }))
@@ -266,7 +309,9 @@ export function createSqliteJobs(db: SqliteDatabase, options: SqliteJobsOptions 
     } catch (error) {
       log('jobs.store_error', { queue: worker.queue, error: errorName(error) });
     }
-    worker.timer = setTimeout(() => pump(worker), Math.max(wait, MIN_WAIT_MS)).unref();
+    if (!closed) {
+      worker.timer = setTimeout(() => pump(worker), Math.max(wait, MIN_WAIT_MS)).unref();
+    }
   }
 
   function assertOpen() {
@@ -302,10 +347,13 @@ export function createSqliteJobs(db: SqliteDatabase, options: SqliteJobsOptions 
       if (workers.has(queue)) throw new Error(`Queue ${queue} is already processed here`);
       const worker: QueueWorker = { queue, handler, concurrency, running: new Set() };
       workers.set(queue, worker);
-      renewTimer ??= setInterval(renewLeases, Math.max(leaseMs / 3, MIN_WAIT_MS)).unref();
+      renewTimer ??= setInterval(
+        () => void renewLeases(),
+        Math.max(leaseMs / 3, MIN_WAIT_MS),
+      ).unref();
       if (!pruneTimer) {
-        prune();
-        pruneTimer = setInterval(prune, PRUNE_EVERY_MS).unref();
+        void prune();
+        pruneTimer = setInterval(() => void prune(), PRUNE_EVERY_MS).unref();
       }
       setImmediate(() => pump(worker));
     },
@@ -337,6 +385,8 @@ export function createSqliteJobs(db: SqliteDatabase, options: SqliteJobsOptions 
         closed = true;
         for (const worker of workers.values()) clearTimeout(worker.timer);
         clearInterval(pruneTimer);
+        // A pump under way takes no job after this but runs the one it may be taking.
+        await Promise.all([...workers.values()].map((worker) => worker.pumping));
         // Leases are renewed until the last running job has finished.
         await Promise.all([...workers.values()].flatMap((worker) => [...worker.running]));
         clearInterval(renewTimer);
