@@ -17,8 +17,8 @@ describe('SQLite jobs, on their own', () => {
   const DAY_MS = 24 * 60 * 60 * 1_000;
   const opened: { jobs: Jobs; db: SqliteDatabase }[] = [];
   const file = () => join(mkdtempSync(join(tmpdir(), 'jobs-')), 'club.sqlite');
-  const open = (path: string, options: SqliteJobsOptions = {}) => {
-    const db = openDatabase(path);
+  const open = (path: string, options: SqliteJobsOptions = {}, busyTimeoutMs?: number) => {
+    const db = openDatabase(path, busyTimeoutMs === undefined ? {} : { busyTimeoutMs });
     const jobs = createSqliteJobs(db, options);
     opened.push({ jobs, db });
     return { jobs, db };
@@ -145,6 +145,38 @@ describe('SQLite jobs, on their own', () => {
       state: 'completed',
       lease_owner: null,
     });
+  });
+
+  it('logs a lease renewal the locked file refused, and renews at the next turn', async () => {
+    const path = file();
+    const logs: string[] = [];
+    const { jobs, db } = open(
+      path,
+      { pollMs: 20, leaseMs: 3_000, log: (event) => logs.push(event) },
+      100,
+    );
+    const leaseUntil = db.prepare<[], { lease_until: number }>(
+      `SELECT lease_until FROM jobs WHERE id = 'long'`,
+    );
+    let finish = () => {};
+    jobs.process('work', () => new Promise<void>((resolve) => (finish = resolve)));
+    await jobs.add('work', 'long', {});
+    await eventually(async () => expect((await jobs.counts('work')).active).toBe(1));
+    const first = leaseUntil.get()!.lease_until;
+    // Held across the renewal due 1 s after the job started, for longer than the busy timeout.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const release = lockedByAnother(path);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    release();
+    expect(logs).toContain('jobs.store_error');
+    expect(leaseUntil.get()!.lease_until).toBe(first);
+    await eventually(
+      async () => expect(leaseUntil.get()!.lease_until).toBeGreaterThan(first),
+      2_000,
+    );
+    finish();
+    await eventually(async () => expect((await jobs.counts('work')).completed).toBe(1));
+    expect(logs).not.toContain('jobs.lease_lost');
   });
 
   it('refuses a second process() of one queue in one instance', () => {

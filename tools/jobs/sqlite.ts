@@ -168,7 +168,9 @@ export function createSqliteJobs(db: SqliteDatabase, options: SqliteJobsOptions 
   const leases = new Set<Running>();
   let renewTimer: NodeJS.Timeout | undefined;
   let pruneTimer: NodeJS.Timeout | undefined;
-  let renewing = false;
+  /** The lease renewal and the prune under way, if any: close() lets them finish. */
+  let renewing: Promise<void> | undefined;
+  let pruning: Promise<void> | undefined;
   let closed = false;
   let closing: Promise<void> | undefined;
 
@@ -202,9 +204,12 @@ export function createSqliteJobs(db: SqliteDatabase, options: SqliteJobsOptions 
   }
 
   /** Extends the lease of every job running here (one renewal at a time). */
-  async function renewLeases() {
-    if (renewing) return;
-    renewing = true;
+  function renewLeases() {
+    renewing ??= renewEach().finally(() => (renewing = undefined));
+    return renewing;
+  }
+
+  async function renewEach() {
     try {
       const at = now();
       for (const lease of [...leases]) {
@@ -217,12 +222,15 @@ export function createSqliteJobs(db: SqliteDatabase, options: SqliteJobsOptions 
       }
     } catch (error) {
       log('jobs.store_error', { error: errorName(error) });
-    } finally {
-      renewing = false;
     }
   }
 
-  async function prune() {
+  function prune() {
+    pruning ??= pruneOnce().finally(() => (pruning = undefined));
+    return pruning;
+  }
+
+  async function pruneOnce() {
     try {
       const before = now() - KEEP_COMPLETED_MS;
       const { changes } = await write(() => sql.prune.run({ before }));
@@ -390,6 +398,7 @@ export function createSqliteJobs(db: SqliteDatabase, options: SqliteJobsOptions 
         // Leases are renewed until the last running job has finished.
         await Promise.all([...workers.values()].flatMap((worker) => [...worker.running]));
         clearInterval(renewTimer);
+        await Promise.all([renewing, pruning]);
       })();
       return closing;
     },
