@@ -7,6 +7,7 @@ import type { Job, Jobs } from '../../tools/jobs/port.ts';
 import { openDatabase, type SqliteDatabase } from '../../tools/sqlite/database.ts';
 import { jobsContract } from '../contracts/jobs.contract.ts';
 import { eventually } from '../support/http.ts';
+import { lockedByAnother } from '../support/sqlite.ts';
 import { sqliteStore } from './jobs-subjects.ts';
 
 describe('SQLite jobs', () => {
@@ -97,21 +98,11 @@ describe('SQLite jobs, on their own', () => {
     });
   });
 
-  /** Another process's write transaction on the same file, holding its write lock until ended. */
-  function lockedByAnother(path: string) {
-    const other = openDatabase(path);
-    other.exec('BEGIN IMMEDIATE');
-    return () => {
-      other.exec('COMMIT');
-      other.close();
-    };
-  }
-
   it("waits for another process's write lock without blocking the thread, then takes the job", async () => {
     const path = file();
     const { jobs } = open(path, { pollMs: 20 });
     await jobs.add('work', 'a', {});
-    const release = lockedByAnother(path);
+    const other = lockedByAnother(path);
     const runs: string[] = [];
     jobs.process('work', async (job) => void runs.push(job.id));
     // While the worker waits for the lock, this thread's timers keep firing.
@@ -121,7 +112,7 @@ describe('SQLite jobs, on their own', () => {
     clearInterval(ticker);
     expect(ticks).toBeGreaterThan(10);
     expect(runs).toEqual([]);
-    release();
+    other.close();
     await eventually(async () => expect((await jobs.counts('work')).completed).toBe(1));
     expect(runs).toEqual(['a']);
   });
@@ -130,7 +121,7 @@ describe('SQLite jobs, on their own', () => {
     const path = file();
     const { jobs, db } = open(path, { pollMs: 20 });
     await jobs.add('work', 'a', {});
-    const release = lockedByAnother(path);
+    const other = lockedByAnother(path);
     const runs: string[] = [];
     jobs.process('work', async (job) => {
       await new Promise((resolve) => setTimeout(resolve, 30));
@@ -138,7 +129,7 @@ describe('SQLite jobs, on their own', () => {
     });
     await new Promise((resolve) => setTimeout(resolve, 50));
     const closed = jobs.close();
-    setTimeout(release, 50);
+    setTimeout(() => other.close(), 50);
     await closed;
     expect(runs).toEqual(['a']);
     expect(db.prepare(`SELECT state, lease_owner FROM jobs WHERE id = 'a'`).get()).toEqual({
@@ -165,9 +156,9 @@ describe('SQLite jobs, on their own', () => {
     const first = leaseUntil.get()!.lease_until;
     // Held across the renewal due 1 s after the job started, for longer than the busy timeout.
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const release = lockedByAnother(path);
+    const other = lockedByAnother(path);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    release();
+    other.close();
     expect(logs).toContain('jobs.store_error');
     expect(leaseUntil.get()!.lease_until).toBe(first);
     await eventually(

@@ -9,6 +9,7 @@ import {
   type SqliteDatabase,
 } from '../../tools/sqlite/database.ts';
 import { ToolUnavailableError } from '../../tools/tool.ts';
+import { lockedByAnother } from '../support/sqlite.ts';
 
 const newFile = () => join(mkdtempSync(join(tmpdir(), 'sqlite-database-')), 'club.sqlite');
 
@@ -20,13 +21,6 @@ function database(path = newFile(), busyTimeoutMs?: number): SqliteDatabase {
 const put = (db: SqliteDatabase, k: string, v: string) =>
   db.prepare('INSERT OR REPLACE INTO t (k, v) VALUES (?, ?)').run(k, v);
 const all = (db: SqliteDatabase) => db.prepare('SELECT k, v FROM t ORDER BY k').all();
-
-/** A second connection to the same file (as another process would hold) taking the write lock. */
-function lockedByAnother(path: string) {
-  const other = openDatabase(path);
-  other.exec('BEGIN IMMEDIATE');
-  return other;
-}
 
 describe('inWriteTransaction', () => {
   it("commits the work's writes and resolves to its result", async () => {
