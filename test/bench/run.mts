@@ -10,11 +10,12 @@
  *   and one SET of a session as large as the product's.
  * - The load (test/bench/load.mts, forked): PARENTS simulated parents, CONCURRENCY at a time, each
  *   typing the whole scripted registration. BENCH_WARMUP rounds each first, not counted: a fresh
- *   process compiles its hot code on V8's background threads for its first few thousand turns
- *   (measured: the web process's threads besides the main one took 0.38, 0.20, 0.17, 0.10 and
- *   0.08 ms per turn in its first five rounds), and a server's cost is what it costs once warm.
- *   Then rounds alternate product, baseline, product, … and the medians of BENCH_ROUNDS rounds
- *   are reported: server CPU per turn (read from /proc of the server process, every thread; and
+ *   web process goes on compiling its hot code, on V8's background threads, for its first seven
+ *   or so rounds (about 9,000 turns; its threads besides the main one took 0.28, 0.13, 0.09, 0.08,
+ *   0.07 and 0.09 ms per turn in its rounds 2 to 7, then 0.03–0.06 from round 8 on, with the odd
+ *   round at 0.10–0.11, a major GC), and a server's cost is what it costs once warm. Then rounds
+ *   alternate product, baseline, product, … and the medians of BENCH_ROUNDS rounds are reported
+ *   (a round is under a second, and single rounds of the product vary by ±20%): server CPU per turn (read from /proc of the server process, every thread; and
  *   of it the main thread's, the rest being V8's compiles and GC on its background threads),
  *   throughput, p50/p99 latency, resident memory, each as product ÷ baseline.
  * - The payment step (routine 29 → 30: the registration is written, the sibling rule read, the
@@ -25,7 +26,7 @@
  *   confirmation text is queued.
  * - HEIC photo conversion (test/bench/photos.mts), PHOTO_RUNS times (0 skips it).
  *
- *   BENCH_WARMUP=3 BENCH_ROUNDS=5 PARENTS=60 CONCURRENCY=50 STEP_PARENTS=15 BENCH_SIZES=0,1000,10000 \
+ *   BENCH_WARMUP=8 BENCH_ROUNDS=9 PARENTS=60 CONCURRENCY=50 STEP_PARENTS=15 BENCH_SIZES=0,1000,10000 \
  *   WEBHOOK_PAYMENTS=100 PHOTO_RUNS=1 BENCH_LOG_LEVEL=info BENCH_RUNTIME=tsx npm run bench
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -57,8 +58,8 @@ import {
 import { median, percentile, letters } from './figures.mts';
 
 const env = process.env;
-const WARMUP = Number(env.BENCH_WARMUP ?? 3);
-const ROUNDS = Number(env.BENCH_ROUNDS ?? 5);
+const WARMUP = Number(env.BENCH_WARMUP ?? 8);
+const ROUNDS = Number(env.BENCH_ROUNDS ?? 9);
 const PARENTS = Number(env.PARENTS ?? 60);
 const CONCURRENCY = Number(env.CONCURRENCY ?? 50);
 const STEP_PARENTS = Number(env.STEP_PARENTS ?? 15);
