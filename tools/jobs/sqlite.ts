@@ -332,7 +332,7 @@ export function createSqliteJobs(db: SqliteDatabase, options: SqliteJobsOptions 
       checkJobId(id);
       const { delayMs, attempts, backoffMs } = resolveJobOptions(jobOptions);
       assertOpen();
-      const { changes } = await inWriteTransaction(db, SERVICE, () => {
+      const { changes } = await write(() => {
         const at = now();
         return sql.insert.run({
           queue,
@@ -370,9 +370,7 @@ export function createSqliteJobs(db: SqliteDatabase, options: SqliteJobsOptions 
       checkQueueName(queue);
       checkJobId(id);
       assertOpen();
-      return (
-        (await inWriteTransaction(db, SERVICE, () => sql.remove.run({ queue, id }))).changes > 0
-      );
+      return (await write(() => sql.remove.run({ queue, id }))).changes > 0;
     },
 
     async counts(queue) {
