@@ -15,9 +15,10 @@
  *   0.07 and 0.09 ms per turn in its rounds 2 to 7, then 0.03–0.06 from round 8 on, with the odd
  *   round at 0.10–0.11, a major GC), and a server's cost is what it costs once warm. Then rounds
  *   alternate product, baseline, product, … and the medians of BENCH_ROUNDS rounds are reported
- *   (a round is under a second, and single rounds of the product vary by ±20%): server CPU per turn (read from /proc of the server process, every thread; and
- *   of it the main thread's, the rest being V8's compiles and GC on its background threads),
- *   throughput, p50/p99 latency, resident memory, each as product ÷ baseline.
+ *   (a round is under a second, and single rounds of the product vary by ±20%): server CPU per
+ *   turn (read from /proc of the server process, every thread; and of it the main thread's, the
+ *   rest being V8's compiles and GC on its background threads), throughput, p50/p99 latency,
+ *   resident memory, each as product ÷ baseline.
  * - The payment step (routine 29 → 30: the registration is written, the sibling rule read, the
  *   payment link made and texted) timed alone, one parent at a time, with 0, 1,000 and 10,000
  *   registrations (and two texts each) seeded into the SQLite file the product keeps them in.
