@@ -13,12 +13,13 @@
  *   web process goes on compiling its hot code, on V8's background threads, for its first seven
  *   or so rounds (about 9,000 turns; its threads besides the main one took 0.28, 0.13, 0.09, 0.08,
  *   0.07 and 0.09 ms per turn in its rounds 2 to 7, then 0.03–0.06 from round 8 on, with the odd
- *   round at 0.10–0.11, a major GC), and a server's cost is what it costs once warm. Then rounds
- *   alternate product, baseline, product, … and the medians of BENCH_ROUNDS rounds are reported
- *   (a round is under a second, and single rounds of the product vary by ±20%): server CPU per
- *   turn (read from /proc of the server process, every thread; and of it the main thread's, the
- *   rest being V8's compiles and GC on its background threads), throughput, p50/p99 latency,
- *   resident memory, each as product ÷ baseline.
+ *   round at 0.10–0.11, a major GC; that was at V8's default interrupt budget, and start:prod's
+ *   quarter budget has it optimise the same code sooner), and a server's cost is what it costs
+ *   once warm. Then rounds alternate product, baseline, product, … and the medians of
+ *   BENCH_ROUNDS rounds are reported (a round is under a second, and single rounds of the product
+ *   vary by ±20%): server CPU per turn (read from /proc of the server process, every thread; and
+ *   of it the main thread's, the rest being V8's compiles and GC on its background threads),
+ *   throughput, p50/p99 latency, resident memory, each as product ÷ baseline.
  * - The payment step (routine 29 → 30: the registration is written, the sibling rule read, the
  *   payment link made and texted) timed alone, one parent at a time, with 0, 1,000 and 10,000
  *   registrations (and two texts each) seeded into the SQLite file the product keeps them in.
