@@ -9,17 +9,22 @@
  * - The baseline (test/bench/baseline.mts): Koa answering the same POST /chat with one Redis GET
  *   and one SET of a session as large as the product's.
  * - The load (test/bench/load.mts, forked): PARENTS simulated parents, CONCURRENCY at a time, each
- *   typing the whole scripted registration. BENCH_WARMUP rounds each first, not counted: a fresh
- *   web process goes on compiling its hot code, on V8's background threads, for its first seven
- *   or so rounds (about 9,000 turns; its threads besides the main one took 0.28, 0.13, 0.09, 0.08,
- *   0.07 and 0.09 ms per turn in its rounds 2 to 7, then 0.03–0.06 from round 8 on, with the odd
- *   round at 0.10–0.11, a major GC; that was at V8's default interrupt budget, and start:prod's
- *   quarter budget has it optimise the same code sooner), and a server's cost is what it costs
- *   once warm. Then rounds alternate product, baseline, product, … and the medians of
- *   BENCH_ROUNDS rounds are reported (a round is under a second, and single rounds of the product
- *   vary by ±20%): server CPU per turn (read from /proc of the server process, every thread; and
- *   of it the main thread's, the rest being V8's compiles and GC on its background threads),
- *   throughput, p50/p99 latency, resident memory, each as product ÷ baseline.
+ *   typing the whole scripted registration. Warm-up rounds each first, not counted, until the
+ *   server has settled (figures.mts `settled`): two rounds in a row in which its threads besides
+ *   the main one took at most a tenth of the main thread's CPU, BENCH_WARMUP rounds at least and
+ *   BENCH_WARMUP_MAX at most (the output says how many, and whether it settled). A fresh web
+ *   process goes on compiling its hot code on V8's background threads for a long while: most of
+ *   a turn's code runs once per registration, and V8 optimises a function only after it has run
+ *   enough of its bytecode. At V8's default interrupt budget 80 of the 95 functions compiled in
+ *   rounds 8–13 were compiled for the first time; with start:prod's quarter budget the product
+ *   settled after 14 and 16 rounds in two runs (its other threads at 0.05–0.28 ms per turn
+ *   before, 0.01–0.03 after, against the main thread's 0.3), the baseline after 5. A server's
+ *   cost is what it costs once warm: a club's server runs for weeks. Then rounds alternate
+ *   product, baseline, product, … and the medians of BENCH_ROUNDS rounds are reported (a round is
+ *   under a second, and single rounds of the product vary by ±20%): server CPU per turn (read
+ *   from /proc of the server process, every thread; and of it the main thread's, the rest being
+ *   V8's compiles and GC on its background threads), throughput, p50/p99 latency, resident
+ *   memory, each as product ÷ baseline.
  * - The payment step (routine 29 → 30: the registration is written, the sibling rule read, the
  *   payment link made and texted) timed alone, one parent at a time, with 0, 1,000 and 10,000
  *   registrations (and two texts each) seeded into the SQLite file the product keeps them in.
@@ -30,8 +35,9 @@
  *   confirmation text is queued.
  * - HEIC photo conversion (test/bench/photos.mts), PHOTO_RUNS times (0 skips it).
  *
- *   BENCH_WARMUP=8 BENCH_ROUNDS=9 PARENTS=60 CONCURRENCY=50 STEP_PARENTS=30 BENCH_SIZES=0,1000,10000 \
- *   WEBHOOK_PAYMENTS=100 PHOTO_RUNS=1 BENCH_LOG_LEVEL=info BENCH_RUNTIME=tsx npm run bench
+ *   BENCH_WARMUP=3 BENCH_WARMUP_MAX=30 BENCH_ROUNDS=9 PARENTS=60 CONCURRENCY=50 STEP_PARENTS=30 \
+ *   BENCH_SIZES=0,1000,10000 WEBHOOK_PAYMENTS=100 PHOTO_RUNS=1 BENCH_LOG_LEVEL=info \
+ *   BENCH_RUNTIME=tsx npm run bench
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -59,10 +65,12 @@ import {
   type Child,
   type Runtime,
 } from './processes.mts';
-import { median, percentile, letters } from './figures.mts';
+import { median, percentile, letters, settled } from './figures.mts';
 
 const env = process.env;
-const WARMUP = Number(env.BENCH_WARMUP ?? 8);
+/** Warm-up rounds for each server until it has settled (see `settled`): at least, at most. */
+const WARMUP = Number(env.BENCH_WARMUP ?? 3);
+const WARMUP_MAX = Number(env.BENCH_WARMUP_MAX ?? 30);
 const ROUNDS = Number(env.BENCH_ROUNDS ?? 9);
 const PARENTS = Number(env.PARENTS ?? 60);
 const CONCURRENCY = Number(env.CONCURRENCY ?? 50);
@@ -373,21 +381,23 @@ async function main() {
   let baseline: Awaited<ReturnType<typeof startBaseline>> | null = null;
   try {
     product = await startProduct(runtime, redis.url, 'bench.');
-    // Warm-up rounds each (not counted): JIT, connection pools, the session size to copy.
-    const warm = async (base: string, who: string) => {
-      for (let w = 0; w < Math.max(1, WARMUP); w += 1) {
-        await load.run({
-          base,
-          parents: PARENTS,
-          concurrency: CONCURRENCY,
-          tag: `warm${who}${letters(w)}`,
-        });
+    // Warm-up rounds each (not counted), until the server has settled: V8 done compiling its hot
+    // code, connection pools open, and (the product's) the session size to copy.
+    const warm = async (base: string, server: Child, who: string) => {
+      const rounds: Round[] = [];
+      while (rounds.length < WARMUP || !settled(rounds)) {
+        if (rounds.length >= Math.max(1, WARMUP_MAX))
+          return { rounds: rounds.length, settled: false };
+        rounds.push(await round(load, base, server, `warm${who}${letters(rounds.length)}`));
       }
+      return { rounds: rounds.length, settled: true };
     };
-    await warm(product.url, 'product');
+    const productWarmUp = await warm(product.url, product.web, 'product');
     const sessionBytes = await sessionBytesIn(redis.url, 'bench.');
     baseline = await startBaseline(redis.url, sessionBytes);
-    await warm(baseline.url, 'baseline');
+    const baselineWarmUp = await warm(baseline.url, baseline.child, 'baseline');
+    const warmedUp = (w: { rounds: number; settled: boolean }) =>
+      `${w.rounds}${w.settled ? '' : ' (not settled)'}`;
 
     const ours: Round[] = [];
     const theirs: Round[] = [];
@@ -425,7 +435,8 @@ async function main() {
     const largest = steps.at(-1);
     const lines = [
       `npm run bench: ${cpus().length} cores, node ${process.version}, product on ${runtime.kind === 'dist' ? 'the compiled build (dist/)' : 'tsx (no dist/: run npm run build)'}, LOG_LEVEL=${LOG_LEVEL}, web + worker processes, redis-server on a free port (no persistence)`,
-      `${Math.max(1, WARMUP)} warm-up rounds each, then ${ROUNDS} rounds alternated (product, baseline, …), each ${PARENTS} parents × ${REGISTRATION.length} turns, ${CONCURRENCY} at a time, load generator in its own process; medians; baseline session ${sessionBytes} B`,
+      `warm-up rounds until each server settled (its threads besides the main one at most 10% of the main thread's CPU in two rounds in a row; ${WARMUP} to ${WARMUP_MAX} rounds): product ${warmedUp(productWarmUp)}, baseline ${warmedUp(baselineWarmUp)}`,
+      `then ${ROUNDS} rounds alternated (product, baseline, …), each ${PARENTS} parents × ${REGISTRATION.length} turns, ${CONCURRENCY} at a time, load generator in its own process; medians; baseline session ${sessionBytes} B`,
       '',
       `${''.padEnd(32)}${'product'.padStart(10)}${'baseline'.padStart(10)}${'ratio'.padStart(8)}   rounds (product | baseline)`,
       ...keys.map(
