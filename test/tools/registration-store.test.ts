@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createSqliteRegistrationStore } from '../../tools/registrations/sqlite.ts';
 import { openDatabase } from '../../tools/sqlite/database.ts';
@@ -42,6 +43,35 @@ describe('the SQLite registration store with many registrations', () => {
       // A second opening finds the columns there and changes nothing.
       createSqliteRegistrationStore(db);
       expect(await store.get('leo')).toEqual({ id: 'leo', fields: registrationFixture() });
+    } finally {
+      db.close();
+    }
+  });
+
+  it('rewrites only the row when a change keeps what it is found by, and its index entries when not', async () => {
+    const path = tempDatabasePath('registrations-rewrite');
+    const db = openDatabase(path);
+    // Pages written to the WAL since the last checkpoint (each frame is a page and its header).
+    const pageSize = Number(db.pragma('page_size', { simple: true }));
+    const framesAfter = (write: () => Promise<void>) => async () => {
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      await write();
+      return (statSync(`${path}-wal`).size - 32) / (pageSize + 24);
+    };
+    try {
+      const store = createSqliteRegistrationStore(db);
+      await store.upsert('leo', registrationFixture());
+      const lions = { season: '2526', team: 'Lions' };
+      // A payment field: the row's page alone.
+      expect(await framesAfter(() => store.update('leo', { billing_request_id: 'BR1' }))()).toBe(1);
+      expect(await store.get('leo')).toMatchObject({ fields: { billing_request_id: 'BR1' } });
+      expect((await store.find(lions)).map((r) => r.id)).toEqual(['leo']);
+      // The team: found under the new one, no longer under the old.
+      expect(await framesAfter(() => store.update('leo', { team: 'Tigers' }))()).toBeGreaterThan(1);
+      expect((await store.find({ season: '2526', team: 'Tigers' })).map((r) => r.id)).toEqual([
+        'leo',
+      ]);
+      expect(await store.find(lions)).toEqual([]);
     } finally {
       db.close();
     }
