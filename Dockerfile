@@ -11,6 +11,8 @@ RUN apt-get update \
   && apt-get install -y --no-install-recommends python3 make g++ \
   && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
+# npm ci applies these to node_modules (postinstall: patch-package).
+COPY patches patches
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
 COPY machines machines
