@@ -94,8 +94,10 @@ export function toRegistrationFields(
   club: ClubConfig,
   now: Date,
 ): RegistrationFields {
+  // The literal fields first, the answers' after (they name none of these): an object that starts
+  // as a spread and then gains keys gets a hidden class of its own in Node 20's V8, and the check
+  // of a record like that took 20-40 µs rather than 7 (see savedInstance, tools/snapshots/port.ts).
   return RegistrationFields.parse({
-    ...answerFields(context),
     registration_status: 'pending_payment',
     initial_db_write_timestamp: now.toISOString(),
     signing_on_fee_amount: club.fees.signingOnPence / 100,
@@ -104,6 +106,7 @@ export function toRegistrationFields(
     mandate_authorised: 'N',
     subscription_activated: 'N',
     payment_follow_up_count: 0,
+    ...answerFields(context),
   });
 }
 

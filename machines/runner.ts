@@ -387,9 +387,10 @@ export function createRunner({
             const bytes = Buffer.byteLength(json);
             if (bytes > maxInstanceBytes) throw new InstanceTooLargeError(definition.id, bytes);
           }
+          // One shape whatever is given (see savedInstance): the store's reads of it stay cached.
           const saved = await held.commit(record, done.ttlMs ?? definition.ttlMs, {
-            ...(notAfter === undefined ? {} : { notAfter }),
-            ...(done.journal ? { journal: done.journal } : {}),
+            notAfter,
+            journal: done.journal,
           });
           if (saved.etag !== undefined) {
             kept.keep(keptKey, { definition, stored: saved, actor, at: Date.now() });

@@ -199,7 +199,8 @@ export function chatRouter(deps: ChatRouterDeps) {
         }),
       );
       noteHints(log, body, turn);
-      return { ...turnFields(turn), session_id: sessionId };
+      // The literal key first (see savedInstance in tools/snapshots/port.ts): one hidden class.
+      return { session_id: sessionId, ...turnFields(turn) };
     };
     if (wantsStream(ctx)) return streamTurn(ctx, answer);
     ctx.body = await answer();

@@ -139,7 +139,10 @@ const REQUIRED = Object.entries(RegistrationFields.shape)
 
 /** A stored (valid) record with `change` made: checked as a whole record only if it lost a field. */
 function withChange(current: RegistrationFields, change: unknown): RegistrationFields {
-  const changed = { ...current, ...FieldsChange.parse(change) };
+  // Object.assign onto {}, not a spread: a spread that then gains keys (the change's new fields)
+  // gets a hidden class of its own in Node 20's V8, and every later read of the record misses
+  // V8's caches (see savedInstance in tools/snapshots/port.ts).
+  const changed = Object.assign({}, current, FieldsChange.parse(change));
   return REQUIRED.some((key) => changed[key] === undefined)
     ? RegistrationFields.parse(changed)
     : (changed as RegistrationFields);
@@ -258,7 +261,9 @@ export function createSqliteRegistrationStore(db: SqliteDatabase): RegistrationS
   return {
     async upsert(id, fields) {
       const checked = RegistrationFields.parse(fields);
-      await inWriteTransaction(db, SERVICE, () => write(id, { ...read(id)?.fields, ...checked }));
+      await inWriteTransaction(db, SERVICE, () =>
+        write(id, Object.assign({}, read(id)?.fields, checked)),
+      );
     },
     async update(id, fields) {
       await inWriteTransaction(db, SERVICE, () => {

@@ -9,6 +9,7 @@ import {
   RevisionConflictError,
   SNAPSHOT_STORE_DEFAULTS,
   StoredInstance,
+  savedInstance,
   storedJson,
   type HeldInstance,
   type InstanceKey,
@@ -215,7 +216,7 @@ export async function createRedisSnapshotStore(
           throw new RevisionConflictError(key, stored?.revision ?? 0, found < 0 ? null : found);
         }
         released = true;
-        return { ...record, ...stamp, machine: key.machine };
+        return savedInstance(record, key.machine, stamp.revision, stamp.etag);
       },
       async release() {
         if (released) return;

@@ -11,6 +11,7 @@ import {
   InstanceBusyError,
   RevisionConflictError,
   SNAPSHOT_STORE_DEFAULTS,
+  savedInstance,
   StoredInstance,
   type HeldInstance,
   type InstanceKey,
@@ -209,7 +210,7 @@ export function createSqliteSnapshotStore(
           return revision;
         });
         released = true;
-        return { ...record, revision, machine: key.machine };
+        return savedInstance(record, key.machine, revision);
       },
       async release() {
         if (released) return;
