@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type { ChatService, TurnResult } from '../machines/chat-service.ts';
 import { SnapshotIncompatibleError } from '../machines/runner.ts';
 import type { Log } from './log.ts';
@@ -9,7 +10,7 @@ import type { Log } from './log.ts';
 export const LAH_SCRIPT = [
   '200-Leopards-U9-2526',
   'Test Parent',
-  'Test Child',
+  'CHILD',
   'BORN',
   'boy',
   'no',
@@ -51,11 +52,14 @@ export function withDevShortcut(chat: ChatService, log: Log): ChatService {
       if (!isLah || !(await isNewSession(chat, input.sessionId))) return chat.reply(input);
       log('dev.shortcut_started', { sessionId: input.sessionId });
       let turn: TurnResult | undefined;
-      // Another invented child each time (one registration per child): born on a day in 2017.
-      const born = new Date(Date.UTC(2017, 0, 1 + Math.floor(Math.random() * 180)));
+      // Another invented child each time (one registration per child): a surname of random
+      // letters, born on a day in 2017. A day alone repeated within a few runs (1 in 60 for three).
+      const surname = Array.from({ length: 6 }, () => String.fromCharCode(97 + randomInt(26)));
+      const child = `Test Child-${surname.join('')}`;
+      const born = new Date(Date.UTC(2017, 0, 1 + randomInt(180)));
       const bornText = born.toISOString().slice(0, 10).split('-').reverse().join('/');
       for (const scripted of LAH_SCRIPT) {
-        const text = scripted === 'BORN' ? bornText : scripted;
+        const text = scripted === 'BORN' ? bornText : scripted === 'CHILD' ? child : scripted;
         // Sent as the club's frontend would, with the routine it was on.
         turn = await chat.reply({
           ...input,

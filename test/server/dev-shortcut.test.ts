@@ -39,6 +39,10 @@ describe('the "lah" shortcut in development', () => {
         age_group: 'u9',
       });
     }
+    // Each run invents another child (one registration per child), whatever day it is born on.
+    const surnames = records.map(({ fields }) => String(fields.player_last_name));
+    expect(surnames.every((surname) => /^Child-[a-z]{6}$/i.test(surname))).toBe(true);
+    expect(new Set(surnames).size).toBe(records.length);
   });
 
   it('treats "lah" on a session already under way as an ordinary message', async () => {
