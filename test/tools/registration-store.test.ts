@@ -53,7 +53,7 @@ describe('the SQLite registration store with many registrations', () => {
     const db = openDatabase(path);
     // Pages written to the WAL since the last checkpoint (each frame is a page and its header).
     const pageSize = Number(db.pragma('page_size', { simple: true }));
-    const framesAfter = (write: () => Promise<void>) => async () => {
+    const framesOf = async (write: () => Promise<void>) => {
       db.pragma('wal_checkpoint(TRUNCATE)');
       await write();
       return (statSync(`${path}-wal`).size - 32) / (pageSize + 24);
@@ -63,11 +63,11 @@ describe('the SQLite registration store with many registrations', () => {
       await store.upsert('leo', registrationFixture());
       const lions = { season: '2526', team: 'Lions' };
       // A payment field: the row's page alone.
-      expect(await framesAfter(() => store.update('leo', { billing_request_id: 'BR1' }))()).toBe(1);
+      expect(await framesOf(() => store.update('leo', { billing_request_id: 'BR1' }))).toBe(1);
       expect(await store.get('leo')).toMatchObject({ fields: { billing_request_id: 'BR1' } });
       expect((await store.find(lions)).map((r) => r.id)).toEqual(['leo']);
       // The team: found under the new one, no longer under the old.
-      expect(await framesAfter(() => store.update('leo', { team: 'Tigers' }))()).toBeGreaterThan(1);
+      expect(await framesOf(() => store.update('leo', { team: 'Tigers' }))).toBeGreaterThan(1);
       expect((await store.find({ season: '2526', team: 'Tigers' })).map((r) => r.id)).toEqual([
         'leo',
       ]);
