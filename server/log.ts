@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { writeSync } from 'node:fs';
 import { pino, type DestinationStream, type Level } from 'pino';
 import type { Log } from '../machines/chat-service.ts';
 import { remembered } from '../tools/remembered.ts';
@@ -19,47 +20,73 @@ function levelFromName(event: string): Level {
   return 'info';
 }
 
-/** Lines are written to stdout together once this many bytes wait (one write per ~20 lines)… */
-const BATCH_BYTES = 4_096;
-/** …or this often when fewer do; whatever waits is written before the process exits. */
-const BATCH_MS = 250;
-
 /**
  * The process's `log(event, data)`: one JSON line per event on pino. Callers pass ids, counts and
- * codes only, never what a parent typed. Without a destination, lines go to stdout in batches (a
- * write per line cost a request more than the rest of the HTTP layer's logging).
+ * codes only, never what a parent typed. Without a destination, lines go to stdout in batches
+ * (see batchedStdout).
  */
 export function createLog(level: LogLevel, destination?: DestinationStream): Log {
-  const stdout = destination
-    ? undefined
-    : pino.destination({ dest: 1, sync: false, minLength: BATCH_BYTES });
   const logger = pino(
     {
       level,
       base: { pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    destination ?? stdout,
+    destination ?? batchedStdout(),
   );
-  let waiting = false;
-  if (stdout) {
-    setInterval(() => {
-      if (!waiting) return;
-      waiting = false;
-      try {
-        stdout.flush();
-      } catch {
-        // stdout is gone (closed at exit): nothing left to write to.
-      }
-    }, BATCH_MS).unref();
-  }
   const log: Log = (event, data) => {
-    waiting = true;
     logger[levelOf(event)](data ?? {}, event);
   };
   return Object.assign(log, {
     [WRITES]: (event: string) => logger.isLevelEnabled(levelOf(event)),
   });
+}
+
+/** Lines are written to stdout together once this many characters wait (one write per ~20 lines)… */
+const BATCH_CHARS = 4_096;
+/** …or this often when fewer do; whatever waits is written before the process exits. */
+const BATCH_MS = 250;
+
+/**
+ * stdout for the log, written in batches: a write per line cost a request more than the rest of the
+ * HTTP layer's logging. The lines wait here and go to sonic-boom as one string per batch, because
+ * sonic-boom's own batching (`minLength`) measures the UTF-8 length of everything waiting again at
+ * every line. At exit, what sonic-boom still holds is written first, then what waits here.
+ */
+function batchedStdout(): DestinationStream {
+  const stdout = pino.destination({ dest: 1, sync: false });
+  let waiting: string[] = [];
+  let chars = 0;
+  const take = () => {
+    const text = waiting.join('');
+    waiting = [];
+    chars = 0;
+    return text;
+  };
+  const flush = () => {
+    if (waiting.length === 0) return;
+    try {
+      stdout.write(take());
+    } catch {
+      // stdout is gone (closed at exit): nothing left to write to.
+    }
+  };
+  setInterval(flush, BATCH_MS).unref();
+  process.once('exit', () => {
+    try {
+      stdout.flushSync();
+      if (waiting.length > 0) writeSync(1, take());
+    } catch {
+      // stdout is gone (closed, a broken pipe): nothing left to write to.
+    }
+  });
+  return {
+    write(line: string) {
+      waiting.push(line);
+      chars += line.length;
+      if (chars >= BATCH_CHARS) flush();
+    },
+  };
 }
 
 /** Where a log made by createLog says whether it writes an event at its level. */
@@ -88,7 +115,9 @@ const SESSION_KEYS = new Set(['sessionId', 'session_id']);
 const SESSION_IN_TEXT = /session-[A-Za-z0-9_-]{6,}/g;
 
 function tagged(value: unknown, tag: (id: string) => string, depth: number): unknown {
-  if (typeof value === 'string') return value.replace(SESSION_IN_TEXT, (id) => tag(id));
+  if (typeof value === 'string') {
+    return value.includes('session-') ? value.replace(SESSION_IN_TEXT, (id) => tag(id)) : value;
+  }
   if (depth > 4 || typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) return value.map((item) => tagged(item, tag, depth + 1));
   const out: Record<string, unknown> = {};

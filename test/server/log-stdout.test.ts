@@ -38,6 +38,16 @@ describe('the log on stdout', () => {
     expect(await linesOf(script)).toEqual({ events: ['a.one', 'a.two'], code });
   });
 
+  it.each([
+    ['exits at once', 'process.exit(0);'],
+    ['exits a little later', 'setTimeout(() => process.exit(0), 50);'],
+  ])('writes a burst of lines whole and in order when the process %s', async (_, exit) => {
+    // 2,000 lines of about 90 characters: many batches, some written before the exit, some at it.
+    const seen = await linesOf(`for (let i = 0; i < 2000; i++) log('burst.' + i, { n: i });
+${exit}`);
+    expect(seen.events).toEqual(Array.from({ length: 2000 }, (_, i) => `burst.${i}`));
+  });
+
   it('writes a line within a batch interval while the process goes on', async () => {
     const seen = await linesOf(
       `log('a.one', {});
