@@ -462,25 +462,28 @@ export const effects: Record<EffectId, (run: EffectRun) => Promise<SessionEvent>
     const number = need(context.draft.shirtNumber, 'reserveShirtNumber', 'a shirt number');
     const season = need(context.code, 'reserveShirtNumber', 'a code').season;
     const shirt = { registrationId: id, team: team.name, ageGroup: team.ageGroup, season, number };
+    // A returning player whose team keeps its kit keeps the number with no new kit; anyone else
+    // gets the kit with the number, in the same write.
+    const kit =
+      context.journey !== 'returning' || context.draft.kitSize !== undefined
+        ? {
+            new_kit_required: 'Y' as const,
+            kit_size: KitSize.parse(
+              need(context.draft.kitSize, 'reserveShirtNumber', 'a kit size'),
+            ),
+            kit_type_required: club.shirtNumbers.goalkeeper.includes(number)
+              ? ('Goalkeeper' as const)
+              : ('Outfield' as const),
+          }
+        : null;
     if (!(await holdShirtNumber(ports.ledger, shirt))) return { type: 'shirt.taken' };
-    const outcome = await ports.registrations.reserveShirtNumber(shirt, signal);
+    const outcome = await ports.registrations.reserveShirtNumber(
+      kit ? { ...shirt, with: kit } : shirt,
+      signal,
+    );
     if (outcome === 'taken') {
       await letGoOfShirtNumber(ports.ledger, shirt);
       return { type: 'shirt.taken' };
-    }
-    // A returning player whose team keeps its kit keeps the number with no new kit.
-    if (context.journey !== 'returning' || context.draft.kitSize !== undefined) {
-      await ports.registrations.update(
-        id,
-        {
-          new_kit_required: 'Y',
-          kit_size: KitSize.parse(need(context.draft.kitSize, 'reserveShirtNumber', 'a kit size')),
-          kit_type_required: club.shirtNumbers.goalkeeper.includes(number)
-            ? 'Goalkeeper'
-            : 'Outfield',
-        },
-        signal,
-      );
     }
     return { type: 'shirt.reserved' };
   },

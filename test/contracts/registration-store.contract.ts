@@ -131,6 +131,24 @@ export function registrationStoreContract(name: string, open: OpenRegistrationSt
       }),
     );
 
+    it(
+      'writes the kit with the number, and neither when the number is taken',
+      withStore(async (store) => {
+        await store.upsert('leo', registrationFixture({ new_kit_required: 'N' }));
+        await store.upsert('mia', registrationFixture({ player_first_name: 'Mia' }));
+        const kit = {
+          new_kit_required: 'Y',
+          kit_size: '11/12',
+          kit_type_required: 'Goalkeeper',
+        } as const;
+        expect(await store.reserveShirtNumber({ ...shirt('leo'), with: kit })).toBe('reserved');
+        expect((await store.get('leo'))?.fields).toMatchObject({ ...kit, shirt_number: '7' });
+        const mia = (await store.get('mia'))?.fields;
+        expect(await store.reserveShirtNumber({ ...shirt('mia'), with: kit })).toBe('taken');
+        expect((await store.get('mia'))?.fields).toEqual(mia);
+      }),
+    );
+
     it.each<[string, Partial<RegistrationFields>]>([
       ['another team', { team: 'Tigers' }],
       ['another age group', { age_group: 'u11' }],

@@ -152,6 +152,11 @@ export type ShirtRequest = {
   ageGroup: string;
   season: string;
   number: number;
+  /**
+   * Fields written with the number, in the same write (the kit that goes with it): a record never
+   * holds the number without them, and a number that is taken writes neither.
+   */
+  with?: Partial<Omit<RegistrationFields, 'shirt_number' | 'team' | 'age_group' | 'season'>>;
 };
 
 /**
@@ -194,7 +199,10 @@ export interface RegistrationStore {
   find(query: RegistrationQuery, signal?: AbortSignal): Promise<StoredRegistration[]>;
   /** Erases the registration and its shirt number; whether there was one. */
   delete(id: string, signal?: AbortSignal): Promise<boolean>;
-  /** Gives a shirt number to one child of a team, atomically; the same child may ask again. */
+  /**
+   * Gives a shirt number to one child of a team, atomically, with the request's other fields; the
+   * same child may ask again.
+   */
   reserveShirtNumber(request: ShirtRequest, signal?: AbortSignal): Promise<'reserved' | 'taken'>;
 }
 

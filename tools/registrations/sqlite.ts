@@ -297,11 +297,11 @@ export function createSqliteRegistrationStore(db: SqliteDatabase): RegistrationS
           : found;
       });
     },
-    async reserveShirtNumber({ registrationId, team, ageGroup, season, number }) {
+    async reserveShirtNumber({ registrationId, team, ageGroup, season, number, with: also }) {
       return inWriteTransaction(db, SERVICE, () => {
         const own = read(registrationId);
         if (!own) throw new RegistrationNotFoundError(registrationId);
-        const fields = withChange(own.fields, { shirt_number: String(number) });
+        const fields = withChange(own.fields, { ...also, shirt_number: String(number) });
         const claim = claimOf(registrationId, fields);
         const asked = claimOf(registrationId, { ...fields, team, age_group: ageGroup, season });
         if (!claim || JSON.stringify(claim) !== JSON.stringify(asked)) {
