@@ -18,6 +18,7 @@ import {
   type UserEvent,
 } from './interpreter.ts';
 import { fieldName, renderNotice } from './messages.ts';
+import type { Cancellation } from '../tools/cancellation.ts';
 import { MENTIONABLE } from './registration.machine.ts';
 import { SnapshotIncompatibleError, type EffectProgress, type Log, type Runner } from './runner.ts';
 import {
@@ -88,7 +89,8 @@ export interface ChatService {
     sessionId: SessionId;
     text: string;
     hint?: ClientHint;
-    signal?: AbortSignal;
+    /** The caller giving up (a hang-up, the deadline): nothing of the turn is saved. */
+    cancel?: Cancellation;
     /** The caller's deadline (epoch ms): the turn is applied by then or not at all. */
     notAfter?: number;
     /**
@@ -103,7 +105,7 @@ export interface ChatService {
   uploadedPhoto(input: {
     sessionId: SessionId;
     uploadId: string;
-    signal?: AbortSignal;
+    cancel?: Cancellation;
     notAfter?: number;
   }): Promise<TurnResult>;
   /** The session as it stands, without changing it; null when there is none (SnapshotIncompatibleError when stale). */
@@ -354,7 +356,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
     actor: SessionActor,
     text: string,
     recent: () => Promise<readonly RecentTurn[]>,
-    signal?: AbortSignal,
+    cancel?: Cancellation,
   ): Promise<Interpretation> {
     const snapshot = actor.getSnapshot();
     const where = whereIs(snapshot);
@@ -364,7 +366,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
       agent: where.agent,
       routine: where.routine,
       view: viewOf(snapshot),
-      ...(signal ? { signal } : {}),
+      ...(cancel ? { cancel } : {}),
     });
     return { ...understood, event: admit(understood.event, snapshot) };
   }
@@ -476,11 +478,11 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
   /** One turn of the session through the runner: restore, this step's events, effects, save, reply. */
   function turn(
     sessionId: SessionId,
-    deadline: { signal?: AbortSignal | undefined; notAfter?: number | undefined },
+    deadline: { cancel?: Cancellation | undefined; notAfter?: number | undefined },
     step: Step,
     options: { instanceId?: SessionId; onProgress?: (progress: TurnProgress) => void } = {},
   ) {
-    const { signal, notAfter } = deadline;
+    const { cancel, notAfter } = deadline;
     const instanceId = options.instanceId ?? sessionId;
     const started = performance.now();
     return runner.turn(
@@ -549,7 +551,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
       },
       {
         ports: deps.ports,
-        ...(signal ? { signal } : {}),
+        ...(cancel ? { cancel } : {}),
         ...(notAfter === undefined ? {} : { notAfter }),
         ...(options.onProgress
           ? {
@@ -562,7 +564,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
   }
 
   return {
-    reply: async ({ sessionId, text, hint, signal, notAfter, admitNew, onProgress }) => {
+    reply: async ({ sessionId, text, hint, cancel, notAfter, admitNew, onProgress }) => {
       const receivedAt = preciseNow();
       const paused = await pausedFor(sessionId, text);
       if (paused) {
@@ -570,14 +572,14 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
         const resumed = here ? conversationOf(here.stored.extra).aliasOf : null;
         if (resumed === null && (here === null || here.snapshot.matches('generic'))) {
           // This chat goes on with the paused registration from now on.
-          await turn(sessionId, { signal, notAfter }, async () => ({
+          await turn(sessionId, { cancel, notAfter }, async () => ({
             said: null,
             resumes: paused,
           }));
           log('session.resumedElsewhere', {});
           return turn(
             sessionId,
-            { signal, notAfter },
+            { cancel, notAfter },
             async (actor) => {
               actor.send({ type: 'session.resumed' });
               return { said: '[resumed]', applied: true };
@@ -590,7 +592,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
       const answer = (instanceId: SessionId) =>
         turn(
           sessionId,
-          { signal, notAfter },
+          { cancel, notAfter },
           async (actor, conversation, isNew) => {
             if (instanceId === sessionId && conversation.aliasOf) {
               elsewhere = conversation.aliasOf;
@@ -607,7 +609,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
               actor,
               text,
               () => recentOf(instanceId, conversation),
-              signal,
+              cancel,
             );
             const { event } = understood;
             onProgress?.({ type: 'understood', event: event.type, routine: numberOf(actor) });
@@ -664,7 +666,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
       const first = await answer(sessionId);
       return elsewhere === null ? first : answer(elsewhere);
     },
-    async uploadedPhoto({ sessionId, uploadId, signal, notAfter }) {
+    async uploadedPhoto({ sessionId, uploadId, cancel, notAfter }) {
       // The photo check (a model call, seconds) runs before the turn, not while holding the lock.
       const { instanceId, found: before } = await located(sessionId).catch((error: unknown) => {
         // A stale session: the turn itself restarts it politely.
@@ -676,10 +678,11 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
         before !== null &&
         whereIs(before.snapshot).routine === 'photo' &&
         before.snapshot.context.lastUploadId !== uploadId;
-      const refused = wanted && deps.photoCheck ? await deps.photoCheck(uploadId, signal) : null;
+      const refused =
+        wanted && deps.photoCheck ? await deps.photoCheck(uploadId, cancel?.signal) : null;
       return turn(
         sessionId,
-        { signal, notAfter },
+        { cancel, notAfter },
         async (actor) => {
           const { context } = actor.getSnapshot();
           // A photo job run again after a crash: the flow already took this upload.

@@ -3,6 +3,7 @@ import type { RoutineView } from '../routines/define-routine.ts';
 import { routines, type QuestionRoutineId } from '../routines/index.ts';
 import { readRegistrationCode } from '../routines/registration-code.ts';
 import { readAnswer } from '../routines/validate.ts';
+import type { Cancellation } from '../tools/cancellation.ts';
 import { holdsOnlyAnswer } from './confidence.ts';
 import { answerFromFaq, looksLikeQuestion, opensLikeQuestion } from './faq.ts';
 import { MENTIONABLE } from './registration.machine.ts';
@@ -45,7 +46,8 @@ export type TurnInput = {
   /** The routine on screen, or null when no routine is (generic or returning-player agent). */
   routine: QuestionRoutineId | null;
   view: RoutineView;
-  signal?: AbortSignal;
+  /** The caller giving up: a model call is stopped (its signal is made only for a model call). */
+  cancel?: Cancellation;
 };
 
 /**

@@ -186,7 +186,7 @@ export function createLlmInterpreter(deps: LlmInterpreterDeps): Interpreter {
     const { tools, ...prompt } = buildPrompt({ ...turn, recent }, id, club, { clubInfo });
     const result = await llm.respond(
       { ...prompt, tools: { definitions: tools, ports } },
-      turn.signal,
+      turn.cancel?.signal,
     );
     const usage = result.usage;
     spent(usage, routines[id].number, result.ok ? 'ok' : result.problem);
@@ -202,7 +202,10 @@ export function createLlmInterpreter(deps: LlmInterpreterDeps): Interpreter {
   async function agentTurn(turn: TurnInput): Promise<Outcome> {
     const { tools, ...prompt } = buildAgentPrompt(turn.text, club);
     const definitions = (await deps.agentTools?.(tools)) ?? tools;
-    const result = await llm.respond({ ...prompt, tools: { definitions, ports } }, turn.signal);
+    const result = await llm.respond(
+      { ...prompt, tools: { definitions, ports } },
+      turn.cancel?.signal,
+    );
     const usage = result.usage;
     spent(usage, null, result.ok ? 'ok' : result.problem);
     if (!result.ok) return { problem: result.problem, usage };
@@ -246,7 +249,7 @@ export function createLlmInterpreter(deps: LlmInterpreterDeps): Interpreter {
         }
         ({ problem, usage } = outcome);
       } catch (error) {
-        if (turn.signal?.aborted) throw error;
+        if (turn.cancel?.aborted) throw error;
         problem = errorName(error);
       }
       metrics.fallbacks += 1;

@@ -15,6 +15,7 @@ import {
   type SnapshotStore,
   type StoredInstance,
 } from '../tools/snapshots/port.ts';
+import { Canceller, type Cancellation } from '../tools/cancellation.ts';
 import { ToolUnavailableError } from '../tools/tool.ts';
 
 export type Log = (event: string, data?: Record<string, unknown>) => void;
@@ -136,7 +137,8 @@ export type TurnContext = {
 
 export type TurnOptions<Ports> = {
   ports: Ports;
-  signal?: AbortSignal;
+  /** The caller giving up (a hang-up, a deadline): effects are stopped and nothing is saved. */
+  cancel?: Cancellation;
   /**
    * The caller's deadline (epoch ms, the real clock): the save must be applied by then or not at
    * all, so that a caller told "failed" never finds the turn applied later.
@@ -273,7 +275,7 @@ export function createRunner({
     definition: PersistedMachine<Machine, Ports>,
     actor: Actor<Machine>,
     ports: Ports,
-    signal: AbortSignal,
+    cancel: Cancellation,
     onEffect?: (progress: EffectProgress) => void,
   ) {
     const memory: TurnMemory = new Map();
@@ -286,7 +288,13 @@ export function createRunner({
       onEffect?.({ phase: 'started', effect });
       let event: EventFromLogic<Machine>;
       try {
-        event = await definition.runEffect(effect, actor.getSnapshot(), ports, signal, memory);
+        event = await definition.runEffect(
+          effect,
+          actor.getSnapshot(),
+          ports,
+          cancel.signal,
+          memory,
+        );
         log('effect.done', {
           machine: definition.id,
           effect,
@@ -294,7 +302,7 @@ export function createRunner({
           ms: Date.now() - started,
         });
       } catch (error) {
-        if (signal.aborted) throw error;
+        if (cancel.aborted) throw error;
         const kind: EffectFailureKind =
           error instanceof ToolUnavailableError ? 'unavailable' : 'bug';
         const name = error instanceof Error ? error.name : 'unknown';
@@ -329,12 +337,12 @@ export function createRunner({
   }
 
   return {
-    /** One turn on one instance; nothing is saved if the turn fails or its signal fired. */
+    /** One turn on one instance; nothing is saved if the turn fails or its caller gave up. */
     async turn<Machine extends AnyStateMachine, Ports, Result>(
       definition: PersistedMachine<Machine, Ports>,
       instanceId: string,
       work: TurnWork<Machine, Result>,
-      { ports, signal = new AbortController().signal, notAfter, onEffect }: TurnOptions<Ports>,
+      { ports, cancel = new Canceller(), notAfter, onEffect }: TurnOptions<Ports>,
     ): Promise<Result> {
       const key = { machine: definition.id, id: instanceId };
       const keptKey = `${definition.id}:${instanceId}`;
@@ -365,7 +373,7 @@ export function createRunner({
         let failure: unknown = null;
         subscription = actor.subscribe({ error: (error) => (failure = error) });
         const end = await work(actor, { stored: held.stored, restarted: restored.restarted });
-        await runEffects(definition, actor, ports, signal, onEffect);
+        await runEffects(definition, actor, ports, cancel, onEffect);
         if (failure) throw failure;
         const snapshot = actor.getSnapshot();
         if (!definition.isAtRest(snapshot)) {
@@ -373,7 +381,7 @@ export function createRunner({
         }
         const done = end(snapshot);
         // A turn whose caller gave up (deadline, hang-up) is abandoned, never applied later.
-        signal.throwIfAborted();
+        cancel.throwIfAborted();
         if (done.save !== false) {
           const record = {
             version: definition.version,

@@ -1,4 +1,5 @@
 import type { Context } from 'koa';
+import { Canceller, type Cancellation } from '../tools/cancellation.ts';
 import { HttpError } from './http-errors.ts';
 
 /** How long one turn may take before the parent is told to try again (LLM retries included). */
@@ -8,41 +9,40 @@ export const TURN_DEADLINE_MS = 30_000;
 export const commitMarginMs = (deadlineMs: number) => Math.min(1_000, Math.round(deadlineMs / 5));
 
 /**
- * Runs `work` with a signal that fires on hang-up or at the deadline; past the deadline the parent
- * gets a 503 at once rather than a request that never ends (e.g. while Redis is unreachable).
- * `notAfter` (epoch ms) is when the turn's save must be applied or not at all: a little before
- * the deadline, so that a save applied in time has time to report back and a 503 always means
- * "not applied", even when the store was frozen with the save in flight.
+ * Runs `work` with a cancellation that aborts on hang-up or at the deadline; past the deadline the
+ * parent gets a 503 at once rather than a request that never ends (e.g. while Redis is
+ * unreachable). `notAfter` (epoch ms) is when the turn's save must be applied or not at all: a
+ * little before the deadline, so that a save applied in time has time to report back and a 503
+ * always means "not applied", even when the store was frozen with the save in flight.
  */
 export async function withinDeadline<T>(
   ctx: Context,
   deadlineMs: number,
-  work: (signal: AbortSignal, notAfter: number) => Promise<T>,
+  work: (cancel: Cancellation, notAfter: number) => Promise<T>,
 ): Promise<T> {
   const notAfter = Date.now() + deadlineMs - commitMarginMs(deadlineMs);
-  // One controller, aborted by whichever comes first, the hang-up or the deadline (cheaper than a
-  // signal for each joined with AbortSignal.any, whose joined signals the GC must track). The
-  // timer is cleared and the listener removed as soon as the turn settles: AbortSignal.timeout
-  // would live on for the whole deadline after every request, keeping the request reachable.
-  const turn = new AbortController();
+  // One cancellation, aborted by whichever comes first, the hang-up or the deadline; its signal is
+  // made only if the work asks for one. The timer is cleared and the listener removed as soon as
+  // the turn settles: AbortSignal.timeout would live on for the whole deadline after every
+  // request, keeping the request reachable.
+  const turn = new Canceller();
   const { res } = ctx;
   const onClose = () => {
     if (!res.writableFinished) turn.abort();
   };
-  res.once('close', onClose);
+  res.on('close', onClose);
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      turn.abort(new DOMException('The turn took too long', 'TimeoutError'));
-      reject(new HttpError(503, 'turn_timeout', `The turn took longer than ${deadlineMs} ms`));
-    }, deadlineMs);
-    timer.unref();
-  });
   try {
-    const working = work(turn.signal, notAfter);
-    // The work goes on after a 503 only to find it must not save: its failure is expected.
-    working.catch(() => undefined);
-    return await Promise.race([working, late]);
+    return await new Promise<T>((resolve, reject) => {
+      timer = setTimeout(() => {
+        turn.abort(new DOMException('The turn took too long', 'TimeoutError'));
+        reject(new HttpError(503, 'turn_timeout', `The turn took longer than ${deadlineMs} ms`));
+      }, deadlineMs);
+      timer.unref();
+      // The work goes on after a 503 only to find it must not save: its failure then is expected,
+      // and settles nothing (the promise is settled already).
+      work(turn, notAfter).then(resolve, reject);
+    });
   } finally {
     clearTimeout(timer);
     res.off('close', onClose);

@@ -1,5 +1,6 @@
 import type { ChatService, SessionId, TurnResult } from '../machines/chat-service.ts';
 import { SnapshotIncompatibleError } from '../machines/runner.ts';
+import type { Cancellation } from '../tools/cancellation.ts';
 import { PhotoRejectedError } from '../tools/photos/errors.ts';
 import type { PhotoStore } from '../tools/photos/photos.ts';
 import type { PreparedPhoto } from '../tools/photos/prepare.ts';
@@ -43,7 +44,7 @@ export interface PhotoUploads {
   /** Accepts the photo and processes it in the background; the status says when it is done. */
   accept(upload: PhotoUpload): Promise<Standing>;
   /** Processes the photo before answering (the synchronous /upload). */
-  processNow(upload: PhotoUpload, signal?: AbortSignal, notAfter?: number): Promise<TurnResult>;
+  processNow(upload: PhotoUpload, cancel?: Cancellation, notAfter?: number): Promise<TurnResult>;
   status(sessionId: SessionId): Promise<UploadStatus | null>;
   /**
    * Runs one photo job (on a worker): the photo's turn, then its status. Run again after a crash,
@@ -112,7 +113,7 @@ export function createPhotoUploads(deps: PhotoUploadsDeps): PhotoUploads {
   async function handOver(
     sessionId: SessionId,
     uploadId: string,
-    signal?: AbortSignal,
+    cancel?: Cancellation,
     notAfter?: number,
   ) {
     const started = Date.now();
@@ -120,7 +121,7 @@ export function createPhotoUploads(deps: PhotoUploadsDeps): PhotoUploads {
       chat.uploadedPhoto({
         sessionId,
         uploadId,
-        ...(signal ? { signal } : {}),
+        ...(cancel ? { cancel } : {}),
         ...(notAfter === undefined ? {} : { notAfter }),
       }),
     );
@@ -193,11 +194,11 @@ export function createPhotoUploads(deps: PhotoUploadsDeps): PhotoUploads {
       await jobs.add(PHOTO_QUEUE, `photo.${uploadId}`, data, { attempts: PHOTO_ATTEMPTS });
       return current;
     },
-    async processNow(upload, signal, notAfter) {
+    async processNow(upload, cancel, notAfter) {
       refuseEarly(await standing(upload.sessionId));
       const uploadId = await photos.stage(upload.bytes, upload.type);
       try {
-        await prepareStaged(uploadId, signal);
+        await prepareStaged(uploadId, cancel?.signal);
       } catch (error) {
         await photos.discard(uploadId);
         if (!(error instanceof PhotoRejectedError)) throw error;
@@ -206,7 +207,7 @@ export function createPhotoUploads(deps: PhotoUploadsDeps): PhotoUploads {
           response: error.message,
         });
       }
-      const turn = await handOver(upload.sessionId, uploadId, signal, notAfter);
+      const turn = await handOver(upload.sessionId, uploadId, cancel, notAfter);
       await done(turn);
       return turn;
     },

@@ -132,7 +132,7 @@ function progressEvent(progress: TurnProgress): [string, Record<string, unknown>
 /**
  * Answers a turn as server-sent events: its progress as it happens, then `reply` whose data is the
  * very body the plain call answers, or `error` whose data is the plain call's error body. A client
- * that hangs up aborts the turn through the same signal as a plain call (nothing is saved).
+ * that hangs up aborts the turn as it aborts a plain call (nothing is saved).
  */
 async function streamTurn(
   ctx: Context,
@@ -186,12 +186,12 @@ export function chatRouter(deps: ChatRouterDeps) {
     if (body.session_id) requireStrongSessionId(body.session_id);
     const sessionId = body.session_id ?? SessionId.parse(`session-${randomUUID()}`);
     const answer = async (onProgress?: (progress: TurnProgress) => void) => {
-      const turn = await withinDeadline(ctx, deadlineMs, (signal, notAfter) =>
+      const turn = await withinDeadline(ctx, deadlineMs, (cancel, notAfter) =>
         chat.reply({
           sessionId,
           text: body.user_message,
           hint: hintOf(body),
-          signal,
+          cancel,
           notAfter,
           // Counted only for a session not stored yet, inside its turn: no extra read per message.
           admitNew: () => deps.admitNewSession(ctx),

@@ -60,8 +60,8 @@ export function uploadsRouter({ uploads, limit, deadlineMs }: UploadsRouterDeps)
 
   router.post('/upload', limit, form, async (ctx) => {
     const upload = await readPhotoUpload(ctx);
-    const turn = await withinDeadline(ctx, deadlineMs, (signal, notAfter) =>
-      uploads.processNow(upload, signal, notAfter),
+    const turn = await withinDeadline(ctx, deadlineMs, (cancel, notAfter) =>
+      uploads.processNow(upload, cancel, notAfter),
     );
     ctx.body = turnFields(turn);
   });

@@ -1,4 +1,5 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { cancellationOf } from '../../tools/cancellation.ts';
 import {
   startResponsesServer,
   type ResponsesServer,
@@ -165,7 +166,7 @@ describe('the LLM interpreter when the model misbehaves', () => {
     const reply = harness.chat.reply({
       sessionId: harness.sessionId,
       text: NAME,
-      signal: hangUp.signal,
+      cancel: cancellationOf(hangUp.signal),
     });
     await expect(reply).rejects.toThrow();
     expect(logs.map((entry) => entry.event)).not.toContain('llm.fallback');

@@ -1,8 +1,9 @@
 import { EventEmitter } from 'node:events';
 import type { Context } from 'koa';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { HttpError } from '../../server/http-errors.ts';
 import { withinDeadline } from '../../server/http.ts';
+import type { Cancellation } from '../../tools/cancellation.ts';
 
 /** A request's context as withinDeadline sees it: the response, which closes. */
 function fakeContext() {
@@ -27,9 +28,9 @@ describe('withinDeadline', () => {
   it('aborts the work when the client hangs up', async () => {
     const { ctx, res } = fakeContext();
     let seen: AbortSignal | undefined;
-    const turn = withinDeadline(ctx, 1_000, (signal) => {
-      seen = signal;
-      return untilAborted(signal);
+    const turn = withinDeadline(ctx, 1_000, (cancel) => {
+      seen = cancel.signal;
+      return untilAborted(cancel.signal);
     });
     res.emit('close');
     await expect(turn).rejects.toMatchObject({ name: 'AbortError' });
@@ -39,8 +40,8 @@ describe('withinDeadline', () => {
   it('does not abort the work when the response closes after it was written', async () => {
     const { ctx, res } = fakeContext();
     let seen: AbortSignal | undefined;
-    const turn = withinDeadline(ctx, 1_000, async (signal) => {
-      seen = signal;
+    const turn = withinDeadline(ctx, 1_000, async (cancel) => {
+      seen = cancel.signal;
       await new Promise((resolve) => setTimeout(resolve, 20));
       return 'done';
     });
@@ -54,8 +55,8 @@ describe('withinDeadline', () => {
     const { ctx, res } = fakeContext();
     let seen: AbortSignal | undefined;
     // Work that does not stop when told (e.g. a store that does not answer).
-    const turn = withinDeadline(ctx, 50, (signal, notAfter) => {
-      seen = signal;
+    const turn = withinDeadline(ctx, 50, (cancel, notAfter) => {
+      seen = cancel.signal;
       expect(notAfter).toBeLessThan(Date.now() + 50);
       return new Promise<never>(() => {});
     });
@@ -63,5 +64,50 @@ describe('withinDeadline', () => {
     await expect(turn).rejects.toMatchObject({ status: 503, code: 'turn_timeout' });
     expect((seen?.reason as Error).name).toBe('TimeoutError');
     expect(res.listenerCount('close')).toBe(0);
+  });
+
+  it('makes no AbortSignal for work that never asks for one, yet tells it of a hang-up', async () => {
+    const { ctx, res } = fakeContext();
+    let made = 0;
+    vi.stubGlobal(
+      'AbortController',
+      class extends AbortController {
+        constructor() {
+          super();
+          made += 1;
+        }
+      },
+    );
+    let kept: Cancellation | undefined;
+    try {
+      const answer = await withinDeadline(ctx, 1_000, async (cancel) => {
+        kept = cancel;
+        res.emit('close');
+        return cancel.aborted;
+      });
+      expect(answer).toBe(true);
+      expect(made).toBe(0);
+      expect(() => kept?.throwIfAborted()).toThrow(expect.objectContaining({ name: 'AbortError' }));
+      // Asked for after the hang-up: a signal that has aborted already, for the same reason.
+      const signal = kept?.signal;
+      expect(signal?.aborted).toBe(true);
+      expect((signal?.reason as Error).name).toBe('AbortError');
+      expect(kept?.signal).toBe(signal);
+      expect(made).toBe(1);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it('keeps the first reason when the deadline passes after a hang-up', async () => {
+    const { ctx, res } = fakeContext();
+    let kept: Cancellation | undefined;
+    const turn = withinDeadline(ctx, 30, (cancel) => {
+      kept = cancel;
+      return new Promise<never>(() => {});
+    });
+    res.emit('close');
+    await expect(turn).rejects.toMatchObject({ status: 503, code: 'turn_timeout' });
+    expect((kept?.signal.reason as Error).name).toBe('AbortError');
   });
 });

@@ -228,9 +228,14 @@ describe('GoCardless webhooks drive the payment machine (real SDK against the lo
     );
     expect(new Set(statuses)).toEqual(new Set([200]));
 
+    // The texts read before the record: the machine writes the record, then queues the text, so a
+    // record read after the confirmation was seen is the record the confirmation went with.
     const paid = await until(
       'Ben confirmed',
-      async () => ({ record: await recordOf(server, 'Ben'), texts: await texts() }),
+      async () => {
+        const sent = await texts();
+        return { texts: sent, record: await recordOf(server, 'Ben') };
+      },
       ({ texts: sent }) => sent.some((text) => text.key === `${ben.id}.payment-confirmation`),
     );
     // Let any retried (unrouted) deliveries finish before counting.

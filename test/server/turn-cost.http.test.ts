@@ -1,7 +1,7 @@
 import { createHook } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { DEFAULT_FLUSH_MS } from '../../tools/rate-limit/redis.ts';
 import { connectRedisClient } from '../../tools/redis/connection.ts';
 import { startTestServer, type TestServer } from './support.ts';
@@ -102,6 +102,26 @@ describe('what a turn leaves behind and what it asks of Redis', () => {
     } finally {
       timers.stop();
     }
+  });
+
+  it('makes no AbortSignal for a turn that runs no effect and asks no model', async () => {
+    let made = 0;
+    vi.stubGlobal(
+      'AbortController',
+      class extends AbortController {
+        constructor() {
+          super();
+          made += 1;
+        }
+      },
+    );
+    try {
+      // A question about fees: answered from the club's facts, nothing to look up or save elsewhere.
+      expect(await chatOnce(server.url, 'how much does it cost?', sessionId)).toBe(200);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(made).toBe(0);
   });
 
   it('takes two round trips to Redis for a session turn (lock and load, save and release), and none for the rate limit', async () => {
