@@ -190,10 +190,13 @@ function made(conversation: Conversation): Conversation {
 /** The wall clock to a fraction of a millisecond, comparable between processes of one machine. */
 const preciseNow = () => performance.timeOrigin + performance.now();
 
-/** A message's digest, the last one remembered: a turn asks twice (a resend? what was applied?). */
+/**
+ * A message's digest: a turn asks twice (a resend? what was applied?), with other turns' messages
+ * in between when many parents type at once, so those of the turns in flight are remembered.
+ */
 const digestOf = remembered(
   (text) => createHash('sha256').update(text.trim().toLowerCase().normalize('NFKC')).digest('hex'),
-  1,
+  100,
 );
 
 const DAY_MS = 24 * 3600_000;

@@ -121,11 +121,15 @@ function tagged(value: unknown, tag: (id: string) => string, depth: number): unk
   if (depth > 4 || typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) return value.map((item) => tagged(item, tag, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) {
-    if (SESSION_KEYS.has(key) && typeof item === 'string') {
-      out.session = tag(item);
+  // Every line's data passes here: keys, not entries (no pair per field), and numbers, booleans
+  // and nulls copied as they are.
+  for (const key of Object.keys(value)) {
+    const item = (value as Record<string, unknown>)[key];
+    if (typeof item === 'string') {
+      if (SESSION_KEYS.has(key)) out.session = tag(item);
+      else out[key] = item.includes('session-') ? tagged(item, tag, depth + 1) : item;
     } else {
-      out[key] = tagged(item, tag, depth + 1);
+      out[key] = typeof item === 'object' && item !== null ? tagged(item, tag, depth + 1) : item;
     }
   }
   return out;

@@ -65,6 +65,30 @@ export function snapshotStoreContract(name: string, backend: OpenSnapshotStore) 
       }
     });
 
+    it('gives back text in any script as it was saved, revision after revision', async () => {
+      const open = openStores();
+      const store = await open();
+      try {
+        const names = {
+          childFirstName: 'Zoë',
+          childLastName: 'O’Brien-Nguyễn',
+          nickname: 'Ace ⚽🙂',
+        };
+        const withNames = (step: string): InstanceRecord => ({
+          ...record(step),
+          snapshot: { value: step, context: { draft: names } },
+        });
+        await (await store.acquire(key)).commit(withNames('childName'), DAY);
+        const next = await store.acquire(key);
+        expect(next.stored).toMatchObject({ revision: 1, snapshot: { context: { draft: names } } });
+        const saved = await next.commit(withNames('childDateOfBirth'), DAY);
+        expect(await store.load(key)).toEqual(saved);
+        expect(saved).toMatchObject({ revision: 2, snapshot: { context: { draft: names } } });
+      } finally {
+        await closeAll();
+      }
+    });
+
     it('keeps a second turn out while the first holds the lock, and gives up after waitMs', async () => {
       const open = openStores();
       const [one, two] = [await open(), await open({ waitMs: 150 })];

@@ -68,6 +68,25 @@ describe('inWriteTransaction', () => {
     expect(db.inTransaction).toBe(false);
   });
 
+  it('leaves the stack limit as it was while it tries for a held lock, and while the work runs', async () => {
+    const path = newFile();
+    const db = database(path);
+    const other = lockedByAnother(path);
+    const limits: number[] = [];
+    const writing = inWriteTransaction(db, 'test', () => {
+      limits.push(Error.stackTraceLimit);
+      return put(db, 'a', 'mine');
+    });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    limits.push(Error.stackTraceLimit);
+    other.exec('COMMIT');
+    await writing;
+    limits.push(Error.stackTraceLimit);
+    // The work and everything around the tries run with the process's own limit.
+    expect(limits).toEqual([Error.stackTraceLimit, Error.stackTraceLimit, Error.stackTraceLimit]);
+    expect(Error.stackTraceLimit).toBeGreaterThan(0);
+  });
+
   it('reports the store unavailable when the lock is held past the busy timeout, writing nothing', async () => {
     const path = newFile();
     const db = database(path, 50);

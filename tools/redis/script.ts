@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-type ScriptCall = { keys: string[]; arguments: string[] };
+/** A large argument may be a Buffer: sent as it is, never copied into the command's text. */
+type ScriptCall = { keys: string[]; arguments: (string | Buffer)[] };
 /** The two commands a script needs (any node-redis client has them). */
 type ScriptClient = {
   evalSha(sha: string, call: ScriptCall): Promise<unknown>;

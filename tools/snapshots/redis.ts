@@ -100,13 +100,37 @@ const RELEASE = redisScript(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`);
 
-const AcquireReply = z.union([
-  z.tuple([z.literal(1), z.string().nullable()]),
-  z.tuple([z.literal(1)]),
-  z.tuple([z.literal(0)]),
-  z.tuple([z.literal(2)]),
-]);
-const CommitReply = z.tuple([z.union([z.literal(0), z.literal(1), z.literal(2)]), z.number()]);
+/**
+ * The scripts' answers, read by hand: they run every turn, and a zod union of tuples tried its
+ * options in order, building the failed ones' issues, for the common answers ({2}: the kept
+ * actor is current). A shape the scripts never answer is a bug, thrown as one.
+ */
+function acquireReply(reply: unknown): { taken: 0 | 1 | 2; json: string | null } {
+  if (Array.isArray(reply)) {
+    const [taken, json = null] = reply as unknown[];
+    if ((taken === 0 || taken === 2) && reply.length === 1) return { taken, json: null };
+    if (taken === 1 && reply.length <= 2 && (json === null || typeof json === 'string')) {
+      return { taken, json };
+    }
+  }
+  throw new Error(`The acquire script answered ${describeReply(reply)}`);
+}
+
+function commitReply(reply: unknown): { saved: 0 | 1 | 2; found: number } {
+  if (Array.isArray(reply) && reply.length === 2) {
+    const [saved, found] = reply as unknown[];
+    if ((saved === 0 || saved === 1 || saved === 2) && typeof found === 'number') {
+      return { saved, found };
+    }
+  }
+  throw new Error(`The commit script answered ${describeReply(reply)}`);
+}
+
+/** An unexpected answer's shape for the error, never its content (it may be a family's record). */
+const describeReply = (reply: unknown) =>
+  Array.isArray(reply)
+    ? `[${reply.map((item) => (item === null ? 'null' : typeof item)).join(', ')}]`
+    : typeof reply;
 
 const SERVICE = 'snapshots';
 const POLL_MS = 25;
@@ -167,11 +191,11 @@ export async function createRedisSnapshotStore(
         arguments: [token, String(lockTtlMs), known?.etag ?? ''],
       }),
     );
-    const [taken, json] = AcquireReply.parse(reply);
+    const { taken, json } = acquireReply(reply);
     if (taken === 2 && known) return { stored: known };
     if (taken !== 1) return null;
     try {
-      return { stored: parseStored(key, json ?? null) };
+      return { stored: parseStored(key, json) };
     } catch (error) {
       await release(key, token);
       throw error;
@@ -192,7 +216,10 @@ export async function createRedisSnapshotStore(
         // The revision first: the save script reads it from the start of the text (no decoding).
         // The lock's token, random to this turn, tags the save.
         const stamp = { revision: (stored?.revision ?? 0) + 1, etag: token };
-        const next = storedJson(stamp, key.machine, record);
+        // As bytes: encoded to UTF-8 once, then written to the socket as they are. As a string
+        // (often UTF-16, for a name like O’Brien) the client measured it, copied it into the
+        // command's text and encoded that again.
+        const next = Buffer.from(storedJson(stamp, key.machine, record));
         const reply = await reaching(() =>
           COMMIT.run(client, {
             keys: [...keys(key), journalKey(key), journalBytesKey(key)],
@@ -209,7 +236,7 @@ export async function createRedisSnapshotStore(
             ],
           }),
         );
-        const [saved, found] = CommitReply.parse(reply);
+        const { saved, found } = commitReply(reply);
         if (saved === 2) throw new CommitTooLateError(key);
         if (found === -2) throw new Error(`A stored ${key.machine} instance is unreadable`);
         if (saved !== 1) {

@@ -129,13 +129,21 @@ function writeLockOf(db: SqliteDatabase): WriteLock {
     take() {
       if (db.inTransaction) throw new Error('A write transaction cannot start inside another');
       noWait();
+      // Another process holding the lock is expected here and its error is never shown: it is
+      // made without a stack (capturing one was most of the cost of a try that found the lock
+      // held). Any other error gets its stack from here.
+      const stackTraceLimit = Error.stackTraceLimit;
+      Error.stackTraceLimit = 0;
       try {
         begin.run();
         return true;
       } catch (error) {
         if (isBusy(error)) return false;
+        Error.stackTraceLimit = stackTraceLimit;
+        if (error instanceof Error) Error.captureStackTrace(error);
         throw error;
       } finally {
+        Error.stackTraceLimit = stackTraceLimit;
         wait();
       }
     },
