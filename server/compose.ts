@@ -46,7 +46,7 @@ import type { SmsSender } from '../tools/sms/port.ts';
 import { SMS_QUEUE, type SmsOutboxRecords } from '../tools/sms/sms.ts';
 import type { SnapshotStore } from '../tools/snapshots/port.ts';
 import { createSqliteSnapshotStore } from '../tools/snapshots/sqlite.ts';
-import { openDatabase, type SqliteDatabase } from '../tools/sqlite/database.ts';
+import { checkpointsIn, openDatabase, type SqliteDatabase } from '../tools/sqlite/database.ts';
 import { createSqliteTeamDirectory } from '../tools/teams/sqlite.ts';
 import { createUploadStatusStore } from '../tools/upload-status/upload-status.ts';
 import { createAgentModeSetting } from './agent-mode.ts';
@@ -72,6 +72,12 @@ export type ComposeOptions = {
   textRetry?: { attempts: number; backoffMs: number };
   /** Retries of a record's write (default RECORDS_RETRY); tests shorten the backoff. */
   recordsRetry?: { attempts: number; backoffMs: number };
+  /**
+   * Whether this process checkpoints the SQLite file's log in the background ('here', the
+   * default: it runs the job workers) or leaves that to the worker beside it (a web process run
+   * with RUN_WORKERS=false). See checkpointsIn.
+   */
+  checkpoints?: 'here' | 'elsewhere';
 };
 
 /** The embedded SQLite file under DATA_DIR, shared by every process of this machine. */
@@ -521,6 +527,10 @@ export async function composeProduct(
   await chmod(config.dataDir, 0o700);
   const { club, publicBaseUrl } = config;
   const db = openDatabase(databasePath(config));
+  const stopCheckpoints = checkpointsIn(db, options.checkpoints ?? 'here', {
+    onError: (error) =>
+      log('sqlite.checkpoint_failed', { error: error instanceof Error ? error.name : 'unknown' }),
+  });
   const stores = await sharedStores(config, db, log);
   metrics.watchQueues(stores.jobs);
   const statuses = createUploadStatusStore(stores.uploads);
@@ -715,6 +725,7 @@ export async function composeProduct(
       await closeWithin(stores.close(), 15_000);
       await closeWithin(photos.close());
       if (airtable) await closeWithin(airtable.close());
+      stopCheckpoints();
       db.close();
     },
   };

@@ -36,6 +36,8 @@ function listen(server: Server, port: number, host: string) {
 /** The web app on the composed product (not yet listening), and its workers unless RUN_WORKERS=false. */
 export async function wire(config: Config, processLog: Log, options: StartOptions) {
   const product = await composeProduct(config, processLog, {
+    // A web process with a worker beside it leaves the SQLite file's checkpoints to the worker.
+    checkpoints: config.runWorkers ? 'here' : 'elsewhere',
     ...(options.now ? { now: options.now } : {}),
     ...(options.textRetry ? { textRetry: options.textRetry } : {}),
   });

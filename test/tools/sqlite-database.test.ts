@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  checkpointsIn,
   inWriteTransaction,
   inWriteTransactionNow,
+  LONG_LOG_PAGES,
   openDatabase,
   type SqliteDatabase,
 } from '../../tools/sqlite/database.ts';
@@ -151,5 +153,48 @@ describe('inWriteTransactionNow (setting up a store)', () => {
     );
     other.exec('ROLLBACK');
     expect(all(db)).toEqual([]);
+  });
+});
+
+describe('checkpointsIn', () => {
+  /** Pages in the file's write-ahead log now (since it last started again), as a checkpoint reports them. */
+  const logPages = (path: string) => {
+    const probe = openDatabase(path);
+    try {
+      const [row] = probe.pragma('wal_checkpoint(PASSIVE)') as { log: number }[];
+      return row?.log ?? 0;
+    } finally {
+      probe.close();
+    }
+  };
+  /** One transaction per row of about a page, each a page or more of log. */
+  const writePages = (db: SqliteDatabase, count: number, from = 0) => {
+    for (let i = from; i < from + count; i++) put(db, `k${i}`, 'x'.repeat(3_000));
+  };
+
+  it('elsewhere: leaves a long log to the worker rather than copy it in a commit', () => {
+    const path = newFile();
+    const db = database(path);
+    checkpointsIn(db, 'elsewhere');
+    writePages(db, 1_200);
+    // SQLite's default would have checkpointed and started the log again at 1,000 pages.
+    expect(logPages(path)).toBeGreaterThan(1_200);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(LONG_LOG_PAGES);
+  });
+
+  it('here: checkpoints in the background, so the next write starts the log again', async () => {
+    const path = newFile();
+    const web = database(path);
+    checkpointsIn(web, 'elsewhere');
+    writePages(web, 300);
+    const worker = openDatabase(path);
+    const stop = checkpointsIn(worker, 'here', { everyMs: 10 });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      writePages(web, 1, 300);
+      expect(logPages(path)).toBeLessThan(10);
+    } finally {
+      stop();
+    }
   });
 });

@@ -48,6 +48,43 @@ function whileBusy(timeoutMs: number, work: () => void): void {
   }
 }
 
+/** How often the process that checkpoints does (see checkpointsIn). */
+const CHECKPOINT_EVERY_MS = 1_000;
+/** Log pages past which a process that leaves checkpoints to another does one itself. */
+export const LONG_LOG_PAGES = 20_000;
+
+/**
+ * Which process copies the write-ahead log back into the database file (a checkpoint, with an
+ * fsync). SQLite's default is whichever connection's commit takes the log past 1,000 pages: in the
+ * web process, a parent's turn, holding the event loop, and every other parent's turn with it, for
+ * the copy and the disk. So the process that runs the job workers checkpoints every second in the
+ * background (PASSIVE: it never waits for a reader or a writer), and a web process beside it
+ * ('elsewhere') does one only if the log grows past LONG_LOG_PAGES (about 80 MB), as when no
+ * worker runs. Returns what stops the background checkpoints.
+ */
+export function checkpointsIn(
+  db: SqliteDatabase,
+  where: 'here' | 'elsewhere',
+  {
+    everyMs = CHECKPOINT_EVERY_MS,
+    onError,
+  }: { everyMs?: number; onError?: (error: unknown) => void } = {},
+): () => void {
+  if (where === 'elsewhere') {
+    db.pragma(`wal_autocheckpoint = ${LONG_LOG_PAGES}`);
+    return () => {};
+  }
+  const timer = setInterval(() => {
+    try {
+      db.pragma('wal_checkpoint(PASSIVE)');
+    } catch (error) {
+      onError?.(error);
+    }
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
 /** Runs `sql` (CREATE TABLE IF NOT EXISTS …) once per database: each store declares its own tables. */
 export function ensureSchema(db: SqliteDatabase, sql: string): void {
   db.exec(sql);
