@@ -549,6 +549,8 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
               keepBytes: TRANSCRIPT_MAX_BYTES,
             },
             ...(ttlMs ? { ttlMs } : {}),
+            // A registration finished here is done with: its next message, if any, loads it.
+            keep: !finished,
           };
         };
       },

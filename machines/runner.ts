@@ -233,6 +233,13 @@ export type TurnEnd<Result> = {
   journal?: JournalAppend;
   save?: boolean;
   ttlMs?: number;
+  /**
+   * Whether the actor is worth keeping running for the instance's next turn (see keepActors; by
+   * default it is): not for an instance whose work is done, whose next turn, if any, may be days
+   * away. A kept actor lives on past the young generation of V8's heap, so one kept for nothing
+   * is copied there and collected later at the higher price.
+   */
+  keep?: boolean;
 };
 
 /** An instance that grew past the size a turn may save: nothing was saved. */
@@ -400,7 +407,7 @@ export function createRunner({
             notAfter,
             journal: done.journal,
           });
-          if (saved.etag !== undefined) {
+          if (saved.etag !== undefined && done.keep !== false) {
             kept.keep(keptKey, { definition, stored: saved, actor, at: Date.now() });
             keeping = true;
           }

@@ -133,4 +133,39 @@ describe('Kept actors: the next turn in the same process goes on from the actor 
     await count(runner, 'c1');
     expect(resumed).toEqual([false, false, false, true]);
   });
+
+  it('keeps no actor whose turn said it is done with, and loads it again for a next turn', async () => {
+    const { store, resumed } = watched((await redisStore()).store);
+    const runner = createRunner({ store, log: () => {} });
+    const turn = (keep: boolean) =>
+      runner.turn(
+        definition,
+        'c1',
+        async (actor) => {
+          actor.send({ type: 'inc' });
+          return (snapshot) => ({ result: snapshot.context.n, keep });
+        },
+        { ports: {} },
+      );
+    expect([await turn(true), await turn(false), await turn(true), await turn(true)]).toEqual([
+      1, 2, 3, 4,
+    ]);
+    expect(resumed).toEqual([false, true, false, true]);
+  });
+
+  it('keeps no actor of a finished registration: its next message loads it', async () => {
+    const { store, resumed } = watched((await redisStore()).store);
+    const harness = await createHarness({ snapshots: store });
+    for (const [message] of REGISTRATION) await harness.say(message);
+    const uploadId = await harness.ports.photos.stage(
+      new Uint8Array([0xff, 0xd8, 0xff, 0xe0]),
+      'image/jpeg',
+    );
+    const done = await harness.chat.uploadedPhoto({ sessionId: harness.sessionId, uploadId });
+    expect(done.routineNumber).toBe(35);
+    const before = resumed.length;
+    const after = await harness.say('thanks!');
+    expect(after.routineNumber).toBe(35);
+    expect(resumed.slice(before)).toEqual([false]);
+  });
 });
