@@ -8,6 +8,7 @@ import { formatUkDate, parseDate, todayIso } from '../routines/parsers/dates.ts'
 import { parseUkMobile } from '../routines/parsers/phones.ts';
 import { readRegistrationCode, type RegistrationCode } from '../routines/registration-code.ts';
 import { readAnswer, validateAnswer } from '../routines/validate.ts';
+import type { Cancellation } from '../tools/cancellation.ts';
 import { remembered } from '../tools/remembered.ts';
 import type { EffectPorts } from './effects.ts';
 import {
@@ -18,7 +19,6 @@ import {
   type UserEvent,
 } from './interpreter.ts';
 import { fieldName, renderNotice } from './messages.ts';
-import type { Cancellation } from '../tools/cancellation.ts';
 import { MENTIONABLE } from './registration.machine.ts';
 import { SnapshotIncompatibleError, type EffectProgress, type Log, type Runner } from './runner.ts';
 import {

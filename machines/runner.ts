@@ -8,6 +8,7 @@ import {
   type SnapshotFrom,
 } from 'xstate';
 import type { z } from 'zod';
+import { Canceller, type Cancellation } from '../tools/cancellation.ts';
 import {
   recordJson,
   type HeldInstance,
@@ -15,7 +16,6 @@ import {
   type SnapshotStore,
   type StoredInstance,
 } from '../tools/snapshots/port.ts';
-import { Canceller, type Cancellation } from '../tools/cancellation.ts';
 import { ToolUnavailableError } from '../tools/tool.ts';
 
 export type Log = (event: string, data?: Record<string, unknown>) => void;
