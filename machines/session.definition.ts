@@ -112,9 +112,12 @@ export const whereIs: (snapshot: SessionSnapshot) => Readonly<Where> = remembere
 );
 
 function placeOf(snapshot: SessionSnapshot): Where {
-  const metas = Object.values(snapshot.getMeta()) as StateMeta[];
   const where: Where = { agent: 'generic', routine: null, number: null, effect: null };
-  for (const meta of metas) {
+  // The active state nodes' meta, in getMeta()'s order, without building getMeta()'s object keyed
+  // by every node's id (a new dictionary for each snapshot asked).
+  for (const node of snapshot._nodes) {
+    const meta = node.meta as StateMeta | undefined;
+    if (meta === undefined) continue;
     if (meta.agent) where.agent = meta.agent;
     if (meta.effect) where.effect = meta.effect;
     if (meta.routine && isRoutineId(meta.routine) && routines[meta.routine].kind === 'question') {
