@@ -1,9 +1,10 @@
 import { EventEmitter } from 'node:events';
 import type { Context } from 'koa';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HttpError } from '../../server/http-errors.ts';
 import { withinDeadline } from '../../server/http.ts';
 import type { Cancellation } from '../../tools/cancellation.ts';
+import { countAbortControllers } from '../support/abort-controllers.ts';
 
 /** A request's context as withinDeadline sees it: the response, which closes. */
 function fakeContext() {
@@ -68,16 +69,7 @@ describe('withinDeadline', () => {
 
   it('makes no AbortSignal for work that never asks for one, yet tells it of a hang-up', async () => {
     const { ctx, res } = fakeContext();
-    let made = 0;
-    vi.stubGlobal(
-      'AbortController',
-      class extends AbortController {
-        constructor() {
-          super();
-          made += 1;
-        }
-      },
-    );
+    const controllers = countAbortControllers();
     let kept: Cancellation | undefined;
     try {
       const answer = await withinDeadline(ctx, 1_000, async (cancel) => {
@@ -86,16 +78,16 @@ describe('withinDeadline', () => {
         return cancel.aborted;
       });
       expect(answer).toBe(true);
-      expect(made).toBe(0);
+      expect(controllers.made()).toBe(0);
       expect(() => kept?.throwIfAborted()).toThrow(expect.objectContaining({ name: 'AbortError' }));
       // Asked for after the hang-up: a signal that has aborted already, for the same reason.
       const signal = kept?.signal;
       expect(signal?.aborted).toBe(true);
       expect((signal?.reason as Error).name).toBe('AbortError');
       expect(kept?.signal).toBe(signal);
-      expect(made).toBe(1);
+      expect(controllers.made()).toBe(1);
     } finally {
-      vi.unstubAllGlobals();
+      controllers.stop();
     }
   });
 

@@ -1,9 +1,10 @@
 import { createHook } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DEFAULT_FLUSH_MS } from '../../tools/rate-limit/redis.ts';
 import { connectRedisClient } from '../../tools/redis/connection.ts';
+import { countAbortControllers } from '../support/abort-controllers.ts';
 import { startTestServer, type TestServer } from './support.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -105,23 +106,14 @@ describe('what a turn leaves behind and what it asks of Redis', () => {
   });
 
   it('makes no AbortSignal for a turn that runs no effect and asks no model', async () => {
-    let made = 0;
-    vi.stubGlobal(
-      'AbortController',
-      class extends AbortController {
-        constructor() {
-          super();
-          made += 1;
-        }
-      },
-    );
+    const controllers = countAbortControllers();
     try {
       // A question about fees: answered from the club's facts, nothing to look up or save elsewhere.
       expect(await chatOnce(server.url, 'how much does it cost?', sessionId)).toBe(200);
     } finally {
-      vi.unstubAllGlobals();
+      controllers.stop();
     }
-    expect(made).toBe(0);
+    expect(controllers.made()).toBe(0);
   });
 
   it('takes two round trips to Redis for a session turn (lock and load, save and release), and none for the rate limit', async () => {
