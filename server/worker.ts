@@ -14,7 +14,19 @@ async function main() {
   startWorkers(product, product.log);
   void product.loadPhotoTools();
   log('worker.started', { redis: Boolean(config.redisUrl) });
-  stopOnSignals('worker', product.close, log, GRACE_MS);
+  // The embedded job queue (no Redis) polls on unref'd timers, so that a web process running the
+  // workers too can exit: without this, a worker process on it found nothing holding it and ended
+  // at once. It is up until it is told to stop.
+  const up = setInterval(() => undefined, 3_600_000);
+  stopOnSignals(
+    'worker',
+    async () => {
+      clearInterval(up);
+      await product.close();
+    },
+    log,
+    GRACE_MS,
+  );
 }
 
 if (isEntryPoint(import.meta.url)) await main();

@@ -65,4 +65,22 @@ describe('the production build', () => {
     expect(turn.status).toBe(200);
     expect(await turn.json()).toMatchObject({ routine_number: first?.[1] });
   });
+
+  it('runs a worker on the embedded store (no Redis) until it is told to stop', async () => {
+    // Its job queue polls on unref'd timers: nothing else would hold the process up.
+    const worker = spawnNode([join(out, 'server', 'worker.js')], {
+      DATA_DIR: join(out, 'embedded'),
+      LOG_LEVEL: 'silent',
+    });
+    const exited = new Promise<number | null>((resolve) =>
+      worker.process.once('exit', (code) => resolve(code)),
+    );
+    const early = await Promise.race([
+      exited.then(() => 'exited'),
+      new Promise((resolve) => setTimeout(() => resolve('up'), 3_000)),
+    ]);
+    expect({ early, stderr: worker.stderr() }).toEqual({ early: 'up', stderr: '' });
+    worker.process.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  }, 20_000);
 });
