@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { chat, eventually } from '../support/http.ts';
+import { chatThrough, eventually } from '../support/http.ts';
 import { killAll, startWeb, startWorker } from '../support/processes.ts';
 import { freePort } from '../support/redis.ts';
-import { REGISTRATION } from '../support/registration-script.ts';
+import { registrationUpTo } from '../support/registration-script.ts';
 
 afterAll(killAll);
 
@@ -32,16 +32,7 @@ describe('a worker process beside a web process, on the embedded store (no Redis
     };
     const web = await startWeb({ ...shared, RUN_WORKERS: 'false', PORT: String(await freePort()) });
     const worker = startWorker(shared);
-    let sessionId: string | undefined;
-    for (const [text, routine] of REGISTRATION) {
-      const turn = await chat(web.base, {
-        user_message: text,
-        ...(sessionId ? { session_id: sessionId } : {}),
-      });
-      expect({ text, routine: turn.body.routine_number }).toEqual({ text, routine });
-      sessionId = turn.body.session_id;
-      if (routine === 30) break;
-    }
+    await chatThrough(web.base, registrationUpTo(30));
     // The payment link, queued by the web process, is sent by the worker alone.
     await eventually(async () => expect(textStatuses(shared.DATA_DIR)).toEqual(['sent']), 20_000);
     expect(worker.child.exitCode).toBeNull();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../support/redis.ts';
 import { readEmbedded } from '../support/embedded.ts';
-import { chat } from '../support/http.ts';
+import { chat, chatThrough } from '../support/http.ts';
 import { killAll, startWeb } from '../support/processes.ts';
 import { REGISTRATION } from '../support/registration-script.ts';
 
@@ -33,15 +33,7 @@ describe('a server killed halfway through a registration', () => {
         LOG_LEVEL: 'silent',
       };
       const first = await startWeb(env);
-      let sessionId: string | undefined;
-      for (const [text, routine] of BEFORE_KILL) {
-        const turn = await chat(first.base, {
-          user_message: text,
-          ...(sessionId ? { session_id: sessionId } : {}),
-        });
-        sessionId = turn.body.session_id;
-        expect({ text, routine: turn.body.routine_number }).toEqual({ text, routine });
-      }
+      const sessionId = await chatThrough(first.base, BEFORE_KILL);
 
       await first.kill();
 

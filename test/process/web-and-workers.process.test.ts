@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { startResponsesServer, type Step } from '../fakes/responses-server.ts';
 import { readEmbedded } from '../support/embedded.ts';
-import { chat, eventually } from '../support/http.ts';
+import { chat, chatThrough, eventually } from '../support/http.ts';
 import { killAll, startWeb, startWorker } from '../support/processes.ts';
 import { freePort } from '../support/redis.ts';
-import { REGISTRATION } from '../support/registration-script.ts';
+import { REGISTRATION, registrationUpTo } from '../support/registration-script.ts';
 import { IMAGES } from '../server/support.ts';
 
 afterAll(killAll);
@@ -97,19 +97,8 @@ describe('two web processes and a worker sharing one Redis', () => {
       startWeb({ ...shared, PORT: String(await freePort()) }),
       startWeb({ ...shared, PORT: String(await freePort()) }),
     ]);
-    const upTo30 = REGISTRATION.slice(
-      0,
-      REGISTRATION.findIndex(([, routine]) => routine === 30) + 1,
-    );
-    let first: string | undefined;
-    for (const [text, routine] of upTo30) {
-      const turn = await chat(one.base, {
-        user_message: text,
-        ...(first ? { session_id: first } : {}),
-      });
-      expect({ text, routine: turn.body.routine_number }).toEqual({ text, routine });
-      first = turn.body.session_id;
-    }
+    const upTo30 = registrationUpTo(30);
+    const first = await chatThrough(one.base, upTo30);
 
     // The same child (another spelling) from another device, on the other web process.
     const again = REGISTRATION.map(([text]) => (text === 'leo o’brien' ? "Leo O'Brien" : text));

@@ -1,3 +1,5 @@
+import { expect } from 'vitest';
+
 /** The club frontend's /chat call. */
 export async function chat(
   base: string,
@@ -32,4 +34,22 @@ export async function eventually<T>(check: () => Promise<T>, timeoutMs = 15_000)
     }
   }
   throw lastError instanceof Error ? lastError : new Error('timed out');
+}
+
+/**
+ * Sends each message of `script` to `base`'s /chat in one chat (a new one, or `sessionId`'s) and
+ * expects each reply at the routine the script gives; the chat's session id.
+ */
+export async function chatThrough(
+  base: string,
+  script: readonly (readonly [text: string, routineAfter: number])[],
+  sessionId?: string,
+): Promise<string | undefined> {
+  let id = sessionId;
+  for (const [text, routine] of script) {
+    const turn = await chat(base, { user_message: text, ...(id ? { session_id: id } : {}) });
+    expect({ text, routine: turn.body.routine_number }).toEqual({ text, routine });
+    id = turn.body.session_id;
+  }
+  return id;
 }

@@ -28,3 +28,7 @@ export const REGISTRATION: readonly (readonly [message: string, routineAfter: nu
 ];
 
 export const REGISTRATION_MESSAGES = REGISTRATION.map(([message]) => message);
+
+/** The script up to the message whose reply shows `routine` (30: the payment link), included. */
+export const registrationUpTo = (routine: number) =>
+  REGISTRATION.slice(0, REGISTRATION.findIndex(([, after]) => after === routine) + 1);
